@@ -66,7 +66,7 @@ public final class MyelinServer implements AutoCloseable {
             MyelinServer[] self = new MyelinServer[1];
             new HealthRoutes(() -> self[0] != null && self[0].ready, VERSION, metrics).register(router);
             new AxonRoutes(axons).register(router);
-            new EventRoutes(events).register(router);
+            new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
 
             Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
