@@ -101,7 +101,8 @@ public final class ConfigLoader {
                 integer("limits.max-list-limit"));
         Path dataDir = Path.of(values.get("data-dir")).toAbsolutePath().normalize();
         StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
-                integer("storage.write-queue"), integer("storage.max-group-events"));
+                integer("storage.write-queue"), integer("storage.max-group-events"),
+                (int) (duration("storage.max-group-wait", true).toNanos() / 1000));
         String adminKey = values.get("admin-key");
         int port = integer("port");
         if (port > 65535) {
@@ -126,15 +127,19 @@ public final class ConfigLoader {
     }
 
     private Duration duration(String key) {
+        return duration(key, false);
+    }
+
+    private Duration duration(String key, boolean zeroAllowed) {
         String v = values.get(key).trim();
         try {
             Duration d = parseDuration(v);
-            if (d.isNegative() || d.isZero()) {
+            if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
                 throw MyelinException.invalid(key, key + " must be positive, got " + v);
             }
             return d;
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw MyelinException.invalid(key, key + " must be a duration like 500ms, 15s, 5m, 24h or PT5M; got '" + v + "'");
+            throw MyelinException.invalid(key, key + " must be a duration like 250us, 500ms, 15s, 5m, 24h or PT5M; got '" + v + "'");
         }
     }
 
@@ -143,6 +148,9 @@ public final class ConfigLoader {
         String s = v.toLowerCase(java.util.Locale.ROOT);
         if (s.startsWith("p")) {
             return Duration.parse(v);
+        }
+        if (s.endsWith("us")) {
+            return Duration.ofNanos(Long.parseLong(s.substring(0, s.length() - 2).trim()) * 1000);
         }
         if (s.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));

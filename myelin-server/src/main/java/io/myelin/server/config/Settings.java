@@ -30,7 +30,8 @@ public final class Settings {
             new Setting("idempotency.retention", "24h", "how long a used Idempotency-Key is remembered"),
             new Setting("storage.read-threads", "4", "platform threads (one read connection each) serving storage reads"),
             new Setting("storage.write-queue", "16384", "writes that may wait for the writer before callers block"),
-            new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"));
+            new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"),
+            new Setting("storage.max-group-wait", "500us", "longest the writer waits for concurrent writes to join a group (only under concurrency)"));
 
     public static Setting byKey(String key) {
         for (Setting s : ALL) {
