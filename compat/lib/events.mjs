@@ -60,3 +60,8 @@ export function recordingFetch() {
   };
   return { fetch: wrapped, urls };
 }
+
+/** A short random prefix that keeps one test file's names and metadata apart from the others'. */
+export function uniqueTag() {
+  return Math.random().toString(36).slice(2, 8);
+}

@@ -19,6 +19,7 @@ const FALLBACK_JAVA = '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
 /** Idle timeout the suite runs the server with: short, so the 408 reconnect path is exercised quickly. */
 export const SSE_IDLE_TIMEOUT_MS = 2000;
 const STARTUP_DEADLINE_MS = 60_000;
+const useHttp2 = process.env.MYELIN_COMPAT_HTTP2 === '1';
 
 function javaBinary() {
   const home = process.env.JAVA_HOME;
@@ -67,14 +68,25 @@ export class TestServer {
     this.output = output;
   }
 
-  /** Low-level generated client. `maxRetries: 0` so error statuses surface at once. */
+  /**
+   * Low-level generated client. `maxRetries: 0` so error statuses surface at once.
+   *
+   * On Node the SDK's default transport is HTTP/2, which over an `http://` URL means cleartext
+   * HTTP/2 with prior knowledge. The suite pins HTTP/1.1 (`http2: false`) so that the API
+   * semantics are checked independently of the transport; `transport.test.mjs` covers the
+   * SDK's default transport on its own. `MYELIN_COMPAT_HTTP2=1` runs everything over HTTP/2.
+   */
   client(options = {}) {
-    return new Runloop({ baseURL: this.baseURL, bearerToken: this.key, maxRetries: 0, ...options });
+    return new Runloop(this.#clientOptions(options));
   }
 
   /** Object-oriented SDK surface (`sdk.axon.create()` returning `Axon` instances). */
   sdk(options = {}) {
-    return new RunloopSDK({ baseURL: this.baseURL, bearerToken: this.key, maxRetries: 0, ...options });
+    return new RunloopSDK(this.#clientOptions(options));
+  }
+
+  #clientOptions(options) {
+    return { baseURL: this.baseURL, bearerToken: this.key, maxRetries: 0, http2: useHttp2, ...options };
   }
 
   /** Plain fetch with the admin key, for checks the SDK cannot express (raw headers, SSE framing). */
@@ -86,6 +98,7 @@ export class TestServer {
   }
 
   async stop() {
+    if (this.shared) return; // owned by the runner that started it
     if (this.child.exitCode === null) {
       const exited = new Promise((r) => this.child.once('exit', r));
       this.child.kill('SIGTERM');
@@ -99,8 +112,23 @@ export class TestServer {
   }
 }
 
+/**
+ * The server for a test file: the shared one when the suite runner (`run.mjs`) started it and
+ * exported its address, otherwise a private one (when a single file is run on its own).
+ */
+export async function startServer() {
+  const url = process.env.MYELIN_COMPAT_URL;
+  const key = process.env.MYELIN_COMPAT_KEY;
+  if (url && key) {
+    const server = new TestServer({ child: null, baseURL: url, key, dataDir: null, output: [] });
+    server.shared = true;
+    return server;
+  }
+  return launchServer();
+}
+
 /** Starts a server from `$MYELIN_JAR` and waits until `GET /healthz` answers 200. */
-export async function startServer(extraEnv = {}) {
+export async function launchServer(extraEnv = {}) {
   const jar = process.env.MYELIN_JAR ? resolve(process.env.MYELIN_JAR) : DEFAULT_JAR;
   if (!existsSync(jar)) {
     throw new Error(`server jar not found at ${jar}; build it with: mvn -B -DskipTests -pl myelin-cli -am package`);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { NotFoundError } from '@runloop/api-client';
 
-import { event } from '../lib/events.mjs';
+import { event, uniqueTag } from '../lib/events.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
@@ -88,7 +88,8 @@ describe('axons.update', () => {
 
 describe('axons.delete', () => {
   test('afterwards retrieve, publish, events and subscribe answer 404 and list omits it', async () => {
-    const { id } = await client.axons.create({ name: 'doomed-axon' });
+    const name = `doomed-${uniqueTag()}`;
+    const { id } = await client.axons.create({ name });
     await client.axons.publish(id, event(1));
     await client.axons.delete(id);
 
@@ -104,7 +105,7 @@ describe('axons.delete', () => {
       NotFoundError,
     );
 
-    const listed = await client.axons.list({ name: 'doomed-axon' });
+    const listed = await client.axons.list({ name });
     assert.deepEqual(listed.axons.map((a) => a.id), []);
     const byId = await client.axons.list({ id });
     assert.deepEqual(byId.axons, []);

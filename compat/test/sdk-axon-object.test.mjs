@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { Axon, NotFoundError, RunloopSDK } from '@runloop/api-client';
 
-import { assertContiguous, event, take } from '../lib/events.mjs';
+import { assertContiguous, event, take, uniqueTag } from '../lib/events.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
@@ -49,9 +49,10 @@ describe('RunloopSDK.axon', () => {
   });
 
   test('list returns Axon instances for one page with filters', async () => {
+    const prefix = `oo-list-${uniqueTag()}-`;
     const made = [];
-    for (let i = 0; i < 3; i++) made.push(await sdk.axon.create({ name: `oo-list-${i}` }));
-    const listed = await sdk.axon.list({ name: 'oo-list-', limit: 2 });
+    for (let i = 0; i < 3; i++) made.push(await sdk.axon.create({ name: `${prefix}${i}` }));
+    const listed = await sdk.axon.list({ name: prefix, limit: 2 });
     assert.equal(listed.length, 2);
     assert.ok(listed.every((a) => a instanceof Axon));
     assert.deepEqual(listed.map((a) => a.id), made.slice(0, 2).map((a) => a.id));

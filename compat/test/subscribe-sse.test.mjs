@@ -71,7 +71,8 @@ describe('axons.subscribeSse replay', () => {
   });
 });
 
-describe('axons.subscribeSse reconnect after the idle timeout (408)', () => {
+// The three cases each wait out an idle timeout: run them side by side.
+describe('axons.subscribeSse reconnect after the idle timeout (408)', { concurrency: true }, () => {
   const quietLongEnough = SSE_IDLE_TIMEOUT_MS + 1500;
 
   test('reconnects with after_sequence and receives later events with no gap or duplicate', async () => {
