@@ -79,6 +79,15 @@ describe('axons.publish', () => {
     assert.deepEqual(events.map((e) => e.sequence), [other.sequence, first.sequence]);
   });
 
+  test("a retried request (the SDK's x-request-id, set by idempotencyKey) is not appended twice", async () => {
+    const { id } = await client.axons.create({});
+    const first = await client.axons.publish(id, event(1), { idempotencyKey: 'compat-retry-1' });
+    const retried = await client.axons.publish(id, event(1), { idempotencyKey: 'compat-retry-1' });
+    assert.deepEqual(retried, first);
+    const { total_count } = await client.axons.events.list(id, { include_total_count: true });
+    assert.equal(total_count, 1);
+  });
+
   test('the same Idempotency-Key on another axon is independent', async () => {
     const a = await client.axons.create({});
     const b = await client.axons.create({});
