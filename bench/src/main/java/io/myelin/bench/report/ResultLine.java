@@ -22,7 +22,8 @@ public final class ResultLine {
     }
 
     public ResultLine put(String key, Object value) {
-        if (value instanceof Double d) value = Math.round(d * 1000.0) / 1000.0;
+        // JSON has no NaN: an unmeasured figure is written as null.
+        if (value instanceof Double d) value = Double.isFinite(d) ? Math.round(d * 1000.0) / 1000.0 : null;
         fields.put(key, value);
         return this;
     }

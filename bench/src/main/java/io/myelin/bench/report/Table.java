@@ -23,6 +23,7 @@ public final class Table {
 
     private static String format(Object c) {
         if (c instanceof Double d) {
+            if (!Double.isFinite(d)) return "-";
             double a = Math.abs(d);
             if (a >= 1000) return String.format("%,.0f", d);
             if (a >= 10) return String.format("%.1f", d);
