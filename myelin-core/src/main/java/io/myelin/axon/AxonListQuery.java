@@ -19,9 +19,12 @@ final class AxonListQuery {
     private final AxonFilter f;
     private final StringBuilder where = new StringBuilder(" WHERE deleted_at_ms IS NULL");
     private final List<Object> args = new ArrayList<>();
+    private final long liveCount;
 
-    AxonListQuery(AxonFilter filter) {
+    /** @param liveCount axons alive right now: the total when no filter applies, so it needs no count query */
+    AxonListQuery(AxonFilter filter, long liveCount) {
         this.f = filter;
+        this.liveCount = liveCount;
         if (f.id() != null) {
             where.append(" AND id = ?");
             args.add(f.id());
@@ -76,7 +79,9 @@ final class AxonListQuery {
             rows = rows.subList(0, f.limit());
         }
         Long total = null;
-        if (f.includeTotal()) {
+        if (f.includeTotal() && args.isEmpty()) {
+            total = liveCount;
+        } else if (f.includeTotal()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM axons" + where)) {
                 bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -173,7 +173,7 @@ public final class Axons {
         if (filter.limit() < 1 || filter.limit() > limits.maxListLimit()) {
             throw MyelinException.invalid("limit", "limit must be between 1 and " + limits.maxListLimit() + ", got " + filter.limit());
         }
-        return storage.reads().read(c -> new AxonListQuery(filter).run(c, this::row));
+        return storage.reads().read(c -> new AxonListQuery(filter, index.size()).run(c, this::row));
     }
 
     private Axon row(ResultSet rs) throws SQLException {

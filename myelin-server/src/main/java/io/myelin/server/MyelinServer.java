@@ -8,6 +8,7 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.server.config.ServerConfig;
 import io.myelin.server.http.ApiHandler;
+import io.myelin.server.http.JsonErrorHandler;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.EventRoutes;
@@ -65,7 +66,7 @@ public final class MyelinServer implements AutoCloseable {
             MyelinServer[] self = new MyelinServer[1];
             new HealthRoutes(() -> self[0] != null && self[0].ready, VERSION, metrics).register(router);
             new AxonRoutes(axons).register(router);
-            new EventRoutes(events).register(router);
+            new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
 
             Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
@@ -97,6 +98,7 @@ public final class MyelinServer implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(2_000);
         return server;
     }
