@@ -18,6 +18,8 @@ const DEFAULT_JAR = resolve(here, '../../myelin-cli/target/myelin.jar');
 const FALLBACK_JAVA = '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
 /** Idle timeout the suite runs the server with: short, so the 408 reconnect path is exercised quickly. */
 export const SSE_IDLE_TIMEOUT_MS = 2000;
+/** Heartbeat interval the suite runs with: well inside the idle timeout, so streams see pings. */
+export const SSE_HEARTBEAT_MS = 500;
 const STARTUP_DEADLINE_MS = 60_000;
 const useHttp2 = process.env.MYELIN_COMPAT_HTTP2 === '1';
 
@@ -151,6 +153,7 @@ export async function launchServer(extraEnv = {}) {
         ...process.env,
         MYELIN_ADMIN_KEY: key,
         MYELIN_SSE_IDLE_TIMEOUT: `${SSE_IDLE_TIMEOUT_MS / 1000}s`,
+        MYELIN_SSE_HEARTBEAT: `${SSE_HEARTBEAT_MS}ms`,
         ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
 import { assertContiguous, event, publishMany, recordingFetch, take } from '../lib/events.mjs';
-import { SSE_IDLE_TIMEOUT_MS, startServer } from '../lib/server.mjs';
+import { SSE_HEARTBEAT_MS, SSE_IDLE_TIMEOUT_MS, startServer } from '../lib/server.mjs';
 
 let server;
 let client;
@@ -182,6 +182,16 @@ describe('SSE wire format', () => {
     });
     const text = await readUntil(res, (t) => dataFrames(t).length >= 2);
     assert.deepEqual(dataFrames(text).slice(0, 2).map((f) => Number(field(f, 'id'))), published.slice(2));
+  });
+
+  test('heartbeats are comment lines and do not keep an idle stream alive', async () => {
+    const { id } = await client.axons.create({});
+    const res = await server.fetch(`/v1/axons/${id}/subscribe/sse?after_sequence=0`);
+    const text = await readUntil(res, (t) => /event: ?error/.test(t), SSE_IDLE_TIMEOUT_MS + 5_000);
+    const pings = text.split('\n').filter((l) => l.startsWith(':'));
+    assert.ok(pings.length >= Math.floor(SSE_IDLE_TIMEOUT_MS / SSE_HEARTBEAT_MS) - 2,
+      `expected heartbeats every ${SSE_HEARTBEAT_MS} ms, saw ${pings.length} in ${JSON.stringify(text)}`);
+    assert.match(text, /event: ?error/, 'heartbeats must not reset the idle timeout');
   });
 
   test('an idle stream ends with event: error carrying code 408', async () => {
