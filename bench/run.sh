@@ -141,7 +141,7 @@ for w in $WORKLOADS; do
     batch)    bench batch "${COMMON[@]}" --publishers "$BATCH_PUBLISHERS" --batch-size "$BATCH_SIZE" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
     latency)  bench latency "${COMMON[@]}" --rate "$RATE" --subscribers "$SUBSCRIBERS" --seconds "$SECS" --payload-bytes "$PAYLOAD" ;;
     replay)   bench replay "${COMMON[@]}" --events "$REPLAY_EVENTS" --payload-bytes "$PAYLOAD" ;;
-    idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" ;;
+    idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 ;;
     *) echo "unknown workload: $w" >&2; exit 2 ;;
   esac
 done

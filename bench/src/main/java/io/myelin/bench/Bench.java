@@ -34,7 +34,8 @@ public final class Bench {
               batch     --publishers 1,4 --batch-size 1000 --seconds 10 --payload-bytes 128
               latency   --rate 1000 --subscribers 1,10,100 --seconds 10 [--publish-connections 16 --drain-seconds 10]
               replay    --events 100000 [--batch-size 1000 --payload-bytes 128]
-              idle-sse  --subscribers 10000 [--axons N --hold-seconds 5 --server-pid PID --jcmd PATH --open-concurrency 200]
+              idle-sse  --subscribers 10000 [--axons N --hold-seconds 5 --server-pid PID --jcmd PATH --open-concurrency 200
+                        --class-histogram ROWS]
 
             common options
               --url http://127.0.0.1:8080   server base URL
@@ -105,7 +106,7 @@ public final class Bench {
                 IdleSseWorkload.Settings s = new IdleSseWorkload.Settings(endpoint(args), subscribers,
                         args.integer("axons", Math.max(1, subscribers / 100)), args.duration("hold-seconds", "5"),
                         args.longValue("server-pid", -1), Path.of(args.string("jcmd", ServerProbe.defaultJcmd().toString())),
-                        args.integer("open-concurrency", 200));
+                        args.integer("open-concurrency", 200), args.integer("class-histogram", 0));
                 args.rejectUnknown();
                 IdleSseWorkload.run(s, out);
             }

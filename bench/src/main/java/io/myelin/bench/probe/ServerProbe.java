@@ -40,6 +40,22 @@ public final class ServerProbe {
         return new MemorySnapshot(rssKb(), heapUsed, heapCommitted);
     }
 
+    /**
+     * The first {@code top} rows of {@code jcmd GC.class_histogram} (live objects only), to show
+     * what the retained memory consists of; empty when jcmd cannot attach.
+     */
+    public String classHistogram(int top) {
+        try {
+            String[] lines = jcmd("GC.class_histogram").split("\n");
+            StringBuilder b = new StringBuilder();
+            // Output: "<pid>:", a header line, a dashed rule, then rows sorted by bytes.
+            for (int i = 0; i < lines.length && i < top + 3; i++) b.append(lines[i]).append('\n');
+            return b.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public long rssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

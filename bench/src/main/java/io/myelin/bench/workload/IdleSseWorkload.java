@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class IdleSseWorkload {
     public record Settings(Endpoint endpoint, int subscribers, int axons, Duration hold, long serverPid,
-                           Path jcmd, int openConcurrency) {}
+                           Path jcmd, int openConcurrency, int classHistogramRows) {}
 
     private IdleSseWorkload() {}
 
@@ -89,6 +89,7 @@ public final class IdleSseWorkload {
         Thread.sleep(s.hold().toMillis());
         long liveAtMeasure = opened.get() - dropped.get();
         MemorySnapshot after = probe == null ? null : probe.snapshot();
+        String histogram = probe == null || s.classHistogramRows() <= 0 ? "" : probe.classHistogram(s.classHistogramRows());
         long liveAfterMeasure = opened.get() - dropped.get();
 
         stopping.set(true);
@@ -98,6 +99,11 @@ public final class IdleSseWorkload {
             } catch (IOException ignored) {
                 // closing is best effort
             }
+        }
+        if (!histogram.isEmpty()) {
+            out.println();
+            out.println("Server heap by class while holding the subscriptions (jcmd GC.class_histogram):");
+            out.print(histogram);
         }
         print(s, out, opened.get(), failed.get(), dropped.get(), Math.min(liveAtMeasure, liveAfterMeasure), openSeconds,
                 before, after, firstError.get());
