@@ -4,7 +4,7 @@
 #
 # Everything is configurable through the environment (defaults in brackets):
 #   BENCH_SECONDS [10]            measured seconds per level of publish / batch / latency
-#   BENCH_WARMUP_SECONDS [3]      warm-up before the publish and batch levels
+#   BENCH_WARMUP_SECONDS [5]      warm-up before the publish and batch levels (lets C2 finish)
 #   BENCH_PUBLISHERS [1,16,64]    connections for publish and its Redis peer
 #   BENCH_BATCH_PUBLISHERS [1,4]  connections for batch publish
 #   BENCH_BATCH_SIZE [1000]       events per batch request
@@ -30,7 +30,7 @@ SERVER_JAR=${MYELIN_JAR:-$ROOT/myelin-cli/target/myelin.jar}
 BENCH_JAR=$ROOT/bench/target/myelin-bench.jar
 
 SECS=${BENCH_SECONDS:-10}
-WARMUP=${BENCH_WARMUP_SECONDS:-3}
+WARMUP=${BENCH_WARMUP_SECONDS:-5}
 PUBLISHERS=${BENCH_PUBLISHERS:-1,16,64}
 BATCH_PUBLISHERS=${BENCH_BATCH_PUBLISHERS:-1,4}
 BATCH_SIZE=${BENCH_BATCH_SIZE:-1000}
@@ -135,10 +135,10 @@ for w in $WORKLOADS; do
   esac
   log "workload: $w"
   case $w in
-    publish)  bench publish "${COMMON[@]}" --publishers "$PUBLISHERS" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
+    publish)  bench publish "${COMMON[@]}" --server-pid "$SERVER_PID" --publishers "$PUBLISHERS" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
     redis)    bench redis --redis-port "$REDIS_PORT" --publishers "$PUBLISHERS" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
-    compare)  bench compare "${COMMON[@]}" --redis-port "$REDIS_PORT" --publishers "$PUBLISHERS" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
-    batch)    bench batch "${COMMON[@]}" --publishers "$BATCH_PUBLISHERS" --batch-size "$BATCH_SIZE" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
+    compare)  bench compare "${COMMON[@]}" --server-pid "$SERVER_PID" --redis-port "$REDIS_PORT" --publishers "$PUBLISHERS" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
+    batch)    bench batch "${COMMON[@]}" --server-pid "$SERVER_PID" --publishers "$BATCH_PUBLISHERS" --batch-size "$BATCH_SIZE" --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes "$PAYLOAD" ;;
     latency)  bench latency "${COMMON[@]}" --rate "$RATE" --subscribers "$SUBSCRIBERS" --seconds "$SECS" --payload-bytes "$PAYLOAD" ;;
     replay)   bench replay "${COMMON[@]}" --events "$REPLAY_EVENTS" --payload-bytes "$PAYLOAD" ;;
     idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 ;;

@@ -28,10 +28,11 @@ public final class Bench {
             usage: java -jar myelin-bench.jar <workload> [options]
 
             workloads
-              publish   --publishers 1,16,64 --seconds 10 --payload-bytes 128 [--warmup-seconds 3]
+              publish   --publishers 1,16,64 --seconds 10 --payload-bytes 128 [--warmup-seconds 3 --server-pid PID]
               redis     --publishers 1,16,64 --seconds 10 --payload-bytes 128 [--redis-host 127.0.0.1 --redis-port 6379]
               compare   publish and redis back to back per concurrency, with the ratio ours/redis
-              batch     --publishers 1,4 --batch-size 1000 --seconds 10 --payload-bytes 128
+                        (options of both; --server-pid meters server CPU, Redis's pid is asked of Redis)
+              batch     --publishers 1,4 --batch-size 1000 --seconds 10 --payload-bytes 128 [--server-pid PID]
               latency   --rate 1000 --subscribers 1,10,100 --seconds 10 [--publish-connections 16 --drain-seconds 10]
               replay    --events 100000 [--batch-size 1000 --payload-bytes 128]
               idle-sse  --subscribers 10000 [--axons N --hold-seconds 5 --server-pid PID --jcmd PATH --open-concurrency 200
@@ -84,7 +85,8 @@ public final class Bench {
             }
             case "batch" -> {
                 BatchWorkload.Settings s = new BatchWorkload.Settings(endpoint(args), args.intList("publishers", "1,4"),
-                        args.integer("batch-size", 1000), seconds(args), warmup(args), args.integer("payload-bytes", 128));
+                        args.integer("batch-size", 1000), seconds(args), warmup(args), args.integer("payload-bytes", 128),
+                        args.longValue("server-pid", -1));
                 args.rejectUnknown();
                 BatchWorkload.run(s, out);
             }
@@ -129,7 +131,7 @@ public final class Bench {
 
     private static PublishWorkload.Settings publishSettings(Args args) {
         return new PublishWorkload.Settings(endpoint(args), args.intList("publishers", "1,16,64"), seconds(args),
-                warmup(args), args.integer("payload-bytes", 128));
+                warmup(args), args.integer("payload-bytes", 128), args.longValue("server-pid", -1));
     }
 
     private static RedisWorkload.Settings redisSettings(Args args) {

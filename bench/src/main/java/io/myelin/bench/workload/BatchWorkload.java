@@ -2,6 +2,7 @@ package io.myelin.bench.workload;
 
 import io.myelin.bench.http.Endpoint;
 import io.myelin.bench.http.HttpConnection;
+import io.myelin.bench.probe.CpuMeter;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.List;
 /** Batch publish throughput: each request appends {@code batchSize} events atomically. */
 public final class BatchWorkload {
     public record Settings(Endpoint endpoint, List<Integer> publishers, int batchSize, Duration duration,
-                           Duration warmup, int payloadBytes) {}
+                           Duration warmup, int payloadBytes, long serverPid) {}
 
     private BatchWorkload() {}
 
@@ -20,12 +21,12 @@ public final class BatchWorkload {
         verifyBatchShape(s, body);
         if (!s.warmup().isZero()) {
             out.printf("warming up myelin batch publish for %d s%n", s.warmup().toSeconds());
-            runLevel(s, s.publishers().getFirst(), s.warmup(), body);
+            runLevel(s, s.publishers().getFirst(), s.warmup(), body, new CpuMeter(-1));
         }
         List<OutcomeReport.Row> rows = new ArrayList<>();
         List<ClosedLoop.Outcome> outcomes = new ArrayList<>();
         for (int publishers : s.publishers()) {
-            ClosedLoop.Outcome o = runLevel(s, publishers, s.duration(), body);
+            ClosedLoop.Outcome o = runLevel(s, publishers, s.duration(), body, new CpuMeter(s.serverPid()));
             outcomes.add(o);
             rows.add(new OutcomeReport.Row("myelin", "batch", o));
         }
@@ -45,7 +46,8 @@ public final class BatchWorkload {
         }
     }
 
-    private static ClosedLoop.Outcome runLevel(Settings s, int publishers, Duration duration, byte[] body) throws Exception {
+    private static ClosedLoop.Outcome runLevel(Settings s, int publishers, Duration duration, byte[] body, CpuMeter meter)
+            throws Exception {
         return ClosedLoop.run(publishers, duration, i -> {
             HttpConnection http = new HttpConnection(s.endpoint());
             AxonClient client = new AxonClient(http);
@@ -62,6 +64,6 @@ public final class BatchWorkload {
                     http.close();
                 }
             };
-        });
+        }, meter);
     }
 }

@@ -1,5 +1,6 @@
 package io.myelin.bench.workload;
 
+import io.myelin.bench.probe.CpuMeter;
 import io.myelin.bench.stats.LongSamples;
 import io.myelin.bench.stats.Percentiles;
 
@@ -32,7 +33,7 @@ public final class ClosedLoop {
     }
 
     public record Outcome(int workers, double seconds, long requests, long events, long errors,
-                          Percentiles latency, String firstError) {
+                          Percentiles latency, String firstError, CpuMeter.Usage cpu) {
         public double eventsPerSecond() {
             return seconds == 0 ? 0 : events / seconds;
         }
@@ -40,13 +41,23 @@ public final class ClosedLoop {
         public double requestsPerSecond() {
             return seconds == 0 ? 0 : requests / seconds;
         }
+
+        /** Events per second of server CPU: the efficiency figure least disturbed by other load. */
+        public double eventsPerServerCpuSecond() {
+            return cpu.serverCpuSeconds() > 0 ? events / cpu.serverCpuSeconds() : Double.NaN;
+        }
     }
 
     public static Outcome run(int workers, Duration duration, WorkerFactory factory) throws Exception {
+        return run(workers, duration, factory, new CpuMeter(-1));
+    }
+
+    /** As {@link #run(int, Duration, WorkerFactory)}, also metering CPU over the measured window. */
+    public static Outcome run(int workers, Duration duration, WorkerFactory factory, CpuMeter meter) throws Exception {
         List<Worker> ready = new ArrayList<>(workers);
         try {
             for (int i = 0; i < workers; i++) ready.add(factory.create(i));
-            return measure(ready, duration);
+            return measure(ready, duration, meter);
         } finally {
             for (Worker w : ready) {
                 try {
@@ -58,7 +69,7 @@ public final class ClosedLoop {
         }
     }
 
-    private static Outcome measure(List<Worker> ready, Duration duration) throws InterruptedException {
+    private static Outcome measure(List<Worker> ready, Duration duration, CpuMeter meter) throws InterruptedException {
         int n = ready.size();
         CountDownLatch start = new CountDownLatch(1);
         LongSamples[] latencies = new LongSamples[n];
@@ -95,10 +106,12 @@ public final class ClosedLoop {
             });
             threads.add(t);
         }
+        CpuMeter.Sample cpuBefore = meter.sample();
         startNanos[0] = System.nanoTime();
         start.countDown();
         for (Thread t : threads) t.join();
         double seconds = (System.nanoTime() - startNanos[0]) / 1e9;
+        CpuMeter.Usage cpu = CpuMeter.between(cpuBefore, meter.sample());
         LongSamples all = new LongSamples(Math.max(16, sum(latencies)));
         long totalEvents = 0;
         long totalErrors = 0;
@@ -107,7 +120,7 @@ public final class ClosedLoop {
             totalEvents += events[i];
             totalErrors += errors[i];
         }
-        return new Outcome(n, seconds, all.size(), totalEvents, totalErrors, Percentiles.of(all), firstError.get());
+        return new Outcome(n, seconds, all.size(), totalEvents, totalErrors, Percentiles.of(all), firstError.get(), cpu);
     }
 
     private static int sum(LongSamples[] parts) {

@@ -17,12 +17,13 @@ final class OutcomeReport {
         out.println();
         out.println(title);
         Table table = new Table("target", "conns", "seconds", "events/s", "requests/s",
-                "p50 ms", "p99 ms", "max ms", "errors");
+                "p50 ms", "p99 ms", "max ms", "errors", "server cores", "bench cores", "events/server-cpu-s");
         for (Row r : rows) {
             ClosedLoop.Outcome o = r.outcome();
             table.row(r.target(), o.workers(), o.seconds(), o.eventsPerSecond(), o.requestsPerSecond(),
                     Percentiles.millis(o.latency().p50()), Percentiles.millis(o.latency().p99()),
-                    Percentiles.millis(o.latency().max()), o.errors());
+                    Percentiles.millis(o.latency().max()), o.errors(),
+                    o.cpu().serverCores(), o.cpu().benchCores(), o.eventsPerServerCpuSecond());
         }
         table.print(out);
         for (Row r : rows) {
@@ -43,6 +44,9 @@ final class OutcomeReport {
                 .put("p50_ms", Percentiles.millis(o.latency().p50()))
                 .put("p99_ms", Percentiles.millis(o.latency().p99()))
                 .put("max_ms", Percentiles.millis(o.latency().max()))
-                .put("errors", o.errors());
+                .put("errors", o.errors())
+                .put("server_cores", o.cpu().serverCores())
+                .put("bench_cores", o.cpu().benchCores())
+                .put("events_per_server_cpu_s", o.eventsPerServerCpuSecond());
     }
 }

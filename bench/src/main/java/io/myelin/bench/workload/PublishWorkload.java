@@ -2,6 +2,7 @@ package io.myelin.bench.workload;
 
 import io.myelin.bench.http.Endpoint;
 import io.myelin.bench.http.HttpConnection;
+import io.myelin.bench.probe.CpuMeter;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,8 +15,9 @@ import java.util.List;
  * so this measures the durable write path including HTTP.
  */
 public final class PublishWorkload {
+    /** {@code serverPid} &le; 0: server CPU is not metered. */
     public record Settings(Endpoint endpoint, List<Integer> publishers, Duration duration, Duration warmup,
-                           int payloadBytes) {}
+                           int payloadBytes, long serverPid) {}
 
     private PublishWorkload() {}
 
@@ -25,7 +27,7 @@ public final class PublishWorkload {
         List<OutcomeReport.Row> rows = new ArrayList<>();
         List<ClosedLoop.Outcome> outcomes = new ArrayList<>();
         for (int publishers : s.publishers()) {
-            ClosedLoop.Outcome o = runLevel(s.endpoint(), publishers, s.duration(), body);
+            ClosedLoop.Outcome o = runLevel(s.endpoint(), publishers, s.duration(), body, new CpuMeter(s.serverPid()));
             outcomes.add(o);
             rows.add(new OutcomeReport.Row("myelin", "publish", o));
         }
@@ -37,11 +39,11 @@ public final class PublishWorkload {
         if (s.warmup().isZero()) return;
         int c = s.publishers().stream().mapToInt(Integer::intValue).max().orElse(1);
         out.printf("warming up myelin publish: %d connections for %d s%n", c, s.warmup().toSeconds());
-        runLevel(s.endpoint(), c, s.warmup(), body);
+        runLevel(s.endpoint(), c, s.warmup(), body, new CpuMeter(-1));
     }
 
-    public static ClosedLoop.Outcome runLevel(Endpoint endpoint, int publishers, Duration duration, byte[] body)
-            throws Exception {
+    public static ClosedLoop.Outcome runLevel(Endpoint endpoint, int publishers, Duration duration, byte[] body,
+                                              CpuMeter meter) throws Exception {
         return ClosedLoop.run(publishers, duration, i -> {
             HttpConnection http = new HttpConnection(endpoint);
             AxonClient client = new AxonClient(http);
@@ -58,6 +60,6 @@ public final class PublishWorkload {
                     http.close();
                 }
             };
-        });
+        }, meter);
     }
 }

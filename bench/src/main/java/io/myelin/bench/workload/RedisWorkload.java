@@ -1,5 +1,6 @@
 package io.myelin.bench.workload;
 
+import io.myelin.bench.probe.CpuMeter;
 import io.myelin.bench.redis.DurableRedisConfig;
 import io.myelin.bench.redis.RespConnection;
 
@@ -40,11 +41,15 @@ public final class RedisWorkload {
         if (s.warmup().isZero()) return;
         int c = s.publishers().stream().mapToInt(Integer::intValue).max().orElse(1);
         out.printf("warming up redis XADD: %d connections for %d s%n", c, s.warmup().toSeconds());
-        runLevel(s, c, s.warmup());
+        runLevel(s, c, s.warmup(), new CpuMeter(-1));
     }
 
     /** Caller is responsible for the durability settings (see {@link DurableRedisConfig}). */
     public static ClosedLoop.Outcome runLevel(Settings s, int publishers, Duration duration) throws Exception {
+        return runLevel(s, publishers, duration, new CpuMeter(redisPid(s)));
+    }
+
+    private static ClosedLoop.Outcome runLevel(Settings s, int publishers, Duration duration, CpuMeter meter) throws Exception {
         byte[] payload = EventBodies.filler(s.payloadBytes()).getBytes(StandardCharsets.US_ASCII);
         String run = Long.toString(System.nanoTime(), 36);
         return ClosedLoop.run(publishers, duration, i -> {
@@ -67,6 +72,18 @@ public final class RedisWorkload {
                     }
                 }
             };
-        });
+        }, meter);
+    }
+
+    /** Redis runs on this host (the bench targets loopback only): its pid lets us meter its CPU. */
+    static long redisPid(Settings s) {
+        try (RespConnection c = new RespConnection(s.host(), s.port())) {
+            for (String line : String.valueOf(c.command("INFO", "server")).split("\r?\n")) {
+                if (line.startsWith("process_id:")) return Long.parseLong(line.substring("process_id:".length()).trim());
+            }
+        } catch (Exception e) {
+            // CPU is then simply not reported
+        }
+        return -1;
     }
 }
