@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
+import { APIError, NotFoundError } from '@runloop/api-client';
+
 import { assertContiguous, event, publishMany, recordingFetch, take } from '../lib/events.mjs';
 import { SSE_HEARTBEAT_MS, SSE_IDLE_TIMEOUT_MS, startServer } from '../lib/server.mjs';
 
@@ -68,6 +70,35 @@ describe('axons.subscribeSse replay', () => {
     const [first, ...others] = await Promise.all(readers);
     assertContiguous(first.map((e) => e.sequence), first[0].sequence, 10);
     for (const other of others) assert.deepEqual(other, first);
+  });
+});
+
+describe('axons.subscribeSse and deletion', () => {
+  test('deleting an axon ends its open streams with an SSE error 404, which the SDK does not retry', async () => {
+    const recorder = recordingFetch();
+    const watcher = server.client({ fetch: recorder.fetch });
+    const { id } = await client.axons.create({});
+    const [published] = await publishMany(client, id, 1);
+    const seen = [];
+    let failure;
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 10_000);
+    try {
+      const stream = await watcher.axons.subscribeSse(id, { after_sequence: 0 }, { signal: ac.signal });
+      for await (const e of stream) {
+        seen.push(e.sequence);
+        if (seen.length === 1) await client.axons.delete(id);
+      }
+    } catch (err) {
+      failure = err;
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.deepEqual(seen, [published]);
+    assert.ok(failure instanceof APIError, `expected the stream to fail with an APIError, got ${failure}`);
+    assert.equal(failure.status, 404);
+    assert.equal(subscribeUrls(recorder.urls).length, 1, 'a 404 must not trigger the reconnect loop');
+    await assert.rejects(client.axons.subscribeSse(id, { after_sequence: 0 }), NotFoundError);
   });
 });
 
