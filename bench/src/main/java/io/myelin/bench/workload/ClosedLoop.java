@@ -4,6 +4,7 @@ import io.myelin.bench.probe.CpuMeter;
 import io.myelin.bench.stats.LongSamples;
 import io.myelin.bench.stats.Percentiles;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class ClosedLoop {
         int runOnce() throws Exception;
 
         @Override
-        default void close() throws Exception {}
+        default void close() throws IOException {}
     }
 
     @FunctionalInterface

@@ -4,6 +4,7 @@ import io.myelin.bench.probe.CpuMeter;
 import io.myelin.bench.redis.DurableRedisConfig;
 import io.myelin.bench.redis.RespConnection;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +67,7 @@ public final class RedisWorkload {
                 }
 
                 @Override
-                public void close() throws Exception {
+                public void close() throws IOException {
                     try (redis) {
                         redis.command("DEL", key); // leave the instance as we found it
                     }
