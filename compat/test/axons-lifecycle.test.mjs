@@ -28,6 +28,15 @@ describe('axons.create', () => {
       `created_at_ms ${axon.created_at_ms} is not near now`);
   });
 
+  test('keeps non-ASCII names and metadata verbatim', async () => {
+    const name = 'sessión \u2603 \u{1F916}';
+    const metadata = { 'clé': 'välue \u{1F680}', 'with space': 'a,b;c=d', 'dotted.key': '"quoted"' };
+    const axon = await client.axons.create({ name, metadata });
+    assert.equal(axon.name, name);
+    assert.deepEqual(axon.metadata, metadata);
+    assert.deepEqual(await client.axons.retrieve(axon.id), axon);
+  });
+
   test('works with no body at all', async () => {
     const axon = await client.axons.create();
     assert.ok(axon.id);

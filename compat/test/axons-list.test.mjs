@@ -106,6 +106,12 @@ describe('axons.list filters', () => {
     assert.deepEqual(ids(page.axons), [colored.red.id, colored.green.id]);
   });
 
+  test('metadata filters match keys and values with spaces, dots and non-ASCII characters', async () => {
+    const odd = await client.axons.create({ metadata: { 'owner team': `${t} équipe`, 'a.b': `${t}.x` } });
+    assert.deepEqual(ids((await client.axons.list({ 'metadata[owner team]': `${t} équipe` })).axons), [odd.id]);
+    assert.deepEqual(ids((await client.axons.list({ 'metadata[a.b]': `${t}.x` })).axons), [odd.id]);
+  });
+
   test('filters compose with pagination', async () => {
     const seen = [];
     for await (const axon of client.axons.list({ 'metadata[tier]': `${t}-gold`, limit: 1 })) seen.push(axon.id);

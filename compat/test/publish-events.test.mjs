@@ -152,6 +152,15 @@ describe('axons.events.list', () => {
     assert.equal(page.total_count, 7);
   });
 
+  test('default page size is 20', async () => {
+    const { id } = await client.axons.create({});
+    const sequences = await publishMany(client, id, 23);
+    const page = await client.axons.events.list(id);
+    assert.equal(page.events.length, 20);
+    assert.equal(page.has_more, true);
+    assert.equal(page.events[0].sequence, sequences.at(-1));
+  });
+
   test('an axon without events has an empty history', async () => {
     const { id } = await client.axons.create({});
     const page = await client.axons.events.list(id, { include_total_count: true });

@@ -225,6 +225,21 @@ describe('SSE wire format', () => {
     assert.match(text, /event: ?error/, 'heartbeats must not reset the idle timeout');
   });
 
+  test('with both after_sequence and Last-Event-ID the later position wins', async () => {
+    const { id } = await client.axons.create({});
+    const published = await publishMany(client, id, 5);
+    for (const [query, header, firstExpected] of [
+      [published[0], published[2], published[3]],
+      [published[2], published[0], published[3]],
+    ]) {
+      const res = await server.fetch(`/v1/axons/${id}/subscribe/sse?after_sequence=${query}`, {
+        headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(header) },
+      });
+      const text = await readUntil(res, (t) => dataFrames(t).length >= 1);
+      assert.equal(Number(field(dataFrames(text)[0], 'id')), firstExpected);
+    }
+  });
+
   test('an idle stream ends with event: error carrying code 408', async () => {
     const { id } = await client.axons.create({});
     const started = Date.now();
