@@ -42,6 +42,7 @@ final class AxonConnection implements AutoCloseable {
     static final int PROGRESS_OPS = 1000;
     /** Page cache per connection; with 1,000 open databases this caps cache memory near 1 GiB worst case. */
     private static final int CACHE_KIB = 1024;
+    private static final int SQLITE_UTF8 = 1;
 
     private final String axonId;
     private final Path file;
@@ -108,13 +109,23 @@ final class AxonConnection implements AutoCloseable {
         });
     }
 
+    /**
+     * Replaces a function for every argument count. SQLite prefers an exact argument-count match over a
+     * variadic one, and FTS3 registers {@code fts3_tokenizer} per connection for 1 and 2 arguments, so the
+     * variadic override alone would lose to it. It also prefers a matching text encoding: sqlite-jdbc registers
+     * functions as {@code SQLITE_UTF16} (4) OR its flags, so passing {@code SQLITE_UTF8} (1) makes
+     * {@code SQLITE_ANY} (5), which registers a UTF-8 copy that replaces FTS3's own definition.
+     */
     private void refuseFunction(String name) throws SQLException {
-        Function.create(conn, name, new Function() {
+        Function refusal = new Function() {
             @Override
             protected void xFunc() throws SQLException {
                 error(name + " is refused: it reaches outside the axon's database");
             }
-        });
+        };
+        for (int nArgs : new int[] {-1, 0, 1, 2, 3}) {
+            Function.create(conn, name, refusal, nArgs, SQLITE_UTF8);
+        }
     }
 
     private static String singleString(Statement st, String sql) throws SQLException {

@@ -143,7 +143,7 @@ final class StatementGuard {
         if (rest.size() == 1 && rest.getFirst().isName() && Ascii.equalsIgnoreCase(rest.getFirst().value(), "main")) {
             return Kind.VACUUM;
         }
-        throw refused(field, "VACUUM is only allowed as VACUUM or VACUUM main");
+        throw refused(field, "this VACUUM is refused: only VACUUM or VACUUM main is allowed");
     }
 
     /** {@code PRAGMA [schema.]name [= value | (value)]}. */
@@ -167,8 +167,8 @@ final class StatementGuard {
         }
         if (READ_ONLY_PRAGMAS.contains(name)) {
             if (hasArgument) {
-                throw refused(field, "PRAGMA " + name + " may be read but not changed: the server owns this"
-                        + " setting");
+                throw refused(field, "changing PRAGMA " + name + " is refused: it may be read but the server owns"
+                        + " this setting");
             }
             return;
         }
