@@ -104,6 +104,11 @@ public final class AxonSql implements AutoCloseable {
         return databases.size();
     }
 
+    /** True when the axon's database is open and idle in the LRU. */
+    boolean isOpen(String axonId) {
+        return databases.isIdle(axonId);
+    }
+
     /** The file that holds (or will hold) the axon's database. */
     public Path databaseFile(String axonId) {
         return files.fileFor(axonId);

@@ -127,6 +127,16 @@ final class OpenDatabases implements AutoCloseable {
         closeAll(List.of(c));
     }
 
+    /** True when the axon's connection is open and idle (for tests of the eviction order). */
+    boolean isIdle(String axonId) {
+        lock.lock();
+        try {
+            return idle.containsKey(axonId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Open connections: idle, in use, and being closed. */
     int size() {
         lock.lock();
