@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Axon SQL: a private, durable SQLite database per axon, reached only through {@link #query} (one statement)
@@ -31,8 +33,20 @@ public final class AxonSql implements AutoCloseable {
     private final OpenDatabases databases;
     private final StatementRunner runner;
     private final BatchRunner batchRunner;
+    private final Predicate<String> axonExists;
 
     public AxonSql(Path sqlRoot, SqlLimits limits) {
+        this(sqlRoot, limits, id -> true);
+    }
+
+    /**
+     * @param axonExists asked in the axon's lane right before its database is opened; false answers 404. Checked
+     *                   there, not only by the caller, so that a request racing with the axon's deletion cannot
+     *                   recreate the database after {@link #dropAsync} removed it: the drop runs in the same lane,
+     *                   after the axon has already stopped existing.
+     */
+    public AxonSql(Path sqlRoot, SqlLimits limits, Predicate<String> axonExists) {
+        this.axonExists = Objects.requireNonNull(axonExists, "axonExists");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.files = new DatabaseFiles(Objects.requireNonNull(sqlRoot, "sqlRoot"));
         this.lanes = new AxonLanes(limits.threads(), limits.maxPendingTasks());
@@ -93,10 +107,38 @@ public final class AxonSql implements AutoCloseable {
      */
     public boolean drop(String axonId) {
         DatabaseFiles.validateId(axonId);
-        return lanes.call(axonId, () -> {
-            databases.evict(axonId);
-            return files.delete(axonId);
-        });
+        return lanes.call(axonId, () -> dropNow(axonId));
+    }
+
+    /**
+     * Queues the drop in the axon's lane and returns at once: for callers that must not block, such as axon
+     * deletion listeners on the storage writer thread. Work already queued for the axon runs first.
+     */
+    public CompletableFuture<Boolean> dropAsync(String axonId) {
+        DatabaseFiles.validateId(axonId);
+        return lanes.submit(axonId, () -> dropNow(axonId));
+    }
+
+    /**
+     * Deletes the databases of axons for which {@code keep} is false: those deleted while the server was down,
+     * after the deletion was durable but before the database was dropped. Run at start, before serving.
+     *
+     * @return the ids whose databases were deleted
+     */
+    public List<String> dropAllExcept(Predicate<String> keep) {
+        List<String> dropped = new ArrayList<>();
+        for (String id : files.existingIds()) {
+            if (!keep.test(id)) {
+                drop(id);
+                dropped.add(id);
+            }
+        }
+        return dropped;
+    }
+
+    private boolean dropNow(String axonId) {
+        databases.evict(axonId);
+        return files.delete(axonId);
     }
 
     /** Databases currently open (idle in the LRU, in use, or closing). */
@@ -147,6 +189,9 @@ public final class AxonSql implements AutoCloseable {
      * connection instead of returning it, so the next request reopens the database from disk.
      */
     private <T> T withConnection(String axonId, Work<T> work) {
+        if (!axonExists.test(axonId)) {
+            throw MyelinException.notFound("axon", axonId);
+        }
         AxonConnection c;
         try {
             c = databases.checkout(axonId);

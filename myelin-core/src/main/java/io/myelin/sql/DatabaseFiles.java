@@ -93,6 +93,24 @@ final class DatabaseFiles {
         return existed;
     }
 
+    /** Ids of every database file under the root (side files and foreign names ignored). */
+    List<String> existingIds() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (var paths = Files.walk(root, 2)) {
+            return paths.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".db"))
+                    .map(n -> n.substring(0, n.length() - 3))
+                    .filter(id -> AXON_ID.matcher(id).matches())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list SQL databases under " + root, e);
+        }
+    }
+
     static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

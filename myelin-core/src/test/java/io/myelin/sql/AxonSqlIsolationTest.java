@@ -58,6 +58,33 @@ class AxonSqlIsolationTest extends SqlTestSupport {
         assertThat(q("axn_kept", "SELECT * FROM t").rows()).isEmpty();
     }
 
+    @Test
+    void asyncDropRunsAfterQueuedWorkAndOrphansAreSwept() throws Exception {
+        q("axn_x", "CREATE TABLE t (a)");
+        q("axn_y", "CREATE TABLE t (a)");
+        q("axn_z", "CREATE TABLE t (a)");
+        assertThat(sql().dropAsync("axn_x").get()).isTrue();
+        assertThat(sql().databaseFile("axn_x")).doesNotExist();
+        assertThat(sql().dropAllExcept(id -> id.equals("axn_y"))).containsExactly("axn_z");
+        assertThat(sql().databaseFile("axn_y")).exists();
+        assertThat(sql().databaseFile("axn_z")).doesNotExist();
+    }
+
+    @Test
+    void requestsForAxonsThatNoLongerExistAre404AndCreateNothing() {
+        java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        live.add("axn_live");
+        try (AxonSql guarded = new AxonSql(dir.resolve("guarded"), limits(), live::contains)) {
+            guarded.query("axn_live", "CREATE TABLE t (a)", null);
+            fails(ErrorKind.NOT_FOUND, () -> guarded.query("axn_dead", "SELECT 1", null));
+            assertThat(guarded.databaseFile("axn_dead")).doesNotExist();
+            live.remove("axn_live");
+            guarded.dropAsync("axn_live");
+            fails(ErrorKind.NOT_FOUND, () -> guarded.batch("axn_live", List.of(st("SELECT 1"))));
+            assertThat(guarded.databaseFile("axn_live")).doesNotExist();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "../escape", "a/b", "a.b", "..", "axn x", "axn\u0000", "axn_é", "C:\\x"})
     void axonIdsThatCouldNameOtherFilesAreRejected(String id) {
