@@ -87,7 +87,7 @@ final class AxonLanes implements AutoCloseable {
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             throw new MyelinException(ErrorKind.TOO_MANY_REQUESTS, null, "too many SQL requests in flight ("
-                    + maxPending + " queued or running, max_pending_tasks); retry later");
+                    + maxPending + " queued or running, sql.max-pending); retry later");
         }
         CompletableFuture<T> f = new CompletableFuture<>();
         Task task = new Task(() -> {

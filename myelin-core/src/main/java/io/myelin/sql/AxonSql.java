@@ -87,7 +87,7 @@ public final class AxonSql implements AutoCloseable {
         }
         if (statements.size() > limits.maxBatchStatements()) {
             throw MyelinException.invalid("statements", "statements has " + statements.size()
-                    + " entries; the limit is " + limits.maxBatchStatements() + " (max_batch_statements)");
+                    + " entries; the limit is " + limits.maxBatchStatements() + " (sql.max-batch-statements)");
         }
         List<PreparedSql> prepared = new ArrayList<>(statements.size());
         for (int i = 0; i < statements.size(); i++) {
@@ -171,7 +171,7 @@ public final class AxonSql implements AutoCloseable {
                 ? sql.getBytes(StandardCharsets.UTF_8).length : sql.length();
         if (bytes > limits.maxSqlBytes()) {
             throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
-                    + limits.maxSqlBytes() + " bytes (max_sql_bytes)");
+                    + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");
         }
         StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
         StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);

@@ -34,7 +34,7 @@ final class SqlParams {
         }
         if (params.size() > limits.maxParams()) {
             throw MyelinException.invalid(field, field + " has " + params.size() + " values; the limit is "
-                    + limits.maxParams() + " (max_params)");
+                    + limits.maxParams() + " (sql.max-params)");
         }
         Object[] out = new Object[params.size()];
         for (int i = 0; i < out.length; i++) {
@@ -86,7 +86,7 @@ final class SqlParams {
         // Checked before decoding so a huge string is refused without allocating its decoded copy.
         if ((long) encoded.length() / 4 * 3 > (long) limits.maxValueBytes() + 3) {
             throw MyelinException.tooLarge(field, field + " blob is about " + (encoded.length() / 4 * 3)
-                    + " bytes; values are limited to " + limits.maxValueBytes() + " bytes (max_value_bytes)");
+                    + " bytes; values are limited to " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)");
         }
         byte[] bytes;
         try {
@@ -108,7 +108,7 @@ final class SqlParams {
     private static void checkSize(long bytes, String field, String what, SqlLimits limits) {
         if (bytes > limits.maxValueBytes()) {
             throw MyelinException.tooLarge(field, field + " " + what + " is " + bytes + " bytes; values are limited"
-                    + " to " + limits.maxValueBytes() + " bytes (max_value_bytes)");
+                    + " to " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)");
         }
     }
 

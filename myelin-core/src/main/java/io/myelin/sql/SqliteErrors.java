@@ -24,16 +24,16 @@ final class SqliteErrors {
         String msg = sqliteMessage(e);
         if (timedOut || primary == SQLiteErrorCode.SQLITE_INTERRUPT.code) {
             return MyelinException.invalid(null, "statement timed out: it ran longer than "
-                    + limits.statementTimeout().toMillis() + " ms (statement_timeout); its changes were rolled back");
+                    + limits.statementTimeout().toMillis() + " ms (sql.statement-timeout); its changes were rolled back");
         }
         if (primary == SQLiteErrorCode.SQLITE_FULL.code) {
             return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, null, msg + ": the axon's database is limited to "
-                    + limits.maxDatabaseBytes() + " bytes (max_database_bytes)", e);
+                    + limits.maxDatabaseBytes() + " bytes (sql.max-database-bytes)", e);
         }
         if (primary == SQLiteErrorCode.SQLITE_TOOBIG.code) {
             return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, null, msg + ": values and rows are limited to "
-                    + limits.maxValueBytes() + " bytes (max_value_bytes), SQL text to " + limits.maxSqlBytes()
-                    + " bytes (max_sql_bytes)", e);
+                    + limits.maxValueBytes() + " bytes (sql.max-value-bytes), SQL text to " + limits.maxSqlBytes()
+                    + " bytes (sql.max-sql-bytes)", e);
         }
         if (primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code
                 || primary == SQLiteErrorCode.SQLITE_NOMEM.code) {

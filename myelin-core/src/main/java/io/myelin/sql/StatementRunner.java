@@ -121,7 +121,7 @@ final class StatementRunner {
                 }
                 if (rowBytes > limits.maxValueBytes()) {
                     throw MyelinException.tooLarge(null, "result row " + rows.size() + " is " + rowBytes
-                            + " bytes; rows are limited to " + limits.maxValueBytes() + " bytes (max_value_bytes)");
+                            + " bytes; rows are limited to " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)");
                 }
                 if (resultBytes + rowBytes > limits.maxResultBytes()) {
                     return true;

@@ -137,7 +137,7 @@ class AxonSqlLimitsTest extends SqlTestSupport {
             threads.add(slow);
             Thread.sleep(100);
             var e = fails(ErrorKind.TOO_MANY_REQUESTS, () -> tiny.query("axn_other", "SELECT 1", null));
-            assertThat(e.getMessage()).contains("max_pending_tasks");
+            assertThat(e.getMessage()).contains("sql.max-pending");
             slow.join();
             assertThat(errors).singleElement().satisfies(t -> assertThat(t).hasMessageStartingWith("statement timed"));
         }
