@@ -154,6 +154,10 @@ final class AxonLanes implements AutoCloseable {
         }
     }
 
+    int pending() {
+        return pending.get();
+    }
+
     /** Lets queued work finish, then stops the threads. */
     @Override
     public void close() {

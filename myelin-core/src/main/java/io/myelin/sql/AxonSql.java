@@ -146,6 +146,11 @@ public final class AxonSql implements AutoCloseable {
         return databases.size();
     }
 
+    /** SQL requests queued or running, across all axons. */
+    public int pendingRequests() {
+        return lanes.pending();
+    }
+
     /** True when the axon's database is open and idle in the LRU. */
     boolean isOpen(String axonId) {
         return databases.isIdle(axonId);

@@ -78,6 +78,7 @@ public final class MyelinServer implements AutoCloseable {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
+            ServerMetrics.bindSql(metrics, sql);
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];

@@ -186,6 +186,14 @@ class SqlApiTest {
         assertThat(query(a, "SELECT v FROM secret").json().get("rows").get(0).get(0).asText()).isEqualTo("a only");
     }
 
+    @Test
+    void metricsShowOpenDatabases() {
+        String axon = s.createAxon("sql-metrics");
+        query(axon, "SELECT 1");
+        String metrics = s.get("/metrics").body();
+        assertThat(metrics).contains("myelin_sql_open_databases").contains("myelin_sql_pending");
+    }
+
     private static List<Path> dbFiles(Path root, String axon) throws Exception {
         if (!Files.exists(root)) {
             return List.of();
