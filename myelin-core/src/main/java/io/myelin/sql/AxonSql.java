@@ -1,7 +1,6 @@
 package io.myelin.sql;
 
 import io.myelin.error.MyelinException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -172,8 +171,8 @@ public final class AxonSql implements AutoCloseable {
         if (sql == null) {
             throw MyelinException.invalid(sqlField, sqlField + " is required");
         }
-        long bytes = sql.length() > limits.maxSqlBytes() / 3
-                ? sql.getBytes(StandardCharsets.UTF_8).length : sql.length();
+        // Above a third of the limit, multi-byte characters could push it over: count exactly.
+        long bytes = sql.length() > limits.maxSqlBytes() / 3 ? SqlParams.utf8Length(sql) : sql.length();
         if (bytes > limits.maxSqlBytes()) {
             throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
                     + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");

@@ -3,7 +3,6 @@ package io.myelin.sql;
 import io.myelin.error.MyelinException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -112,11 +111,8 @@ final class SqlParams {
         }
     }
 
+    /** UTF-8 size without encoding the string (it may be megabytes). */
     static long utf8Length(String s) {
-        // Cheap upper-bound check first: most strings are far below the limit.
-        if (s.length() * 3L <= Integer.MAX_VALUE && s.length() < 1024) {
-            return s.getBytes(StandardCharsets.UTF_8).length;
-        }
         long n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
