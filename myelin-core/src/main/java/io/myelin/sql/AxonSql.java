@@ -61,7 +61,10 @@ public final class AxonSql implements AutoCloseable {
     /**
      * Executes exactly one statement in its own transaction.
      *
-     * @param params positional values for {@code ?} placeholders; may be null
+     * @param params positional values for {@code ?} placeholders; may be null. Accepted: null, Boolean (bound as
+     *               1/0), integral numbers within 64 bits, Float/Double/BigDecimal (REAL), String, byte[], and
+     *               the JSON blob form {@code Map.of("$blob", "<standard base64>")}; anything else is a 400 naming
+     *               {@code params[i]}. Their count must equal the statement's placeholders.
      * @throws MyelinException 400 for invalid SQL, execution errors (with SQLite's message), timeouts and
      *                         malformed input; 403 for refused statements; 413 for size limits
      */
