@@ -84,7 +84,15 @@ final class AxonLanes implements AutoCloseable {
     }
 
     <T> CompletableFuture<T> submit(String axonId, Callable<T> work) {
-        if (pending.incrementAndGet() > maxPending) {
+        return submit(axonId, work, false);
+    }
+
+    /**
+     * @param exempt true for housekeeping that must never be refused (dropping a deleted axon's database): it is
+     *               counted but not limited
+     */
+    <T> CompletableFuture<T> submit(String axonId, Callable<T> work, boolean exempt) {
+        if (pending.incrementAndGet() > maxPending && !exempt) {
             pending.decrementAndGet();
             throw new MyelinException(ErrorKind.TOO_MANY_REQUESTS, null, "too many SQL requests in flight ("
                     + maxPending + " queued or running, sql.max-pending); retry later");

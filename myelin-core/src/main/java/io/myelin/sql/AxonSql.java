@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Axon SQL: a private, durable SQLite database per axon, reached only through {@link #query} (one statement)
@@ -25,6 +27,7 @@ import java.util.function.Predicate;
  * <p>Thread-safe. Blocking: {@link #query}, {@link #batch} and {@link #drop} block until the work is done.
  */
 public final class AxonSql implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AxonSql.class);
 
     private final SqlLimits limits;
     private final DatabaseFiles files;
@@ -114,11 +117,19 @@ public final class AxonSql implements AutoCloseable {
 
     /**
      * Queues the drop in the axon's lane and returns at once: for callers that must not block, such as axon
-     * deletion listeners on the storage writer thread. Work already queued for the axon runs first.
+     * deletion listeners on the storage writer thread. Work already queued for the axon runs first. Never
+     * refused for back-pressure; a failure is logged.
      */
     public CompletableFuture<Boolean> dropAsync(String axonId) {
         DatabaseFiles.validateId(axonId);
-        return lanes.submit(axonId, () -> dropNow(axonId));
+        CompletableFuture<Boolean> f = lanes.submit(axonId, () -> dropNow(axonId), true);
+        f.whenComplete((existed, e) -> {
+            if (e != null) {
+                // Nobody waits on this future; the file is removed by the sweep at the next start at the latest.
+                log.warn("dropping the SQL database of deleted axon {} failed: {}", axonId, e.toString());
+            }
+        });
+        return f;
     }
 
     /**
