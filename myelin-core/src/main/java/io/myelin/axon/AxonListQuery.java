@@ -20,11 +20,13 @@ final class AxonListQuery {
     private final StringBuilder where = new StringBuilder(" WHERE deleted_at_ms IS NULL");
     private final List<Object> args = new ArrayList<>();
     private final long liveCount;
+    private final ListCounts counts;
 
     /** @param liveCount axons alive right now: the total when no filter applies, so it needs no count query */
-    AxonListQuery(AxonFilter filter, long liveCount) {
+    AxonListQuery(AxonFilter filter, long liveCount, ListCounts counts) {
         this.f = filter;
         this.liveCount = liveCount;
+        this.counts = counts;
         if (f.id() != null) {
             where.append(" AND id = ?");
             args.add(f.id());
@@ -93,15 +95,27 @@ final class AxonListQuery {
         if (f.includeTotal() && args.isEmpty()) {
             total = liveCount;
         } else if (f.includeTotal()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM axons" + where)) {
-                bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
+            total = count(c);
         }
         return new AxonPage(List.copyOf(rows), hasMore, total);
+    }
+
+    private long count(Connection c) throws SQLException {
+        String key = where + "\u0000" + args;
+        long generation = counts.generation();
+        long cached = counts.get(key, generation);
+        if (cached >= 0) {
+            return cached;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM axons" + where)) {
+            bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                counts.put(key, generation, n);
+                return n;
+            }
+        }
     }
 
     private int bind(PreparedStatement ps) throws SQLException {
