@@ -194,7 +194,7 @@ public final class AxonSql implements AutoCloseable {
         StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
         StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
         Object[] values = SqlParams.convert(params, paramField, limits);
-        return new PreparedSql(piece.text(), values, kind, sqlField, paramField);
+        return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
     }
 
     @FunctionalInterface

@@ -42,6 +42,7 @@ final class StatementRunner {
             if (vacuum) {
                 c.setAttachedLimit(1); // VACUUM attaches its own scratch copy; nothing user-named is attached
             }
+            ShadowTables.check(c, s.tokens(), s.sqlField());
             long before = db.total_changes();
             List<SqlResult.Column> columns;
             List<List<Object>> rows = new ArrayList<>();

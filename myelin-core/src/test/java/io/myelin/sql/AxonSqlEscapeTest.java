@@ -94,6 +94,41 @@ class AxonSqlEscapeTest extends SqlTestSupport {
         assertThat(scalar(A, "PRAGMA foreign_keys")).isEqualTo(1L);
     }
 
+    @Test
+    void shadowTablesOfVirtualTablesCannotBeWrittenDirectly() {
+        q(A, "CREATE VIRTUAL TABLE docs USING fts5(body)");
+        q(A, "CREATE VIRTUAL TABLE boxes USING rtree(id, x0, x1)");
+        q(A, "INSERT INTO docs VALUES ('hello world')");
+        q(A, "CREATE TABLE t (a)");
+        for (String write : List.of("INSERT INTO docs_data VALUES (999, x'00')", "UPDATE docs_idx SET pgno = 0",
+                "DELETE FROM \"DOCS_CONTENT\"", "REPLACE INTO docs_config VALUES ('version', 99)",
+                "DROP TABLE docs_docsize", "ALTER TABLE docs_data RENAME TO x", "UPDATE boxes_node SET data = x''",
+                "WITH x AS (SELECT 1) DELETE FROM docs_data",
+                "CREATE TRIGGER trg AFTER INSERT ON t BEGIN DELETE FROM docs_data; END")) {
+            var e = fails(ErrorKind.FORBIDDEN, () -> q(A, write));
+            assertThat(e.getMessage()).as(write).contains("shadow table");
+        }
+        BatchResult inBatch = batch(A, st("INSERT INTO t VALUES (1)"), st("DELETE FROM docs_data"));
+        assertThat(inBatch.results().get(1).error().message()).contains("shadow table");
+        assertThat(q(A, "SELECT count(*) FROM docs_data").rows()).hasSize(1);
+        assertThat(scalar(A, "SELECT body FROM docs WHERE docs MATCH 'hello'")).isEqualTo("hello world");
+        assertThat(scalar(A, "SELECT count(*) FROM t")).isEqualTo(0L);
+        // Ordinary tables with the same suffixes are untouched by the rule.
+        q(A, "CREATE TABLE user_data (v)");
+        q(A, "INSERT INTO user_data VALUES (1)");
+        q(A, "DELETE FROM user_data");
+    }
+
+    @Test
+    void aTriggerNamingAFutureShadowTableBlocksTheVirtualTable() {
+        q(A, "CREATE TABLE t (a)");
+        q(A, "CREATE TRIGGER sneaky AFTER INSERT ON t BEGIN DELETE FROM later_data; END");
+        var e = fails(ErrorKind.FORBIDDEN, () -> q(A, "CREATE VIRTUAL TABLE later USING fts5(body)"));
+        assertThat(e.getMessage()).contains("sneaky").contains("later_data");
+        q(A, "DROP TRIGGER sneaky");
+        q(A, "CREATE VIRTUAL TABLE later USING fts5(body)");
+    }
+
     // --- SQLite's own defences, with the guard bypassed -------------------------------------------------
 
     private AxonConnection raw() throws SQLException {
