@@ -13,13 +13,16 @@ import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
+import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
+import io.myelin.sql.AxonSql;
 import io.myelin.storage.Storage;
 import io.myelin.stream.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -41,26 +44,41 @@ public final class MyelinServer implements AutoCloseable {
     private final ServerConfig config;
     private final Storage storage;
     private final EventLog events;
+    private final AxonSql sql;
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
 
-    private MyelinServer(ServerConfig config, Storage storage, EventLog events, Server jetty, String generatedAdminKey) {
+    private MyelinServer(ServerConfig config, Storage storage, EventLog events, AxonSql sql, Server jetty,
+                         String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.events = events;
+        this.sql = sql;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
     }
 
     public static MyelinServer start(ServerConfig config) {
         Storage storage = Storage.open(config.storage());
+        AxonSql sql = null;
         try {
             ApiKeys keys = ApiKeys.load(storage);
             String generated = bootstrapAdminKey(config, keys);
             Axons axons = Axons.load(storage, config.axonLimits());
             EventLog events = new EventLog(storage, axons, config.streamLimits());
+            // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
+            // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
+            // must not block); databases of axons deleted while the server was down are removed before serving.
+            sql = new AxonSql(config.dataDir().resolve("sql"), config.sql(), id -> axons.index().find(id) != null);
+            AxonSql sqlStore = sql;
+            axons.onDelete(live -> sqlStore.dropAsync(live.id()));
+            List<String> orphans = sql.dropAllExcept(id -> axons.index().find(id) != null);
+            if (!orphans.isEmpty()) {
+                log.info("removed {} SQL databases of deleted axons", orphans.size());
+            }
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
+            ServerMetrics.bindSql(metrics, sql);
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];
@@ -68,13 +86,17 @@ public final class MyelinServer implements AutoCloseable {
             new AxonRoutes(axons).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
+            new SqlRoutes(sql, axons.index()).register(router);
 
             Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
-            self[0] = new MyelinServer(config, storage, events, jetty, generated);
+            self[0] = new MyelinServer(config, storage, events, sql, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
         } catch (Exception e) {
+            if (sql != null) {
+                sql.close();
+            }
             storage.close();
             if (e instanceof MyelinException me) throw me;
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + config.host() + ":" + config.port()
@@ -153,6 +175,7 @@ public final class MyelinServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP stop: {}", e.toString());
         }
+        sql.close();
         storage.close();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.axon.AxonLimits;
 import io.myelin.error.MyelinException;
+import io.myelin.sql.SqlLimits;
 import io.myelin.storage.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import java.io.IOException;
@@ -110,7 +111,31 @@ public final class ConfigLoader {
         }
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"), axons, streams,
-                storage);
+                storage, sqlLimits());
+    }
+
+    private SqlLimits sqlLimits() {
+        try {
+            return new SqlLimits(duration("sql.statement-timeout"), integer("sql.max-sql-bytes"),
+                    integer("sql.max-params"), integer("sql.max-batch-statements"), integer("sql.max-value-bytes"),
+                    longValue("sql.max-database-bytes"), integer("sql.max-rows"), longValue("sql.max-result-bytes"),
+                    integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"));
+        } catch (IllegalArgumentException e) {
+            throw MyelinException.invalid("sql", "invalid SQL limits: " + e.getMessage());
+        }
+    }
+
+    private long longValue(String key) {
+        String v = values.get(key).trim();
+        try {
+            long n = Long.parseLong(v.replace("_", ""));
+            if (n <= 0) {
+                throw MyelinException.invalid(key, key + " must be positive, got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw MyelinException.invalid(key, key + " must be an integer, got '" + v + "'");
+        }
     }
 
     private int integer(String key) {
