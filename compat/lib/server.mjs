@@ -21,7 +21,7 @@ export const SSE_IDLE_TIMEOUT_MS = 2000;
 /** Heartbeat interval the suite runs with: well inside the idle timeout, so streams see pings. */
 export const SSE_HEARTBEAT_MS = 500;
 const STARTUP_DEADLINE_MS = 60_000;
-const useHttp2 = process.env.MYELIN_COMPAT_HTTP2 === '1';
+const useHttp1 = process.env.MYELIN_COMPAT_HTTP1 === '1';
 
 function javaBinary() {
   const home = process.env.JAVA_HOME;
@@ -74,9 +74,9 @@ export class TestServer {
    * Low-level generated client. `maxRetries: 0` so error statuses surface at once.
    *
    * On Node the SDK's default transport is HTTP/2, which over an `http://` URL means cleartext
-   * HTTP/2 with prior knowledge. The suite pins HTTP/1.1 (`http2: false`) so that the API
-   * semantics are checked independently of the transport; `transport.test.mjs` covers the
-   * SDK's default transport on its own. `MYELIN_COMPAT_HTTP2=1` runs everything over HTTP/2.
+   * HTTP/2 with prior knowledge (h2c). The suite uses that default, as users do;
+   * `MYELIN_COMPAT_HTTP1=1` pins HTTP/1.1 (`http2: false`) for everything instead, and
+   * `transport.test.mjs` checks both transports side by side.
    */
   client(options = {}) {
     return new Runloop(this.#clientOptions(options));
@@ -88,7 +88,8 @@ export class TestServer {
   }
 
   #clientOptions(options) {
-    return { baseURL: this.baseURL, bearerToken: this.key, maxRetries: 0, http2: useHttp2, ...options };
+    const transport = useHttp1 ? { http2: false } : {};
+    return { baseURL: this.baseURL, bearerToken: this.key, maxRetries: 0, ...transport, ...options };
   }
 
   /** Plain fetch with the admin key, for checks the SDK cannot express (raw headers, SSE framing). */
