@@ -71,7 +71,7 @@ public final class Storage implements AutoCloseable {
                 }
             });
             writer.start();
-            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 200));
+            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 200, 4096));
         } catch (SQLException e) {
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot open " + file + ": " + e.getMessage(), e);
         }
@@ -112,12 +112,13 @@ public final class Storage implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
-        reads.close();
-        checkpointer.close();
         try {
+            // Before the checkpointer's final TRUNCATE, which would wait for a write lock this connection holds.
             writeConnection.close();
         } catch (SQLException ignored) {
             // shutting down
         }
+        reads.close();
+        checkpointer.close();
     }
 }

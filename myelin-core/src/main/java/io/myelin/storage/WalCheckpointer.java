@@ -1,6 +1,7 @@
 package io.myelin.storage;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Executors;
@@ -15,24 +16,38 @@ import org.slf4j.LoggerFactory;
  * <p>Why: with SQLite's default auto-checkpoint, the commit that crosses 1,000 WAL pages runs the checkpoint
  * itself — on the writer thread, with every publisher of that group waiting behind an extra fsync of the main
  * file. The writer's connection turns auto-checkpoint off, and this class runs a PASSIVE checkpoint every
- * interval instead: it never blocks the writer or readers, and does whatever part of the work readers allow.
- * {@code journal_size_limit} truncates the WAL file back to a bounded size when it is reset.
+ * interval instead: it never blocks the writer or readers, and copies whatever the readers allow.
+ *
+ * <p><b>Hazard: checkpoint starvation.</b> Under sustained writes a PASSIVE checkpoint never catches up with the
+ * writer, and SQLite only rewinds the WAL to its start after a checkpoint that copied every frame. Without
+ * more, the WAL grows without bound (hundreds of MB in seconds at full publish rate). So once the WAL holds
+ * more than {@code restartFrames}, the next run is a RESTART checkpoint: it waits for the writer's current
+ * group to commit, copies the few frames the PASSIVE runs left, and makes the next commit rewind the WAL. The
+ * writer waits for that short remainder only. {@code journal_size_limit} then truncates the file.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     private final Connection connection;
+    private final int restartFrames;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("myelin-checkpoint").daemon(true).unstarted(r));
 
-    WalCheckpointer(Connection connection, long intervalMillis) {
+    WalCheckpointer(Connection connection, long intervalMillis, int restartFrames) {
         this.connection = connection;
+        this.restartFrames = restartFrames;
         thread.scheduleWithFixedDelay(this::checkpoint, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     private void checkpoint() {
         try (Statement st = connection.createStatement()) {
-            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            int walFrames;
+            try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                walFrames = rs.next() ? rs.getInt(2) : 0; // columns: busy, frames in WAL, frames checkpointed
+            }
+            if (walFrames > restartFrames) {
+                st.execute("PRAGMA wal_checkpoint(RESTART)");
+            }
         } catch (SQLException e) {
             log.warn("WAL checkpoint failed (will retry): {}", e.getMessage());
         }
