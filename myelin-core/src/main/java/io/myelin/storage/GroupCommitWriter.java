@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final WriteOp NOTHING = new WriteOp() {
+        @Override public int weight() { return 0; }
+        @Override public void apply(Connection c, WriteGroup g) {}
+        @Override public void committed() {}
+        @Override public void failed(RuntimeException cause) {}
+    };
     private static final WriteOp STOP = new WriteOp() {
         @Override public void apply(Connection c, WriteGroup g) {}
         @Override public void committed() {}
@@ -44,19 +50,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Connection connection;
     private final BlockingQueue<WriteOp> queue;
     private final int maxGroupWeight;
-    private final long maxGroupWaitNanos;
-    // writer-thread only
-    private int recentPeak = 1;
-    private long lastCommitNanos;
     private final Thread thread;
     private final WriterStats stats = new WriterStats();
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested = new java.util.concurrent.atomic.AtomicBoolean();
 
-    GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight, long maxGroupWaitNanos) {
+    GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight) {
         this.connection = connection;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxGroupWeight = maxGroupWeight;
-        this.maxGroupWaitNanos = maxGroupWaitNanos;
         this.thread = Thread.ofPlatform().name("myelin-writer").daemon(true).unstarted(this::loop);
     }
 
@@ -78,6 +80,26 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the writer to run a RESTART checkpoint between two groups (see {@link WalCheckpointer}). Any thread;
+     * the checkpoint runs after the group in progress, or at once if the writer is idle.
+     */
+    void requestCheckpoint() {
+        if (checkpointRequested.compareAndSet(false, true)) {
+            queue.offer(NOTHING); // wakes an idle writer; a full queue will wake it anyway
+        }
+    }
+
+    private void checkpointIfRequested() {
+        if (checkpointRequested.compareAndSet(true, false)) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("PRAGMA wal_checkpoint(RESTART)");
+            } catch (SQLException e) {
+                log.warn("WAL checkpoint in the writer failed (will retry): {}", e.getMessage());
+            }
+        }
+    }
+
     public WriterStats stats() {
         return stats;
     }
@@ -95,7 +117,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                     runGroup(group);
                     return;
                 }
-                runGroup(group);
+                group.removeIf(op -> op == NOTHING);
+                if (!group.isEmpty()) {
+                    runGroup(group);
+                }
+                checkpointIfRequested();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
@@ -106,36 +132,16 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * Adds queued ops to {@code group}; returns true when STOP was seen. Under concurrency it briefly waits for
-     * siblings (like PostgreSQL's {@code commit_delay}): publishers answered by the previous commit need a network
-     * round trip to send their next op, and without the wait they would miss this group and make every other
-     * group half as large. The wait is bounded by {@code maxGroupWaitNanos} and by the last commit's own duration,
-     * and happens only while recent groups held more than one op, so a lone publisher never waits.
-     */
-    private boolean collect(List<WriteOp> group, int weight) throws InterruptedException {
-        int target = recentPeak;
-        long deadline = target > 1 ? System.nanoTime() + Math.min(maxGroupWaitNanos, lastCommitNanos) : 0;
-        while (weight < maxGroupWeight) {
-            WriteOp next = queue.poll();
-            if (next == null) {
-                long left = deadline - System.nanoTime();
-                if (group.size() >= target || left <= 0) {
-                    break;
-                }
-                next = queue.poll(left, TimeUnit.NANOSECONDS);
-                if (next == null) {
-                    break;
-                }
-            }
+    /** Drains whatever queued meanwhile into {@code group}, up to the weight cap; true when STOP was seen. */
+    private boolean collect(List<WriteOp> group, int weight) {
+        WriteOp next;
+        while (weight < maxGroupWeight && (next = queue.poll()) != null) {
             if (next == STOP) {
                 return true;
             }
             group.add(next);
             weight += next.weight();
         }
-        // Decaying peak: follows load up at once, down gradually.
-        recentPeak = Math.max(group.size(), recentPeak - Math.max(1, recentPeak / 8));
         return false;
     }
 
@@ -166,8 +172,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
-        lastCommitNanos = System.nanoTime() - started;
-        stats.recordGroup(applied.size(), lastCommitNanos);
+        stats.recordGroup(applied.size(), System.nanoTime() - started);
         for (WriteOp op : applied) {
             try {
                 op.committed();

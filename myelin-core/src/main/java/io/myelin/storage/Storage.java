@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
 
@@ -61,8 +60,7 @@ public final class Storage implements AutoCloseable {
                 st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
                 st.execute("PRAGMA journal_size_limit=67108864");
             }
-            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight(),
-                    TimeUnit.MICROSECONDS.toNanos(options.maxGroupWaitMicros()));
+            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight());
             ReadPool reads = new ReadPool(options.readThreads(), () -> {
                 try {
                     return open(url, true);
@@ -71,7 +69,7 @@ public final class Storage implements AutoCloseable {
                 }
             });
             writer.start();
-            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 200, 4096));
+            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 100, 4096, writer));
         } catch (SQLException e) {
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot open " + file + ": " + e.getMessage(), e);
         }

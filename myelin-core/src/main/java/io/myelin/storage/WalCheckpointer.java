@@ -20,22 +20,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Hazard: checkpoint starvation.</b> Under sustained writes a PASSIVE checkpoint never catches up with the
  * writer, and SQLite only rewinds the WAL to its start after a checkpoint that copied every frame. Without
- * more, the WAL grows without bound (hundreds of MB in seconds at full publish rate). So once the WAL holds
- * more than {@code restartFrames}, the next run is a RESTART checkpoint: it waits for the writer's current
- * group to commit, copies the few frames the PASSIVE runs left, and makes the next commit rewind the WAL. The
- * writer waits for that short remainder only. {@code journal_size_limit} then truncates the file.
+ * more, the WAL grows without bound (hundreds of MB in seconds at full publish rate). A RESTART checkpoint
+ * from this thread would starve too: it needs the write lock, and the writer takes it back within
+ * microseconds of each commit while SQLite's busy handler sleeps for milliseconds. So once the WAL holds more
+ * than {@code restartFrames}, this thread asks the writer ({@link GroupCommitWriter#requestCheckpoint}) to run
+ * the RESTART itself between two groups: it copies only what the PASSIVE runs left and makes the next commit
+ * rewind the WAL. {@code journal_size_limit} then truncates the file.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     private final Connection connection;
     private final int restartFrames;
+    private final GroupCommitWriter writer;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("myelin-checkpoint").daemon(true).unstarted(r));
 
-    WalCheckpointer(Connection connection, long intervalMillis, int restartFrames) {
+    WalCheckpointer(Connection connection, long intervalMillis, int restartFrames, GroupCommitWriter writer) {
         this.connection = connection;
         this.restartFrames = restartFrames;
+        this.writer = writer;
         thread.scheduleWithFixedDelay(this::checkpoint, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -46,7 +50,7 @@ final class WalCheckpointer implements AutoCloseable {
                 walFrames = rs.next() ? rs.getInt(2) : 0; // columns: busy, frames in WAL, frames checkpointed
             }
             if (walFrames > restartFrames) {
-                st.execute("PRAGMA wal_checkpoint(RESTART)");
+                writer.requestCheckpoint();
             }
         } catch (SQLException e) {
             log.warn("WAL checkpoint failed (will retry): {}", e.getMessage());

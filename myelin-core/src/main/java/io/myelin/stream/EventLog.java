@@ -180,8 +180,10 @@ public final class EventLog implements AutoCloseable {
         });
     }
 
+    /** Ends every open subscription (their streams finish cleanly) and stops background work. */
     @Override
     public void close() {
+        fanout.closeEverything();
         maintenance.shutdownNow();
     }
 

@@ -105,6 +105,15 @@ final class Fanout {
         }
     }
 
+    /** Ends every stream on every axon (server shutdown). */
+    void closeEverything() {
+        for (SubscriberBuffer[] subs : byAxon.values()) {
+            for (SubscriberBuffer s : subs) {
+                s.close();
+            }
+        }
+    }
+
     int total() {
         registration.lock();
         try {

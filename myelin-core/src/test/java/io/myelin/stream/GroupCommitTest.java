@@ -143,6 +143,21 @@ class GroupCommitTest {
     }
 
     @Test
+    void walStaysBoundedUnderSustainedWrites() throws Exception {
+        String id = axons.create("wal", null).id();
+        String payload = "w".repeat(1000);
+        List<EventDraft> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) batch.add(draft(payload));
+        Path wal = dir.resolve("myelin.db-wal");
+        long largest = 0;
+        for (int i = 0; i < 120; i++) { // ~120 MB of events
+            log.publishBatch(id, batch, null);
+            largest = Math.max(largest, java.nio.file.Files.size(wal));
+        }
+        assertThat(largest).as("largest WAL seen while writing 120 MB").isLessThan(80L << 20);
+    }
+
+    @Test
     void deletedAxonEventsArePurged() throws Exception {
         String id = axons.create("purge", null).id();
         List<EventDraft> batch = new ArrayList<>();

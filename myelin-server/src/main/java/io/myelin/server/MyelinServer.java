@@ -49,6 +49,7 @@ public final class MyelinServer implements AutoCloseable {
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, Storage storage, EventLog events, AxonSql sql, Server jetty,
                          String generatedAdminKey) {
@@ -173,6 +174,9 @@ public final class MyelinServer implements AutoCloseable {
     /** Stops accepting, ends open streams, finishes queued writes, closes storage. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         ready = false;
         events.close();
         try {

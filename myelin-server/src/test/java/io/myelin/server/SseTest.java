@@ -143,6 +143,19 @@ class SseTest {
     }
 
     @Test
+    void stoppingTheServerEndsOpenStreamsPromptly() throws Exception {
+        try (TestServer own = TestServer.start(Map.of())) {
+            String id = own.createAxon("shutdown");
+            SseClient c = new SseClient(own, "/v1/axons/" + id + "/subscribe/sse");
+            assertThat(c.next(200)).isNull();
+            long t0 = System.nanoTime();
+            own.close();
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("stop with an open stream, ms").isLessThan(1500);
+            assertThat(c.next(2_000)).isEqualTo(SseClient.END);
+        }
+    }
+
+    @Test
     void badAfterSequence() {
         String id = s.createAxon("bad");
         assertThat(s.get("/v1/axons/" + id + "/subscribe/sse?after_sequence=-1").errorField()).isEqualTo("after_sequence");

@@ -102,8 +102,7 @@ public final class ConfigLoader {
                 integer("limits.max-list-limit"));
         Path dataDir = Path.of(values.get("data-dir")).toAbsolutePath().normalize();
         StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
-                integer("storage.write-queue"), integer("storage.max-group-events"),
-                (int) (duration("storage.max-group-wait", true).toNanos() / 1000));
+                integer("storage.write-queue"), integer("storage.max-group-events"));
         String adminKey = values.get("admin-key");
         int port = integer("port");
         if (port > 65535) {
@@ -152,14 +151,10 @@ public final class ConfigLoader {
     }
 
     private Duration duration(String key) {
-        return duration(key, false);
-    }
-
-    private Duration duration(String key, boolean zeroAllowed) {
         String v = values.get(key).trim();
         try {
             Duration d = parseDuration(v);
-            if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+            if (d.isNegative() || d.isZero()) {
                 throw MyelinException.invalid(key, key + " must be positive, got " + v);
             }
             return d;

@@ -31,7 +31,6 @@ public final class Settings {
             new Setting("storage.read-threads", "4", "platform threads (one read connection each) serving storage reads"),
             new Setting("storage.write-queue", "16384", "writes that may wait for the writer before callers block"),
             new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"),
-            new Setting("storage.max-group-wait", "500us", "longest the writer waits for concurrent writes to join a group (only under concurrency)"),
             new Setting("sql.statement-timeout", "5s", "time limit of one SQL statement; a statement running longer is interrupted and rolled back"),
             new Setting("sql.max-sql-bytes", "102400", "largest SQL text of one statement (UTF-8 bytes)"),
             new Setting("sql.max-params", "100", "most parameters bound to one SQL statement"),
