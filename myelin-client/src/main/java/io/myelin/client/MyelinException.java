@@ -1,0 +1,12 @@
+package io.myelin.client;
+
+/**
+ * The root of every exception this client throws. Unchecked: catch it where you can act on it.
+ * {@link MyelinApiException} means the server answered with an error; {@link MyelinConnectionException} means
+ * no usable answer arrived.
+ */
+public class MyelinException extends RuntimeException {
+    public MyelinException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
