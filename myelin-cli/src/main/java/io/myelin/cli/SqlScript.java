@@ -19,6 +19,7 @@ final class SqlScript {
         StringBuilder cur = new StringBuilder();
         int n = script.length();
         int depth = 0; // open BEGIN blocks inside a CREATE TRIGGER
+        int cases = 0; // open CASE expressions, whose END is not a block's END
         int i = 0;
         while (i < n) {
             char c = script.charAt(i);
@@ -53,6 +54,10 @@ final class SqlScript {
                 String word = script.substring(i, j).toUpperCase(Locale.ROOT);
                 if (word.equals("BEGIN") && isTrigger(cur)) {
                     depth++;
+                } else if (word.equals("CASE")) {
+                    cases++;
+                } else if (word.equals("END") && cases > 0) {
+                    cases--;
                 } else if (word.equals("END") && depth > 0) {
                     depth--;
                 }
@@ -61,6 +66,7 @@ final class SqlScript {
             } else if (c == ';' && depth == 0) {
                 add(out, cur);
                 cur.setLength(0);
+                cases = 0;
                 i++;
             } else {
                 cur.append(c);
