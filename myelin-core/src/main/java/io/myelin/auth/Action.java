@@ -1,0 +1,9 @@
+package io.myelin.auth;
+
+/** Everything a request can ask to do, checked by {@link AccessPolicy}. */
+public enum Action {
+    AXON_CREATE, AXON_READ, AXON_UPDATE, AXON_DELETE, AXON_LIST,
+    EVENT_PUBLISH, EVENT_READ, EVENT_SUBSCRIBE,
+    SQL_QUERY, SQL_WRITE,
+    SERVER_METRICS
+}

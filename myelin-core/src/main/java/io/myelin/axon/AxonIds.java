@@ -1,0 +1,42 @@
+package io.myelin.axon;
+
+import java.security.SecureRandom;
+
+/**
+ * Axon identifiers: {@code axn_} followed by 26 characters of lower-case base32 (RFC 4648 alphabet) carrying 130
+ * random bits from {@link SecureRandom}. Opaque, URL-safe, and unguessable, so an id can be shared as a capability
+ * without exposing its neighbours.
+ */
+public final class AxonIds {
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String PREFIX = "axn_";
+    static final int RANDOM_CHARS = 26;
+
+    private AxonIds() {}
+
+    public static String next() {
+        byte[] bytes = new byte[RANDOM_CHARS];
+        RANDOM.nextBytes(bytes);
+        char[] out = new char[PREFIX.length() + RANDOM_CHARS];
+        PREFIX.getChars(0, PREFIX.length(), out, 0);
+        for (int i = 0; i < RANDOM_CHARS; i++) {
+            out[PREFIX.length() + i] = ALPHABET[bytes[i] & 31];
+        }
+        return new String(out);
+    }
+
+    /** True when {@code id} has the shape of an id this server could have issued (says nothing of existence). */
+    public static boolean isWellFormed(String id) {
+        if (id == null || id.length() != PREFIX.length() + RANDOM_CHARS || !id.startsWith(PREFIX)) {
+            return false;
+        }
+        for (int i = PREFIX.length(); i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,110 @@
+package io.myelin.axon;
+
+import io.myelin.error.MyelinException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an {@link AxonFilter} into SQL over the axons table. Pages walk the primary key in creation order, so a
+ * page costs a seek to the cursor plus the rows it returns, however many axons exist. The cursor is an axon id;
+ * it is translated to its row key through the unique index on id (tombstones of deleted axons keep old cursors
+ * valid).
+ */
+final class AxonListQuery {
+    private final AxonFilter f;
+    private final StringBuilder where = new StringBuilder(" WHERE deleted_at_ms IS NULL");
+    private final List<Object> args = new ArrayList<>();
+
+    AxonListQuery(AxonFilter filter) {
+        this.f = filter;
+        if (f.id() != null) {
+            where.append(" AND id = ?");
+            args.add(f.id());
+        }
+        if (f.namePrefix() != null && !f.namePrefix().isEmpty()) {
+            where.append(" AND substr(name, 1, ?) = ?");
+            args.add(f.namePrefix().length());
+            args.add(f.namePrefix());
+        }
+        if (f.search() != null && !f.search().isEmpty()) {
+            where.append(" AND (instr(id, ?) > 0 OR instr(coalesce(name, ''), ?) > 0)");
+            args.add(f.search());
+            args.add(f.search());
+        }
+        if (f.metadataEquals() != null) {
+            for (Map.Entry<String, String> e : f.metadataEquals().entrySet()) {
+                where.append(" AND EXISTS (SELECT 1 FROM json_each(axons.metadata) j WHERE j.key = ? AND j.value = ?)");
+                args.add(e.getKey());
+                args.add(e.getValue());
+            }
+        }
+        if (f.metadataIn() != null) {
+            for (Map.Entry<String, List<String>> e : f.metadataIn().entrySet()) {
+                where.append(" AND EXISTS (SELECT 1 FROM json_each(axons.metadata) j WHERE j.key = ? AND j.value IN (");
+                args.add(e.getKey());
+                for (int i = 0; i < e.getValue().size(); i++) {
+                    where.append(i == 0 ? "?" : ", ?");
+                    args.add(e.getValue().get(i));
+                }
+                where.append("))");
+            }
+        }
+    }
+
+    AxonPage run(Connection c, Axons.RowMapper mapper) throws SQLException {
+        long after = 0;
+        if (f.startingAfter() != null) {
+            after = cursorKey(c, f.startingAfter());
+        }
+        List<Axon> rows;
+        String sql = "SELECT id, name, metadata, created_at_ms FROM axons" + where + " AND pk > ? ORDER BY pk LIMIT ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bind(ps);
+            ps.setLong(i++, after);
+            ps.setInt(i, f.limit() + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rows = Axons.collect(rs, mapper);
+            }
+        }
+        boolean hasMore = rows.size() > f.limit();
+        if (hasMore) {
+            rows = rows.subList(0, f.limit());
+        }
+        Long total = null;
+        if (f.includeTotal()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM axons" + where)) {
+                bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+        }
+        return new AxonPage(List.copyOf(rows), hasMore, total);
+    }
+
+    private int bind(PreparedStatement ps) throws SQLException {
+        int i = 1;
+        for (Object a : args) {
+            ps.setObject(i++, a);
+        }
+        return i;
+    }
+
+    private static long cursorKey(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM axons WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw MyelinException.invalid("starting_after", "unknown cursor: no axon has id '" + id + "'");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+}

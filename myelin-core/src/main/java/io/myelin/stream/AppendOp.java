@@ -1,0 +1,121 @@
+package io.myelin.stream;
+
+import io.myelin.axon.LiveAxon;
+import io.myelin.error.MyelinException;
+import io.myelin.storage.WriteCall;
+import io.myelin.storage.WriteGroup;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Appends one or more events to one axon as a contiguous run of sequences, inside the writer's group transaction.
+ *
+ * <p>Sequences come from {@link LiveAxon#pendingSeq()}, which only the writer thread touches; a rolled-back group
+ * restores it, so sequences never skip. With an idempotency key, a key already used on this axon (earlier in the
+ * same group, or stored within the retention window) answers the original run and writes nothing.
+ */
+final class AppendOp extends WriteCall<List<Appended>> {
+    private final LiveAxon axon;
+    private final List<EventDraft> drafts;
+    private final String idempotencyKey;
+    private final WriterStatements statements;
+    private final Fanout fanout;
+    private List<Event> written = List.of();
+
+    AppendOp(LiveAxon axon, List<EventDraft> drafts, String idempotencyKey, WriterStatements statements, Fanout fanout) {
+        this.axon = axon;
+        this.drafts = drafts;
+        this.idempotencyKey = idempotencyKey;
+        this.statements = statements;
+        this.fanout = fanout;
+    }
+
+    @Override
+    public int weight() {
+        return drafts.size();
+    }
+
+    @Override
+    public void apply(Connection c, WriteGroup group) throws SQLException {
+        if (axon.deleted()) {
+            throw MyelinException.notFound("axon", axon.id());
+        }
+        WriterStatements st = statements.on(c);
+        if (idempotencyKey != null && replayKnownKey(st, group)) {
+            return;
+        }
+        long previous = axon.pendingSeq();
+        long ts = group.nowMs();
+        List<Event> events = new ArrayList<>(drafts.size());
+        List<Appended> results = new ArrayList<>(drafts.size());
+        PreparedStatement ins = st.insertEvent;
+        long seq = previous;
+        for (EventDraft d : drafts) {
+            seq++;
+            ins.setLong(1, axon.pk());
+            ins.setLong(2, seq);
+            ins.setString(3, d.eventType());
+            ins.setString(4, d.origin().name());
+            ins.setString(5, d.source());
+            ins.setString(6, d.payload());
+            ins.setLong(7, ts);
+            ins.executeUpdate();
+            events.add(new Event(axon.id(), seq, d.eventType(), d.origin(), d.source(), d.payload(), ts));
+            results.add(new Appended(seq, ts));
+        }
+        st.updateHead.setLong(1, seq);
+        st.updateHead.setLong(2, axon.pk());
+        st.updateHead.executeUpdate();
+        if (idempotencyKey != null) {
+            PreparedStatement k = st.insertKey;
+            k.setLong(1, axon.pk());
+            k.setString(2, idempotencyKey);
+            k.setLong(3, previous + 1);
+            k.setInt(4, drafts.size());
+            k.setLong(5, ts);
+            k.setLong(6, ts);
+            k.executeUpdate();
+            group.scratch().put(new KeyRef(axon.pk(), idempotencyKey), new long[] {previous + 1, drafts.size(), ts});
+        }
+        axon.setPendingSeq(seq);
+        group.onRollback(() -> axon.setPendingSeq(previous));
+        written = events;
+        result(results);
+    }
+
+    private boolean replayKnownKey(WriterStatements st, WriteGroup group) throws SQLException {
+        long[] known = (long[]) group.scratch().get(new KeyRef(axon.pk(), idempotencyKey));
+        if (known == null) {
+            st.findKey.setLong(1, axon.pk());
+            st.findKey.setString(2, idempotencyKey);
+            try (ResultSet rs = st.findKey.executeQuery()) {
+                if (rs.next()) {
+                    known = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                }
+            }
+        }
+        if (known == null) {
+            return false;
+        }
+        List<Appended> results = new ArrayList<>((int) known[1]);
+        for (long i = 0; i < known[1]; i++) {
+            results.add(new Appended(known[0] + i, known[2]));
+        }
+        result(results);
+        return true;
+    }
+
+    @Override
+    protected void onCommitted() {
+        if (!written.isEmpty()) {
+            axon.publishCommitted(written.get(written.size() - 1).sequence());
+            fanout.deliver(axon, written);
+        }
+    }
+
+    private record KeyRef(long axon, String key) {}
+}

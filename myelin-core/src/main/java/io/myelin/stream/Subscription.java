@@ -1,0 +1,119 @@
+package io.myelin.stream;
+
+import io.myelin.axon.LiveAxon;
+import io.myelin.error.MyelinException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One reader's ordered view of an axon's stream, from a starting cursor onwards: stored events first, then live
+ * ones, with no gap and no duplicate.
+ *
+ * <p><b>Algorithm.</b> The subscription registers its buffer with the fan-out <em>before</em> it reads storage.
+ * Everything committed before registration is therefore in storage, and everything committed after it is offered
+ * to the buffer (or, if the buffer was full, flagged as overflow). Reading storage pages from the cursor until a
+ * page comes back empty, then taking live events and dropping any at or below the cursor, yields each sequence
+ * exactly once. A live event that does not follow the cursor (the buffer overflowed and was cleared) sends the
+ * subscription back to storage from its cursor: slow readers catch up from disk instead of slowing publishers.
+ *
+ * <p>Threading: one consumer thread calls {@link #next}; {@link #close} may be called from any thread.
+ */
+public final class Subscription implements AutoCloseable {
+    /** Where the subscription stands. */
+    public enum State { CATCHING_UP, LIVE, CLOSED }
+
+    private static final int PAGE_EVENTS = 1000;
+    private static final long PAGE_BYTES = 4L << 20;
+    private static final int LIVE_BATCH = 1000;
+
+    private final LiveAxon axon;
+    private final SubscriberBuffer buffer;
+    private final EventReads reads;
+    private final Fanout fanout;
+    private volatile State state = State.CATCHING_UP;
+    private long cursor;
+
+    Subscription(LiveAxon axon, long after, SubscriberBuffer buffer, EventReads reads, Fanout fanout) {
+        this.axon = axon;
+        this.cursor = after;
+        this.buffer = buffer;
+        this.reads = reads;
+        this.fanout = fanout;
+    }
+
+    /** Sequence of the last event returned (or the starting cursor). */
+    public long cursor() {
+        return cursor;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String axonId() {
+        return axon.id();
+    }
+
+    /**
+     * The next events in sequence order, waiting up to {@code timeoutMillis} for live ones. Returns an empty list
+     * on timeout or once closed (check {@link #state()}).
+     *
+     * @throws MyelinException NOT_FOUND when the axon was deleted
+     */
+    public List<Event> next(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + SubscriberBuffer.nanos(timeoutMillis);
+        while (true) {
+            if (state == State.CLOSED) {
+                return List.of();
+            }
+            if (state == State.CATCHING_UP) {
+                buffer.clear();
+                List<Event> page = reads.after(axon, cursor, PAGE_EVENTS, PAGE_BYTES);
+                if (!page.isEmpty()) {
+                    cursor = page.get(page.size() - 1).sequence();
+                    return page;
+                }
+                state = State.LIVE;
+            }
+            List<Event> live = new ArrayList<>();
+            switch (buffer.await(deadline - System.nanoTime(), live, LIVE_BATCH)) {
+                case CLOSED -> {
+                    close();
+                    if (axon.deleted()) {
+                        throw MyelinException.notFound("axon", axon.id());
+                    }
+                    return List.of();
+                }
+                case OVERFLOWED -> state = State.CATCHING_UP;
+                case TIMEOUT -> {
+                    return List.of();
+                }
+                case EVENTS -> {
+                    int from = 0;
+                    while (from < live.size() && live.get(from).sequence() <= cursor) {
+                        from++;
+                    }
+                    if (from == live.size()) {
+                        continue;
+                    }
+                    if (live.get(from).sequence() != cursor + 1) {
+                        state = State.CATCHING_UP;
+                        continue;
+                    }
+                    List<Event> fresh = from == 0 ? live : live.subList(from, live.size());
+                    cursor = fresh.get(fresh.size() - 1).sequence();
+                    return fresh;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            buffer.close();
+            fanout.unregister(axon, buffer);
+        }
+    }
+}

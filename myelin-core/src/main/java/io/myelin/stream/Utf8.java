@@ -1,0 +1,24 @@
+package io.myelin.stream;
+
+/** UTF-8 length of a string without encoding it (payload limits are in bytes, payloads arrive as strings). */
+final class Utf8 {
+    private Utf8() {}
+
+    static long length(CharSequence s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

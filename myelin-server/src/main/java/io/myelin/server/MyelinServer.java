@@ -1,0 +1,168 @@
+package io.myelin.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.myelin.auth.AccessPolicy;
+import io.myelin.auth.ApiKeys;
+import io.myelin.axon.Axons;
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import io.myelin.server.config.ServerConfig;
+import io.myelin.server.http.ApiHandler;
+import io.myelin.server.http.Router;
+import io.myelin.server.routes.AxonRoutes;
+import io.myelin.server.routes.EventRoutes;
+import io.myelin.server.routes.HealthRoutes;
+import io.myelin.server.routes.SseRoute;
+import io.myelin.storage.Storage;
+import io.myelin.stream.EventLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wiring: the one place where storage, engine, auth and HTTP are built and connected. Nothing else constructs
+ * these parts, and nothing looks them up: each gets what it needs through its constructor.
+ */
+public final class MyelinServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MyelinServer.class);
+    public static final String VERSION = readVersion();
+
+    private final ServerConfig config;
+    private final Storage storage;
+    private final EventLog events;
+    private final Server jetty;
+    private final String generatedAdminKey;
+    private volatile boolean ready;
+
+    private MyelinServer(ServerConfig config, Storage storage, EventLog events, Server jetty, String generatedAdminKey) {
+        this.config = config;
+        this.storage = storage;
+        this.events = events;
+        this.jetty = jetty;
+        this.generatedAdminKey = generatedAdminKey;
+    }
+
+    public static MyelinServer start(ServerConfig config) {
+        Storage storage = Storage.open(config.storage());
+        try {
+            ApiKeys keys = ApiKeys.load(storage);
+            String generated = bootstrapAdminKey(config, keys);
+            Axons axons = Axons.load(storage, config.axonLimits());
+            EventLog events = new EventLog(storage, axons, config.streamLimits());
+            PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
+
+            Router router = new Router();
+            MyelinServer[] self = new MyelinServer[1];
+            new HealthRoutes(() -> self[0] != null && self[0].ready, VERSION, metrics).register(router);
+            new AxonRoutes(axons).register(router);
+            new EventRoutes(events).register(router);
+            new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
+
+            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
+            self[0] = new MyelinServer(config, storage, events, jetty, generated);
+            jetty.start();
+            self[0].ready = true;
+            return self[0];
+        } catch (Exception e) {
+            storage.close();
+            if (e instanceof MyelinException me) throw me;
+            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + config.host() + ":" + config.port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Server jetty(ServerConfig config, ApiHandler handler) {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("myelin-http");
+        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("myelin-req-", 0).factory()));
+        Server server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        // SSE streams write a heartbeat every sse.heartbeat; leave room so Jetty never closes a healthy stream.
+        connector.setIdleTimeout(Math.max(60_000, config.sseHeartbeat().toMillis() * 3));
+        connector.setAcceptQueueSize(1024);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.setStopTimeout(2_000);
+        return server;
+    }
+
+    private static String bootstrapAdminKey(ServerConfig config, ApiKeys keys) throws IOException {
+        if (config.adminKey() != null) {
+            keys.setAdminKey(config.adminKey());
+            return null;
+        }
+        if (!keys.isEmpty()) {
+            return null;
+        }
+        String key = ApiKeys.generate();
+        keys.setAdminKey(key);
+        AdminKeyFile.write(config.dataDir(), key);
+        return key;
+    }
+
+    /** The admin key generated at this start (a new data dir with no configured key), else null. */
+    public String generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    public URI uri() {
+        return URI.create("http://" + config.host() + ":" + port());
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Stops accepting, ends open streams, finishes queued writes, closes storage. */
+    @Override
+    public void close() {
+        ready = false;
+        events.close();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("HTTP stop: {}", e.toString());
+        }
+        storage.close();
+    }
+
+    private static String readVersion() {
+        try (InputStream in = MyelinServer.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}

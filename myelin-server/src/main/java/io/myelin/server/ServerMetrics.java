@@ -1,0 +1,36 @@
+package io.myelin.server;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.myelin.axon.Axons;
+import io.myelin.storage.WriterStats;
+import io.myelin.stream.EventLog;
+import java.util.concurrent.TimeUnit;
+
+/** The Prometheus registry and the engine's gauges and counters, read lazily at scrape time (no hot-path cost). */
+final class ServerMetrics {
+    private ServerMetrics() {}
+
+    static PrometheusMeterRegistry create(Axons axons, EventLog log, WriterStats writer) {
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(r);
+        new JvmThreadMetrics().bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        new JvmGcMetrics().bindTo(r);
+        Gauge.builder("myelin.axons", axons.index(), i -> i.size()).description("live axons").register(r);
+        Gauge.builder("myelin.sse.streams", log, EventLog::openSubscriptions).description("open SSE streams").register(r);
+        FunctionCounter.builder("myelin.writer.groups", writer, WriterStats::groups)
+                .description("group transactions committed").register(r);
+        FunctionCounter.builder("myelin.writer.ops", writer, WriterStats::ops)
+                .description("writes committed (a batch publish is one)").register(r);
+        FunctionCounter.builder("myelin.writer.commit.seconds", writer, w -> w.commitNanos() / (double) TimeUnit.SECONDS.toNanos(1))
+                .description("time spent in group transactions, including fsync").register(r);
+        return r;
+    }
+}

@@ -1,0 +1,164 @@
+package io.myelin.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.myelin.axon.AxonLimits;
+import io.myelin.error.MyelinException;
+import io.myelin.storage.StorageOptions;
+import io.myelin.stream.StreamLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Resolves {@link ServerConfig}: defaults, then the YAML file, then {@code MYELIN_*} environment variables, then
+ * flags. Unknown YAML keys and malformed values are errors that name the key, so a typo never silently falls back
+ * to a default.
+ */
+public final class ConfigLoader {
+    private final Map<String, String> values = new HashMap<>();
+
+    public ConfigLoader() {
+        for (Setting s : Settings.ALL) {
+            values.put(s.key(), s.defaultValue());
+        }
+    }
+
+    public ConfigLoader yaml(Path file) {
+        if (file == null) {
+            return this;
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw MyelinException.invalid("config", "cannot read config file " + file + ": " + e.getMessage());
+        }
+        if (root != null && !root.isMissingNode() && !root.isNull()) {
+            if (!root.isObject()) {
+                throw MyelinException.invalid("config", "config file " + file + " must hold a mapping of settings");
+            }
+            flatten("", root, file);
+        }
+        return this;
+    }
+
+    private void flatten(String prefix, JsonNode node, Path file) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix + e.getKey().replace('_', '-');
+            if (e.getValue().isObject()) {
+                flatten(key + ".", e.getValue(), file);
+            } else {
+                set(key, e.getValue().asText(), "config file " + file);
+            }
+        }
+    }
+
+    public ConfigLoader env(Map<String, String> env) {
+        for (Setting s : Settings.ALL) {
+            String v = env.get(s.envName());
+            if (v != null) {
+                values.put(s.key(), v);
+            }
+        }
+        return this;
+    }
+
+    /** A flag value; {@code null} means the flag was not given. */
+    public ConfigLoader flag(String key, Object value) {
+        if (value != null) {
+            set(key, value.toString(), "flag");
+        }
+        return this;
+    }
+
+    private void set(String key, String value, String origin) {
+        if (Settings.byKey(key) == null) {
+            throw MyelinException.invalid(key, "unknown setting '" + key + "' in " + origin);
+        }
+        values.put(key, value);
+    }
+
+    public String raw(String key) {
+        return values.get(key);
+    }
+
+    public ServerConfig build() {
+        StreamLimits streams = new StreamLimits(
+                integer("limits.max-payload-bytes"), integer("limits.max-event-type-chars"),
+                integer("limits.max-source-chars"), integer("limits.max-batch-events"),
+                integer("limits.max-idempotency-key-chars"), duration("idempotency.retention").toMillis(),
+                integer("sse.subscriber-buffer"), integer("sse.max-per-axon"), integer("sse.max-connections"));
+        AxonLimits axons = new AxonLimits(integer("limits.max-name-chars"), integer("limits.max-metadata-keys"),
+                integer("limits.max-metadata-key-chars"), integer("limits.max-metadata-value-chars"),
+                integer("limits.max-list-limit"));
+        Path dataDir = Path.of(values.get("data-dir")).toAbsolutePath().normalize();
+        StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
+                integer("storage.write-queue"), integer("storage.max-group-events"));
+        String adminKey = values.get("admin-key");
+        int port = integer("port");
+        if (port > 65535) {
+            throw MyelinException.invalid("port", "port must be 0..65535, got " + port);
+        }
+        return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
+                duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"), axons, streams,
+                storage);
+    }
+
+    private int integer(String key) {
+        String v = values.get(key).trim();
+        try {
+            int n = Integer.parseInt(v.replace("_", ""));
+            if (n < 0 || (n == 0 && !key.equals("port"))) {
+                throw MyelinException.invalid(key, key + " must be positive, got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw MyelinException.invalid(key, key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private Duration duration(String key) {
+        String v = values.get(key).trim();
+        try {
+            Duration d = parseDuration(v);
+            if (d.isNegative() || d.isZero()) {
+                throw MyelinException.invalid(key, key + " must be positive, got " + v);
+            }
+            return d;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw MyelinException.invalid(key, key + " must be a duration like 500ms, 15s, 5m, 24h or PT5M; got '" + v + "'");
+        }
+    }
+
+    /** Parses {@code 250ms}, {@code 15s}, {@code 5m}, {@code 24h}, {@code 2d}, a bare number of seconds, or ISO-8601. */
+    public static Duration parseDuration(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        if (s.startsWith("p")) {
+            return Duration.parse(v);
+        }
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+        }
+        char unit = s.charAt(s.length() - 1);
+        String num = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).trim();
+        long n = Long.parseLong(num);
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            default -> {
+                if (Character.isDigit(unit)) yield Duration.ofSeconds(n);
+                throw new NumberFormatException("unknown unit " + unit);
+            }
+        };
+    }
+}

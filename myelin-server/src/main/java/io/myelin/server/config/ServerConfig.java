@@ -1,0 +1,21 @@
+package io.myelin.server.config;
+
+import io.myelin.axon.AxonLimits;
+import io.myelin.storage.StorageOptions;
+import io.myelin.stream.StreamLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's resolved configuration. Built by {@link ConfigLoader} from defaults, the YAML file, the
+ * environment and command-line flags (later wins).
+ */
+public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
+                           Duration sseHeartbeat, long maxBodyBytes, AxonLimits axonLimits, StreamLimits streamLimits,
+                           StorageOptions storage) {
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, axonLimits,
+                streamLimits, storage);
+    }
+}

@@ -1,0 +1,43 @@
+package io.myelin.server.config;
+
+import java.util.List;
+
+/** Every setting the server reads, with its default and meaning. README's configuration table mirrors this list. */
+public final class Settings {
+    private Settings() {}
+
+    public static final List<Setting> ALL = List.of(
+            new Setting("host", "127.0.0.1", "address to listen on"),
+            new Setting("port", "7777", "TCP port to listen on (0: pick a free one)"),
+            new Setting("data-dir", "./myelin-data", "directory holding all durable state"),
+            new Setting("admin-key", "", "admin API key; when empty and the data dir is new, one is generated into <data-dir>/admin.key"),
+            new Setting("sse.idle-timeout", "5m", "an SSE stream that delivered no event for this long gets `event: error` 408 and is closed"),
+            new Setting("sse.heartbeat", "15s", "interval of SSE comment heartbeats"),
+            new Setting("sse.max-connections", "20000", "open SSE streams in total"),
+            new Setting("sse.max-per-axon", "1000", "open SSE streams per axon"),
+            new Setting("sse.subscriber-buffer", "1024", "live events buffered per SSE stream before it falls back to reading storage"),
+            new Setting("limits.max-body-bytes", "2097152", "largest request body"),
+            new Setting("limits.max-payload-bytes", "1048576", "largest event payload (UTF-8 bytes)"),
+            new Setting("limits.max-event-type-chars", "256", "longest event_type"),
+            new Setting("limits.max-source-chars", "256", "longest source"),
+            new Setting("limits.max-batch-events", "1000", "most events in one batch publish"),
+            new Setting("limits.max-name-chars", "256", "longest axon name"),
+            new Setting("limits.max-metadata-keys", "64", "most metadata entries per axon"),
+            new Setting("limits.max-metadata-key-chars", "256", "longest metadata key"),
+            new Setting("limits.max-metadata-value-chars", "256", "longest metadata value"),
+            new Setting("limits.max-list-limit", "5000", "largest `limit` on list endpoints"),
+            new Setting("limits.max-idempotency-key-chars", "256", "longest Idempotency-Key"),
+            new Setting("idempotency.retention", "24h", "how long a used Idempotency-Key is remembered"),
+            new Setting("storage.read-threads", "4", "platform threads (one read connection each) serving storage reads"),
+            new Setting("storage.write-queue", "16384", "writes that may wait for the writer before callers block"),
+            new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"));
+
+    public static Setting byKey(String key) {
+        for (Setting s : ALL) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

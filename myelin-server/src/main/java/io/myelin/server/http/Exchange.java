@@ -1,0 +1,196 @@
+package io.myelin.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.auth.Principal;
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One request and its response, as a route sees them: path captures, typed query parameters, a size-limited JSON
+ * body, and one way to answer. Every parse failure becomes a 4xx {@link MyelinException} naming the parameter.
+ *
+ * <p>Threading: used by the one virtual thread handling the request.
+ */
+public final class Exchange {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Map<String, String> params;
+    private final long maxBodyBytes;
+    private Fields query;
+    private Principal principal;
+
+    Exchange(Request request, Response response, Callback callback, Map<String, String> params, long maxBodyBytes) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.params = params;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public Response response() {
+        return response;
+    }
+
+    public Callback callback() {
+        return callback;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    void principal(Principal p) {
+        this.principal = p;
+    }
+
+    /** A {@code {name}} capture of the route pattern. */
+    public String path(String name) {
+        return params.get(name);
+    }
+
+    public String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    public Fields queryFields() {
+        if (query == null) {
+            try {
+                query = Request.extractQueryParameters(request);
+            } catch (RuntimeException e) {
+                throw MyelinException.invalid("query", "malformed query string: " + e.getMessage());
+            }
+        }
+        return query;
+    }
+
+    /** The single value of a query parameter, or null when absent. */
+    public String query(String name) {
+        Fields.Field f = queryFields().get(name);
+        return f == null ? null : f.getValue();
+    }
+
+    public int intQuery(String name, int defaultValue, int min, int max) {
+        String v = query(name);
+        if (v == null || v.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw MyelinException.invalid(name, name + " must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw MyelinException.invalid(name, name + " must be an integer between " + min + " and " + max + ", got '" + v + "'");
+        }
+    }
+
+    /** A non-negative long query parameter, or null when absent. */
+    public Long longQuery(String name) {
+        String v = query(name);
+        return v == null || v.isEmpty() ? null : parseSequence(name, v);
+    }
+
+    public static long parseSequence(String name, String v) {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw MyelinException.invalid(name, name + " must be a sequence number >= 0, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw MyelinException.invalid(name, name + " must be a sequence number >= 0, got '" + v + "'");
+        }
+    }
+
+    public boolean boolQuery(String name, boolean defaultValue) {
+        String v = query(name);
+        if (v == null || v.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw MyelinException.invalid(name, name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    /**
+     * The request body as a JSON object; an empty body reads as {@code {}}. Bodies over the limit are refused
+     * with 413 before they are buffered (by Content-Length) or as soon as they cross it (chunked).
+     */
+    public JsonNode jsonBody() throws IOException {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && !isJson(type)) {
+            throw new MyelinException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                    "request body must be application/json, got '" + type + "'");
+        }
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            throw MyelinException.tooLarge("body", "request body is " + declared + " bytes; the limit is " + maxBodyBytes);
+        }
+        byte[] bytes = readAtMost(maxBodyBytes);
+        if (bytes.length == 0) {
+            return Json.MAPPER.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw MyelinException.invalid("body", "malformed JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        if (!node.isObject()) {
+            throw MyelinException.invalid("body", "request body must be a JSON object, got " + node.getNodeType().name().toLowerCase());
+        }
+        return node;
+    }
+
+    private static boolean isJson(String contentType) {
+        String t = contentType.toLowerCase(java.util.Locale.ROOT);
+        int semi = t.indexOf(';');
+        String base = (semi < 0 ? t : t.substring(0, semi)).trim();
+        return base.equals("application/json") || base.endsWith("+json");
+    }
+
+    private byte[] readAtMost(long max) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw MyelinException.tooLarge("body", "request body exceeds the limit of " + max + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    public void ok(Object body) throws IOException {
+        send(200, body);
+    }
+
+    /** Writes {@code body} as JSON with {@code status} and completes the exchange. */
+    public void send(int status, Object body) throws IOException {
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}

@@ -1,0 +1,98 @@
+package io.myelin.server.routes;
+
+import io.myelin.auth.Action;
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import io.myelin.server.http.Exchange;
+import io.myelin.server.http.Router;
+import io.myelin.stream.Event;
+import io.myelin.stream.EventLog;
+import io.myelin.stream.Subscription;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * {@code GET /v1/axons/{id}/subscribe/sse}: replay after a sequence, then live, as server-sent events.
+ *
+ * <p>The stream starts after {@code after_sequence} (or {@code Last-Event-ID}, whichever is later; from the start
+ * when neither is given). Comments keep idle connections alive every heartbeat. When nothing has been delivered
+ * for the idle timeout the stream ends with {@code event: error} / {@code {"code":408}}, which the Runloop SDK
+ * answers by reconnecting with {@code after_sequence} set to the last sequence it saw. A deleted axon ends its
+ * streams with code 404.
+ */
+public final class SseRoute {
+    private final EventLog log;
+    private final long idleMillis;
+    private final long heartbeatMillis;
+
+    public SseRoute(EventLog log, Duration idleTimeout, Duration heartbeat) {
+        this.log = log;
+        this.idleMillis = idleTimeout.toMillis();
+        this.heartbeatMillis = heartbeat.toMillis();
+    }
+
+    public void register(Router r) {
+        r.route("GET", "/v1/axons/{id}/subscribe/sse", Action.EVENT_SUBSCRIBE, this::subscribe);
+    }
+
+    private void subscribe(Exchange ex) throws Exception {
+        long after = startAfter(ex);
+        Subscription sub = log.subscribe(ex.path("id"), after);
+        try {
+            var response = ex.response();
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.getHeaders().put("X-Accel-Buffering", "no");
+            SseWriter out = new SseWriter(response);
+            out.comment("streaming " + sub.axonId() + " after " + after);
+            stream(sub, out);
+            out.end(ex.callback());
+        } catch (IOException clientGone) {
+            ex.callback().failed(clientGone);
+        } finally {
+            sub.close();
+        }
+    }
+
+    private void stream(Subscription sub, SseWriter out) throws IOException, InterruptedException {
+        long lastDelivery = System.currentTimeMillis();
+        long lastWrite = lastDelivery;
+        while (true) {
+            long now = System.currentTimeMillis();
+            long wait = Math.max(1, Math.min(lastDelivery + idleMillis, lastWrite + heartbeatMillis) - now);
+            List<Event> events;
+            try {
+                events = sub.next(wait);
+            } catch (MyelinException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    out.error(404, "axon " + sub.axonId() + " was deleted");
+                    return;
+                }
+                throw e;
+            }
+            now = System.currentTimeMillis();
+            if (!events.isEmpty()) {
+                out.events(events);
+                lastDelivery = lastWrite = now;
+            } else if (sub.state() == Subscription.State.CLOSED) {
+                return;
+            } else if (now - lastDelivery >= idleMillis) {
+                out.error(408, "no events for " + idleMillis + " ms; reconnect with after_sequence=" + sub.cursor());
+                return;
+            } else if (now - lastWrite >= heartbeatMillis) {
+                out.comment("ping");
+                lastWrite = now;
+            }
+        }
+    }
+
+    private static long startAfter(Exchange ex) {
+        Long after = ex.longQuery("after_sequence");
+        String lastEventId = ex.header("Last-Event-ID");
+        long fromHeader = lastEventId == null || lastEventId.isBlank() ? 0 : Exchange.parseSequence("Last-Event-ID", lastEventId);
+        return Math.max(after == null ? 0 : after, fromHeader);
+    }
+}

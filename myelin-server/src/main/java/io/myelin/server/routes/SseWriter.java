@@ -1,0 +1,71 @@
+package io.myelin.server.routes;
+
+import io.myelin.server.http.Json;
+import io.myelin.stream.Event;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Frames server-sent events onto one response. Jetty allows one write in flight per response, so every write
+ * here blocks (parking the stream's virtual thread) until the previous one is done; a batch of events is framed
+ * into one buffer and written once.
+ *
+ * <p>Threading: confined to the stream's thread.
+ */
+final class SseWriter {
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Response response;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+
+    SseWriter(Response response) {
+        this.response = response;
+    }
+
+    void events(List<Event> events) throws IOException {
+        for (Event e : events) {
+            buffer.write(ID);
+            buffer.write(Long.toString(e.sequence()).getBytes(StandardCharsets.US_ASCII));
+            buffer.write(DATA);
+            Json.MAPPER.writeValue(buffer, e);
+            buffer.write(END);
+        }
+        flush();
+    }
+
+    void comment(String text) throws IOException {
+        buffer.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
+        flush();
+    }
+
+    /** An {@code event: error} frame with {@code {"code": status, "message": ...}}: the Runloop SDK's error signal. */
+    void error(int code, String message) throws IOException {
+        buffer.write("event: error\ndata: ".getBytes(StandardCharsets.US_ASCII));
+        Json.MAPPER.writeValue(buffer, Map.of("code", code, "message", message));
+        buffer.write(END);
+        flush();
+    }
+
+    private void flush() throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+        buffer.reset();
+        try (Blocker.Callback cb = Blocker.callback()) {
+            response.write(false, bytes, cb);
+            cb.block();
+        }
+    }
+
+    /** Ends the response; completes {@code done} when the last bytes are out. */
+    void end(Callback done) {
+        response.write(true, ByteBuffer.allocate(0), done);
+    }
+}
