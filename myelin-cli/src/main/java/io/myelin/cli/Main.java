@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code myelin} command: {@code bin/myelin <command>}. */
 @Command(name = "myelin", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable multi-client sessions (axons) for AI agents.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AxonsCommand.class, PublishCommand.class, EventsCommand.class,
+                TailCommand.class, SqlCommand.class, ExecCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
