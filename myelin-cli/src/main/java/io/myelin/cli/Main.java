@@ -24,7 +24,8 @@ public final class Main implements Runnable {
 
     /** The configured command tree (tests run commands in-process through it). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        // No @argfile expansion: `publish --payload @file` reads the file as the payload itself.
+        return new CommandLine(new Main()).setExpandAtFiles(false);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
