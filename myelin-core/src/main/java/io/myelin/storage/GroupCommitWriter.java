@@ -121,6 +121,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     op.failed(rejected);
                 }
             }
+            group.runBeforeCommit(connection);
             st.execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
             rollback();

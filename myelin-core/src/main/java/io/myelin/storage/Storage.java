@@ -26,12 +26,15 @@ public final class Storage implements AutoCloseable {
     private final Connection writeConnection;
     private final GroupCommitWriter writer;
     private final ReadPool reads;
+    private final WalCheckpointer checkpointer;
 
-    private Storage(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads) {
+    private Storage(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
+                    WalCheckpointer checkpointer) {
         this.file = file;
         this.writeConnection = writeConnection;
         this.writer = writer;
         this.reads = reads;
+        this.checkpointer = checkpointer;
     }
 
     public static Storage open(StorageOptions options) {
@@ -53,6 +56,10 @@ public final class Storage implements AutoCloseable {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
 
             Connection wc = open(url, false);
+            try (Statement st = wc.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
+                st.execute("PRAGMA journal_size_limit=67108864");
+            }
             GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight());
             ReadPool reads = new ReadPool(options.readThreads(), () -> {
                 try {
@@ -62,7 +69,7 @@ public final class Storage implements AutoCloseable {
                 }
             });
             writer.start();
-            return new Storage(file, wc, writer, reads);
+            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 200));
         } catch (SQLException e) {
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot open " + file + ": " + e.getMessage(), e);
         }
@@ -104,6 +111,7 @@ public final class Storage implements AutoCloseable {
     public void close() {
         writer.close();
         reads.close();
+        checkpointer.close();
         try {
             writeConnection.close();
         } catch (SQLException ignored) {

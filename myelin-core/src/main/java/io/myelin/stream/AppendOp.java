@@ -67,9 +67,7 @@ final class AppendOp extends WriteCall<List<Appended>> {
             events.add(new Event(axon.id(), seq, d.eventType(), d.origin(), d.source(), d.payload(), ts));
             results.add(new Appended(seq, ts));
         }
-        st.updateHead.setLong(1, seq);
-        st.updateHead.setLong(2, axon.pk());
-        st.updateHead.executeUpdate();
+        group.beforeCommit(axon, this::writeHead);
         if (idempotencyKey != null) {
             PreparedStatement k = st.insertKey;
             k.setLong(1, axon.pk());
@@ -85,6 +83,14 @@ final class AppendOp extends WriteCall<List<Appended>> {
         group.onRollback(() -> axon.setPendingSeq(previous));
         written = events;
         result(results);
+    }
+
+    /** Writes the axon's head once per group (the last op on the axon registers last and wins). */
+    private Void writeHead(Connection c) throws SQLException {
+        statements.updateHead.setLong(1, axon.pendingSeq());
+        statements.updateHead.setLong(2, axon.pk());
+        statements.updateHead.executeUpdate();
+        return null;
     }
 
     private boolean replayKnownKey(WriterStatements st, WriteGroup group) throws SQLException {

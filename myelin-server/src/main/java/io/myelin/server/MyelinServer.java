@@ -8,6 +8,7 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.server.config.ServerConfig;
 import io.myelin.server.http.ApiHandler;
+import io.myelin.server.http.JsonErrorHandler;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.EventRoutes;
@@ -97,6 +98,7 @@ public final class MyelinServer implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(2_000);
         return server;
     }

@@ -1,0 +1,76 @@
+package io.myelin.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.myelin.error.MyelinException;
+import io.myelin.server.config.ConfigLoader;
+import io.myelin.server.config.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsThenYamlThenEnvThenFlags() throws Exception {
+        Path yaml = dir.resolve("myelin.yaml");
+        Files.writeString(yaml, """
+                port: 8000
+                host: 0.0.0.0
+                sse:
+                  idle-timeout: 30s
+                  max_per_axon: 7
+                limits:
+                  max-payload-bytes: 4096
+                """);
+        ServerConfig fromYaml = new ConfigLoader().yaml(yaml).build();
+        assertThat(fromYaml.port()).isEqualTo(8000);
+        assertThat(fromYaml.host()).isEqualTo("0.0.0.0");
+        assertThat(fromYaml.sseIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(fromYaml.streamLimits().maxSubscribersPerAxon()).isEqualTo(7);
+        assertThat(fromYaml.streamLimits().maxPayloadBytes()).isEqualTo(4096);
+        assertThat(fromYaml.sseHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+
+        ServerConfig withEnv = new ConfigLoader().yaml(yaml)
+                .env(Map.of("MYELIN_PORT", "9000", "MYELIN_SSE_IDLE_TIMEOUT", "250ms", "UNRELATED", "x")).build();
+        assertThat(withEnv.port()).isEqualTo(9000);
+        assertThat(withEnv.sseIdleTimeout()).isEqualTo(Duration.ofMillis(250));
+
+        ServerConfig withFlags = new ConfigLoader().yaml(yaml).env(Map.of("MYELIN_PORT", "9000"))
+                .flag("port", 9100).flag("sse.idle-timeout", "PT2M").build();
+        assertThat(withFlags.port()).isEqualTo(9100);
+        assertThat(withFlags.sseIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void mistakesNameTheKey() throws Exception {
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "sse:\n  idle-timout: 5s\n");
+        assertThatThrownBy(() -> new ConfigLoader().yaml(yaml)).isInstanceOf(MyelinException.class)
+                .hasMessageContaining("sse.idle-timout");
+        assertThatThrownBy(() -> new ConfigLoader().env(Map.of("MYELIN_PORT", "eighty")).build())
+                .hasMessageContaining("port").hasMessageContaining("eighty");
+        assertThatThrownBy(() -> new ConfigLoader().flag("sse.heartbeat", "soon").build())
+                .hasMessageContaining("sse.heartbeat");
+        assertThatThrownBy(() -> new ConfigLoader().flag("limits.max-payload-bytes", "-1").build())
+                .hasMessageContaining("limits.max-payload-bytes");
+        assertThatThrownBy(() -> new ConfigLoader().flag("port", 70000).build()).hasMessageContaining("port");
+    }
+
+    @Test
+    void durations() {
+        assertThat(ConfigLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ConfigLoader.parseDuration("15s")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(ConfigLoader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ConfigLoader.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
+        assertThat(ConfigLoader.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(ConfigLoader.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ConfigLoader.parseDuration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    }
+}
