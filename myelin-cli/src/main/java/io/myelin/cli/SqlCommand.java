@@ -29,7 +29,8 @@ final class SqlCommand extends ClientCommand {
 
     @Option(names = {"-p", "--param"}, paramLabel = "VALUE",
             description = {"Value for the next ? placeholder; repeatable.",
-                    "JSON scalars keep their type (42, 1.5, true, null, \"007\"); anything else is text."})
+                    "JSON scalars keep their type (42, 1.5, true, null, \"007\"); {\"$blob\":\"BASE64\"} is a BLOB;",
+                    "anything else is text."})
     List<String> params = new ArrayList<>();
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Run the statements in FILE as one atomic batch.")
@@ -105,6 +106,9 @@ final class SqlCommand extends ClientCommand {
     /** A JSON scalar keeps its type; anything else (including malformed JSON) is sent as text. */
     static Object paramValue(String text) {
         JsonNode n = CliJson.tryParse(text);
+        if (n != null && n.isObject() && n.size() == 1 && n.path("$blob").isTextual()) {
+            return java.util.Map.of("$blob", n.get("$blob").asText()); // the wire's BLOB form, passed through
+        }
         if (n == null || n.isContainerNode()) {
             return text;
         }

@@ -42,6 +42,7 @@ class CliParsingTest {
         assertThat(SqlCommand.paramValue("hello world")).isEqualTo("hello world");
         assertThat(SqlCommand.paramValue("1 2")).isEqualTo("1 2");
         assertThat(SqlCommand.paramValue("[1]")).isEqualTo("[1]");
+        assertThat(SqlCommand.paramValue("{\"$blob\":\"AQI=\"}")).isEqualTo(java.util.Map.of("$blob", "AQI="));
     }
 
     @Test

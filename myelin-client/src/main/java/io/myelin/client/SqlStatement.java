@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param sql    the statement text
  * @param params values for the placeholders, in order: {@code null}, strings, numbers, booleans, or
- *               {@code byte[]} (sent base64-encoded)
+ *               {@code byte[]} for a BLOB (sent as {@code {"$blob": base64}})
  */
 public record SqlStatement(String sql, List<Object> params) {
     public SqlStatement {

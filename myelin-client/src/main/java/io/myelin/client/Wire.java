@@ -3,8 +3,10 @@ package io.myelin.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,13 @@ final class Wire {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("sql", s.sql());
         if (!s.params().isEmpty()) {
-            o.set("params", MAPPER.valueToTree(s.params()));
+            ArrayNode params = o.putArray("params");
+            for (Object p : s.params()) {
+                // BLOBs travel as {"$blob": base64}; a bare base64 string would bind as TEXT.
+                params.add(p instanceof byte[] bytes
+                        ? MAPPER.createObjectNode().put("$blob", Base64.getEncoder().encodeToString(bytes))
+                        : MAPPER.valueToTree(p));
+            }
         }
         return o;
     }
