@@ -84,25 +84,25 @@ final class ExecCommand extends ClientCommand {
             info("sent #" + p.sequence(), null);
         }
         List<String> endTypes = until == null || until.isEmpty() ? TURN_END_TYPES : until;
+        EventFollower.Outcome o;
         try (Subscription sub = axon.subscribe(after);
              StatusLine status = new StatusLine(out(), err(), !json() && Terminal.isInteractive(),
                      () -> statusText(sub)).start()) {
-            EventFollower.Outcome o = EventFollower.follow(sub, e -> endTypes.contains(e.eventType()), limit,
+            o = EventFollower.follow(sub, e -> endTypes.contains(e.eventType()), limit,
                     e -> status.println(EventFormat.format(e, json())));
-            status.close();
-            long last = o.lastSequence();
-            info("last-seq " + last, CliJson.MAPPER.createObjectNode().put("last_sequence", last));
-            return switch (o.end()) {
-                case STOP_EVENT -> TURN_FAILED_TYPES.contains(o.stopEvent().eventType()) && until == null
-                        ? ExitCode.TURN_FAILED : ExitCode.OK;
-                case TIMEOUT -> {
-                    err().println("myelin: timed out after " + timeout + " waiting for " + String.join(" or ", endTypes)
-                            + "; resume with: myelin exec --axon " + axonId + " --resume --last-seq " + last);
-                    yield ExitCode.TIMEOUT;
-                }
-                case CLOSED -> ExitCode.FAILURE;
-            };
         }
+        long last = o.lastSequence();
+        info("last-seq " + last, CliJson.MAPPER.createObjectNode().put("last_sequence", last));
+        return switch (o.end()) {
+            case STOP_EVENT -> TURN_FAILED_TYPES.contains(o.stopEvent().eventType()) && until == null
+                    ? ExitCode.TURN_FAILED : ExitCode.OK;
+            case TIMEOUT -> {
+                err().println("myelin: timed out after " + timeout + " waiting for " + String.join(" or ", endTypes)
+                        + "; resume with: myelin exec --axon " + axonId + " --resume --last-seq " + last);
+                yield ExitCode.TIMEOUT;
+            }
+            case CLOSED -> ExitCode.FAILURE;
+        };
     }
 
     /** The sequence of the newest USER_EVENT message, or 0 when there is none: the current turn follows it. */

@@ -108,8 +108,7 @@ final class Transport {
         } catch (HttpTimeoutException e) {
             throw new MyelinConnectionException(req.method() + " " + req.uri() + " timed out", e);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new MyelinConnectionException("cannot reach " + base + " (" + why + ")", e);
+            throw new MyelinConnectionException("cannot reach " + base + " (" + reason(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MyelinConnectionException(req.method() + " " + req.uri() + " interrupted", e);
@@ -117,6 +116,19 @@ final class Transport {
             // HttpClient refuses new requests once shut down.
             throw new MyelinConnectionException("client is closed", e);
         }
+    }
+
+    /** The most specific message in the cause chain: HttpClient often wraps "Connection refused" message-less. */
+    private static String reason(Throwable e) {
+        String why = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                why = t.getMessage();
+            } else if (why == null && t instanceof java.net.ConnectException) {
+                why = "connection refused";
+            }
+        }
+        return why == null ? e.getClass().getSimpleName() : why;
     }
 
     /** Reads the wire error {@code {"error":{"type","message","field"}}}, tolerating bodies that are not. */
