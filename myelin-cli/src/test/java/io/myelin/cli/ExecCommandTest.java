@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
 /** {@code myelin exec} and {@code myelin tail --follow} against a real server, with a scripted agent. */
 class ExecCommandTest {
     private static final Pattern EVENT_LINE = Pattern.compile("^#(\\d+)  ");
+    /** Commands block for their whole run: never on the common pool, which may have a single worker. */
+    private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
 
     static CliServer server;
     static MyelinClient agentClient;
@@ -141,9 +145,9 @@ class ExecCommandTest {
         }
         try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply(deltas), Duration.ofMillis(250)).serve(axon)) {
             CompletableFuture<CliServer.Result> exec = CompletableFuture.supplyAsync(
-                    () -> server.run("exec", "--axon", axon, "--input", "long job", "--timeout", "90s"));
+                    () -> server.run("exec", "--axon", axon, "--input", "long job", "--timeout", "90s"), THREADS);
             CompletableFuture<CliServer.Result> tail = CompletableFuture.supplyAsync(
-                    () -> server.run("tail", axon, "--after", "0", "--follow", "--count", "14"));
+                    () -> server.run("tail", axon, "--after", "0", "--follow", "--count", "14"), THREADS);
             Thread.sleep(1_200);
             server.stop(); // every stream drops; the agent's publishes fail and are retried
             Thread.sleep(700);
