@@ -29,7 +29,13 @@ final class ClientOptions {
     boolean verbose;
 
     MyelinClient connect() {
-        return MyelinClient.builder().baseUrl(server).apiKey(resolveApiKey()).build();
+        MyelinClient.Builder b = MyelinClient.builder();
+        try {
+            b.baseUrl(server);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageProblem("--server: " + e.getMessage());
+        }
+        return b.apiKey(resolveApiKey()).build();
     }
 
     private String resolveApiKey() {

@@ -136,6 +136,10 @@ class ClientCommandsTest {
         assertThat(down.exit()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(down.err().lines()).hasSize(1).first().asString().startsWith("myelin: cannot reach http://127.0.0.1:1");
 
+        CliServer.Result badUrl = CliServer.runRaw("axons", "list", "--server", "localhost:7777");
+        assertThat(badUrl.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(badUrl.err()).startsWith("myelin: --server: base URL must look like http://host:port");
+
         CliServer.Result verbose = CliServer.runRaw("axons", "list", "--server", "http://127.0.0.1:1", "--api-key", "k", "--verbose");
         assertThat(verbose.err()).contains("MyelinConnectionException", "\tat ");
 

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param createdAtMs creation time, milliseconds since the epoch
  */
 public record Axon(String id, String name, Map<String, String> metadata, long createdAtMs) {
+    /** Copies {@code metadata} so the record stays immutable; {@code null} becomes empty. */
     public Axon {
         Objects.requireNonNull(id, "id");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

@@ -23,6 +23,7 @@ public record AxonFilter(String namePrefix, String id, String search, Map<String
     /** The largest page the server serves. */
     public static final int MAX_PAGE_SIZE = 5000;
 
+    /** Copies the maps and checks the page size. */
     public AxonFilter {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         metadataIn = metadataIn == null ? Map.of() : Map.copyOf(metadataIn);
@@ -36,14 +37,17 @@ public record AxonFilter(String namePrefix, String id, String search, Map<String
         return new AxonFilter(null, null, null, Map.of(), Map.of(), 100);
     }
 
+    /** Only axons whose name starts with {@code prefix} ({@code null}: any). */
     public AxonFilter namePrefix(String prefix) {
         return new AxonFilter(prefix, id, search, metadata, metadataIn, pageSize);
     }
 
+    /** Only the axon with this id ({@code null}: any). */
     public AxonFilter id(String axonId) {
         return new AxonFilter(namePrefix, axonId, search, metadata, metadataIn, pageSize);
     }
 
+    /** Only axons whose id or name matches {@code text} ({@code null}: any). */
     public AxonFilter search(String text) {
         return new AxonFilter(namePrefix, id, text, metadata, metadataIn, pageSize);
     }
@@ -62,6 +66,7 @@ public record AxonFilter(String namePrefix, String id, String search, Map<String
         return new AxonFilter(namePrefix, id, search, metadata, m, pageSize);
     }
 
+    /** How many axons each request fetches (1..5000); does not limit the total. */
     public AxonFilter pageSize(int size) {
         return new AxonFilter(namePrefix, id, search, metadata, metadataIn, size);
     }

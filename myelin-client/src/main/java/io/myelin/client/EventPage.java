@@ -10,6 +10,7 @@ import java.util.List;
  * @param totalCount total number of events in the axon when the server counted them, else {@code null}
  */
 public record EventPage(List<AxonEvent> events, boolean hasMore, Long totalCount) {
+    /** Copies {@code events} so the record stays immutable. */
     public EventPage {
         events = List.copyOf(events);
     }

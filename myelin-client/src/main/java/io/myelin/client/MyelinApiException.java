@@ -23,6 +23,14 @@ public class MyelinApiException extends MyelinException {
     private final String field;
     private final String serverMessage;
 
+    /**
+     * Creates an exception for one error response; {@link #of} picks the subclass for you.
+     *
+     * @param status  the HTTP status
+     * @param type    the wire error type
+     * @param message the server's message
+     * @param field   the request field at fault, or {@code null}
+     */
     public MyelinApiException(int status, String type, String message, String field) {
         super(describe(status, type, message, field), null);
         this.status = status;

@@ -74,7 +74,11 @@ public interface MyelinClient extends AutoCloseable {
             return baseUrl(URI.create(url));
         }
 
+        /** The server's base URL; must be {@code http} or {@code https} with a host. */
         public Builder baseUrl(URI url) {
+            if (url.getScheme() == null || !url.getScheme().matches("(?i)https?") || url.getHost() == null) {
+                throw new IllegalArgumentException("base URL must look like http://host:port, got '" + url + "'");
+            }
             String s = url.toString();
             // Paths are appended to the base; a trailing slash would double up.
             this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
@@ -143,6 +147,7 @@ public interface MyelinClient extends AutoCloseable {
             return this;
         }
 
+        /** A client with this configuration. Building makes no request. */
         public MyelinClient build() {
             return new HttpMyelinClient(this);
         }

@@ -6,6 +6,12 @@ package io.myelin.client;
  * no usable answer arrived.
  */
 public class MyelinException extends RuntimeException {
+    /**
+     * Creates an exception.
+     *
+     * @param message what went wrong
+     * @param cause   the underlying failure, or {@code null}
+     */
     public MyelinException(String message, Throwable cause) {
         super(message, cause);
     }

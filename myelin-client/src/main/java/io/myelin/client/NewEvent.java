@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param payload   JSON text, required
  */
 public record NewEvent(String eventType, Origin origin, String source, String payload) {
+    /** Checks that every field is present and that the origin is one a client may publish. */
     public NewEvent {
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(origin, "origin");

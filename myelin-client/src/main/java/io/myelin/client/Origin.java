@@ -6,10 +6,15 @@ package io.myelin.client;
  * this client version does not know yet, so that reading a newer server's log never fails on it.
  */
 public enum Origin {
+    /** From outside the conversation: a webhook, a CI job, a monitor. */
     EXTERNAL_EVENT,
+    /** Written by an agent. */
     AGENT_EVENT,
+    /** Written on behalf of a person. */
     USER_EVENT,
+    /** Written by the server itself; cannot be published. */
     SYSTEM_EVENT,
+    /** An origin newer than this client; cannot be published. */
     UNKNOWN;
 
     /** Parses a wire value; values this client does not know map to {@link #UNKNOWN}. */
