@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code myelin axons create|list|get|update|delete}. */
-@Command(name = "axons", mixinStandardHelpOptions = true, description = "Create, list, inspect, update and delete axons.",
+@Command(name = "axons", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Create, list, inspect, update and delete axons.",
         subcommands = {AxonsCommand.Create.class, AxonsCommand.ListAxons.class, AxonsCommand.Get.class,
                 AxonsCommand.Update.class, AxonsCommand.Delete.class})
 final class AxonsCommand implements Runnable {
@@ -34,7 +35,8 @@ final class AxonsCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing subcommand: create, list, get, update or delete");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an axon and print it.")
+    @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Create an axon and print it.")
     static final class Create extends ClientCommand {
         @Option(names = "--name", description = "Optional name.")
         String name;
@@ -57,7 +59,7 @@ final class AxonsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "List axons in creation order, paging through all of them unless --limit is given.")
     static final class ListAxons extends ClientCommand {
         @Option(names = "--name", paramLabel = "PREFIX", description = "Only axons whose name starts with PREFIX.")
@@ -110,7 +112,8 @@ final class AxonsCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one axon.")
+    @Command(name = "get", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Show one axon.")
     static final class Get extends ClientCommand {
         @Parameters(paramLabel = "AXON", description = "Axon id.")
         String axonId;
@@ -122,7 +125,7 @@ final class AxonsCommand implements Runnable {
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true,
+    @Command(name = "update", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Replace an axon's metadata with the given pairs (or clear it).")
     static final class Update extends ClientCommand {
         @Parameters(paramLabel = "AXON", description = "Axon id.")
@@ -144,7 +147,8 @@ final class AxonsCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete axons.")
+    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Delete axons.")
     static final class Delete extends ClientCommand {
         @Parameters(paramLabel = "AXON", arity = "1..*", description = "Axon ids.")
         List<String> axonIds;

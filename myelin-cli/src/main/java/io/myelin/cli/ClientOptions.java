@@ -15,11 +15,11 @@ final class ClientOptions {
     static final Path LOCAL_KEY_FILE = Path.of("myelin-data", "admin.key");
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:MYELIN_URL:-" + MyelinClient.Builder.DEFAULT_URL + "}",
-            description = "Server base URL (env MYELIN_URL; default: ${DEFAULT-VALUE}).")
+            description = {"Server base URL (env MYELIN_URL).", "Default: ${DEFAULT-VALUE}"})
     String server;
 
     @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:MYELIN_API_KEY}",
-            description = "API key (env MYELIN_API_KEY; default: ./myelin-data/admin.key when present).")
+            description = {"API key (env MYELIN_API_KEY).", "Default: the admin.key in myelin-data/ under the current directory, if any."})
     String apiKey;
 
     @Option(names = "--json", description = "Print JSON (one object per line for lists and streams) instead of tables.")

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code myelin events AXON [--limit N]}: recent history, newest first. */
-@Command(name = "events", mixinStandardHelpOptions = true, description = "Show an axon's most recent events, newest first.")
+@Command(name = "events", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Show an axon's most recent events, newest first.")
 final class EventsCommand extends ClientCommand {
     @Parameters(paramLabel = "AXON", description = "Axon id.")
     String axonId;

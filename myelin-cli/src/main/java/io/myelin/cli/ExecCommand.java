@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * way), then streams the axon's events until the turn ends, and prints the last sequence seen so that a client
  * that lost its connection can come back with {@code --resume --last-seq N} and miss nothing.
  */
-@Command(name = "exec", mixinStandardHelpOptions = true,
+@Command(name = "exec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Send input to an agent session and stream its events until the turn ends, or resume a turn.",
                 "Ends with a 'last-seq N' line; pass it back with --resume --last-seq N to continue where output stopped."})
 final class ExecCommand extends ClientCommand {
@@ -55,7 +55,7 @@ final class ExecCommand extends ClientCommand {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up after this long, e.g. 90s, 5m, PT1H (exit status 7).")
     String timeout;
 
-    @Option(names = "--source", defaultValue = "cli", description = "Source of the published message (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--source", paramLabel = "NAME", defaultValue = "cli", description = "Source of the published message (default: ${DEFAULT-VALUE}).")
     String source;
 
     @Override

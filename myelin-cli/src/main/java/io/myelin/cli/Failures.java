@@ -35,8 +35,8 @@ final class Failures {
         if (e instanceof MyelinConnectionException) {
             return ExitCode.UNREACHABLE;
         }
-        if (e instanceof UsageProblem) {
-            return ExitCode.USAGE;
+        if (e instanceof UsageProblem || e instanceof IllegalArgumentException) {
+            return ExitCode.USAGE; // the SDK's argument checks, fed from the command line
         }
         return ExitCode.FAILURE;
     }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code myelin publish AXON --type T [--source S] [--origin O] (--payload JSON | --payload @file | -)}. */
-@Command(name = "publish", mixinStandardHelpOptions = true, description = "Append one event to an axon and print its sequence.")
+@Command(name = "publish", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Append one event to an axon and print its sequence.")
 final class PublishCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "AXON", description = "Axon id.")
     String axonId;
@@ -21,13 +22,13 @@ final class PublishCommand extends ClientCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "-", description = "Read the payload from standard input.")
     String stdinMarker;
 
-    @Option(names = {"-t", "--type"}, required = true, description = "Event type, e.g. message.")
+    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", required = true, description = "Event type, e.g. message.")
     String type;
 
-    @Option(names = {"-s", "--source"}, defaultValue = "cli", description = "Event source (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-s", "--source"}, paramLabel = "NAME", defaultValue = "cli", description = "Event source (default: ${DEFAULT-VALUE}).")
     String source;
 
-    @Option(names = {"-o", "--origin"}, defaultValue = "USER_EVENT",
+    @Option(names = {"-o", "--origin"}, paramLabel = "ORIGIN", defaultValue = "USER_EVENT",
             description = "USER_EVENT, AGENT_EVENT or EXTERNAL_EVENT (default: ${DEFAULT-VALUE}).")
     Origin origin;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code myelin sql AXON "SQL" [--param V ...]} and {@code myelin sql AXON --file script.sql}. */
-@Command(name = "sql", mixinStandardHelpOptions = true,
+@Command(name = "sql", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Run SQL against an axon's database and print the result as a table.",
                 "With --file, run every statement of the file as one atomic batch and report each step."})
 final class SqlCommand extends ClientCommand {

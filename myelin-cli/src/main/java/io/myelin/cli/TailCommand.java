@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  * {@code myelin tail AXON [--after N] [--follow]}: events in sequence order, optionally following new ones.
  * Following survives disconnects and server restarts: the subscription resumes after the last printed event.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true,
+@Command(name = "tail", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Print an axon's events oldest first: the last few, or all after --after N.",
                 "With --follow, keep printing new events as they arrive, resuming by itself across disconnects and server restarts."})
 final class TailCommand extends ClientCommand {

@@ -126,6 +126,9 @@ class ClientCommandsTest {
         assertThat(notJson.err()).startsWith("myelin: payload is not valid JSON");
 
         assertThat(server.run("publish", id, "--payload", "{}").exit()).isEqualTo(ExitCode.USAGE); // --type missing
+        CliServer.Result system = server.run("publish", id, "-t", "x", "-p", "{}", "--origin", "SYSTEM_EVENT");
+        assertThat(system.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(system.err()).isEqualTo("myelin: origin SYSTEM_EVENT cannot be published\n");
         assertThat(server.run("exec", "--input", "x", "--resume").exit()).isEqualTo(ExitCode.USAGE);
 
         CliServer.Result badKey = CliServer.runRaw("axons", "list", "--server", server.url(), "--api-key", "wrong-key-0123456789");
