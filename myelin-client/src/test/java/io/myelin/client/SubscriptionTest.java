@@ -60,6 +60,51 @@ class SubscriptionTest {
     }
 
     @Test
+    void aSlowConsumerWithATinyBufferStillGetsEverythingInOrder() throws Exception {
+        try (MyelinClient small = server.clientBuilder().subscriptionBuffer(4).streamSilenceTimeout(Duration.ofMillis(500)).build()) {
+            AxonHandle axon = small.axon(small.axons().create().id());
+            List<NewEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                batch.add(NewEvent.json("n", Origin.EXTERNAL_EVENT, "test", Map.of("i", i)));
+            }
+            axon.publishBatch(batch);
+            try (Subscription sub = axon.subscribe(0)) {
+                List<Long> seen = new ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    if (i % 50 == 0) {
+                        Thread.sleep(700); // longer than the silence timeout: a full buffer is not a dead stream
+                    }
+                    seen.add(sub.poll(Duration.ofSeconds(10)).orElseThrow().sequence());
+                }
+                assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+            }
+        }
+    }
+
+    @Test
+    void manySubscriptionsOnOneClientEachSeeEveryEvent() throws Exception {
+        AxonHandle axon = client.axon(client.axons().create().id());
+        List<Subscription> subs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            subs.add(axon.subscribe(0));
+        }
+        try {
+            List<Thread> publishers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                publishers.add(Thread.ofVirtual().start(() -> publish(axon, 25)));
+            }
+            for (Thread t : publishers) {
+                t.join();
+            }
+            for (Subscription sub : subs) {
+                assertThat(take(sub, 100)).containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+            }
+        } finally {
+            subs.forEach(Subscription::close);
+        }
+    }
+
+    @Test
     void startsAfterTheGivenSequence() throws Exception {
         AxonHandle axon = client.axon(client.axons().create().id());
         publish(axon, 5);
