@@ -138,7 +138,7 @@ class SubscriptionReconnectTest {
             OutputStream out = open(ex);
             send(out, event(n));
             release.await(30, TimeUnit.SECONDS); // then silence: no heartbeat
-        }, Duration.ofMillis(300));
+        }, Duration.ofSeconds(1));
 
         try (Subscription sub = client.axon("axn_1").subscribe(0)) {
             assertThat(take(sub, 3)).containsExactly(1L, 2L, 3L);
