@@ -23,6 +23,7 @@ final class StatusLine implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final long startNanos = System.nanoTime();
     private Thread ticker;
+    private Thread eraseOnExit;
     private boolean drawn; // guarded by lock
 
     StatusLine(PrintWriter out, PrintWriter err, boolean enabled, Supplier<String> status) {
@@ -35,6 +36,12 @@ final class StatusLine implements AutoCloseable {
     StatusLine start() {
         if (enabled) {
             ticker = Thread.ofPlatform().daemon().name("myelin-status").start(this::tick);
+            // Ctrl-C ends the JVM mid-wait: leave the terminal with a clean line, not a half-drawn spinner.
+            eraseOnExit = new Thread(() -> {
+                err.print(CLEAR);
+                err.flush();
+            }, "myelin-status-erase");
+            Runtime.getRuntime().addShutdownHook(eraseOnExit);
         }
         return this;
     }
@@ -80,6 +87,14 @@ final class StatusLine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (eraseOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(eraseOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it erases
+            }
+            eraseOnExit = null;
+        }
         if (ticker != null) {
             ticker.interrupt();
             try {
