@@ -35,6 +35,7 @@ public final class Axons {
     private final AxonIndex index;
     private final AxonLimits limits;
     private final List<Consumer<LiveAxon>> deletionListeners = new CopyOnWriteArrayList<>();
+    private final ListCounts listCounts = new ListCounts();
 
     private Axons(Storage storage, AxonIndex index, AxonLimits limits) {
         this.storage = storage;
@@ -98,6 +99,7 @@ public final class Axons {
             @Override
             protected void onCommitted() {
                 index.put(created);
+                listCounts.invalidate();
             }
         });
     }
@@ -138,6 +140,11 @@ public final class Axons {
                 }
                 result(Boolean.TRUE);
             }
+
+            @Override
+            protected void onCommitted() {
+                listCounts.invalidate();
+            }
         });
         return get(id);
     }
@@ -161,6 +168,7 @@ public final class Axons {
             @Override
             protected void onCommitted() {
                 index.remove(live);
+                listCounts.invalidate();
                 for (Consumer<LiveAxon> l : deletionListeners) {
                     l.accept(live);
                 }
@@ -173,7 +181,7 @@ public final class Axons {
         if (filter.limit() < 1 || filter.limit() > limits.maxListLimit()) {
             throw MyelinException.invalid("limit", "limit must be between 1 and " + limits.maxListLimit() + ", got " + filter.limit());
         }
-        return storage.reads().read(c -> new AxonListQuery(filter).run(c, this::row));
+        return storage.reads().read(c -> new AxonListQuery(filter, index.size(), listCounts).run(c, this::row));
     }
 
     private Axon row(ResultSet rs) throws SQLException {

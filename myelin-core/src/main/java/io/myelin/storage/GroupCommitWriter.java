@@ -44,14 +44,19 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Connection connection;
     private final BlockingQueue<WriteOp> queue;
     private final int maxGroupWeight;
+    private final long maxGroupWaitNanos;
+    // writer-thread only
+    private int recentPeak = 1;
+    private long lastCommitNanos;
     private final Thread thread;
     private final WriterStats stats = new WriterStats();
     private volatile boolean running = true;
 
-    GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight) {
+    GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight, long maxGroupWaitNanos) {
         this.connection = connection;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxGroupWeight = maxGroupWeight;
+        this.maxGroupWaitNanos = maxGroupWaitNanos;
         this.thread = Thread.ofPlatform().name("myelin-writer").daemon(true).unstarted(this::loop);
     }
 
@@ -86,15 +91,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                     return;
                 }
                 group.add(first);
-                int weight = first.weight();
-                WriteOp next;
-                while (weight < maxGroupWeight && (next = queue.poll()) != null) {
-                    if (next == STOP) {
-                        runGroup(group);
-                        return;
-                    }
-                    group.add(next);
-                    weight += next.weight();
+                if (collect(group, first.weight())) {
+                    runGroup(group);
+                    return;
                 }
                 runGroup(group);
             } catch (InterruptedException e) {
@@ -105,6 +104,39 @@ public final class GroupCommitWriter implements AutoCloseable {
                 group.clear();
             }
         }
+    }
+
+    /**
+     * Adds queued ops to {@code group}; returns true when STOP was seen. Under concurrency it briefly waits for
+     * siblings (like PostgreSQL's {@code commit_delay}): publishers answered by the previous commit need a network
+     * round trip to send their next op, and without the wait they would miss this group and make every other
+     * group half as large. The wait is bounded by {@code maxGroupWaitNanos} and by the last commit's own duration,
+     * and happens only while recent groups held more than one op, so a lone publisher never waits.
+     */
+    private boolean collect(List<WriteOp> group, int weight) throws InterruptedException {
+        int target = recentPeak;
+        long deadline = target > 1 ? System.nanoTime() + Math.min(maxGroupWaitNanos, lastCommitNanos) : 0;
+        while (weight < maxGroupWeight) {
+            WriteOp next = queue.poll();
+            if (next == null) {
+                long left = deadline - System.nanoTime();
+                if (group.size() >= target || left <= 0) {
+                    break;
+                }
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+            }
+            if (next == STOP) {
+                return true;
+            }
+            group.add(next);
+            weight += next.weight();
+        }
+        // Decaying peak: follows load up at once, down gradually.
+        recentPeak = Math.max(group.size(), recentPeak - Math.max(1, recentPeak / 8));
+        return false;
     }
 
     private void runGroup(List<WriteOp> ops) {
@@ -134,7 +166,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
-        stats.recordGroup(applied.size(), System.nanoTime() - started);
+        lastCommitNanos = System.nanoTime() - started;
+        stats.recordGroup(applied.size(), lastCommitNanos);
         for (WriteOp op : applied) {
             try {
                 op.committed();

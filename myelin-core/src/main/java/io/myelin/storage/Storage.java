@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
 
@@ -60,7 +61,8 @@ public final class Storage implements AutoCloseable {
                 st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
                 st.execute("PRAGMA journal_size_limit=67108864");
             }
-            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight());
+            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight(),
+                    TimeUnit.MICROSECONDS.toNanos(options.maxGroupWaitMicros()));
             ReadPool reads = new ReadPool(options.readThreads(), () -> {
                 try {
                     return open(url, true);

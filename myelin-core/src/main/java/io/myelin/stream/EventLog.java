@@ -87,8 +87,8 @@ public final class EventLog implements AutoCloseable {
      * Up to {@code limit} events, newest first, older than {@code startingAfter} (a sequence; null: from the head).
      */
     public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal) {
-        if (limit < 1 || limit > 5000) {
-            throw MyelinException.invalid("limit", "limit must be between 1 and 5000, got " + limit);
+        if (limit < 1) {
+            throw MyelinException.invalid("limit", "limit must be at least 1, got " + limit);
         }
         if (startingAfter != null && startingAfter < 0) {
             throw MyelinException.invalid("starting_after", "starting_after must be a sequence number >= 0, got " + startingAfter);

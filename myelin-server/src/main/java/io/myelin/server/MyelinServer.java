@@ -13,15 +13,19 @@ import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
+import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
+import io.myelin.sql.AxonSql;
 import io.myelin.storage.Storage;
 import io.myelin.stream.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -41,40 +45,59 @@ public final class MyelinServer implements AutoCloseable {
     private final ServerConfig config;
     private final Storage storage;
     private final EventLog events;
+    private final AxonSql sql;
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
 
-    private MyelinServer(ServerConfig config, Storage storage, EventLog events, Server jetty, String generatedAdminKey) {
+    private MyelinServer(ServerConfig config, Storage storage, EventLog events, AxonSql sql, Server jetty,
+                         String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.events = events;
+        this.sql = sql;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
     }
 
     public static MyelinServer start(ServerConfig config) {
         Storage storage = Storage.open(config.storage());
+        AxonSql sql = null;
         try {
             ApiKeys keys = ApiKeys.load(storage);
             String generated = bootstrapAdminKey(config, keys);
             Axons axons = Axons.load(storage, config.axonLimits());
             EventLog events = new EventLog(storage, axons, config.streamLimits());
+            // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
+            // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
+            // must not block); databases of axons deleted while the server was down are removed before serving.
+            sql = new AxonSql(config.dataDir().resolve("sql"), config.sql(), id -> axons.index().find(id) != null);
+            AxonSql sqlStore = sql;
+            axons.onDelete(live -> sqlStore.dropAsync(live.id()));
+            List<String> orphans = sql.dropAllExcept(id -> axons.index().find(id) != null);
+            if (!orphans.isEmpty()) {
+                log.info("removed {} SQL databases of deleted axons", orphans.size());
+            }
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
+            ServerMetrics.bindSql(metrics, sql);
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];
             new HealthRoutes(() -> self[0] != null && self[0].ready, VERSION, metrics).register(router);
             new AxonRoutes(axons).register(router);
-            new EventRoutes(events).register(router);
+            new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
+            new SqlRoutes(sql, axons.index()).register(router);
 
             Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
-            self[0] = new MyelinServer(config, storage, events, jetty, generated);
+            self[0] = new MyelinServer(config, storage, events, sql, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
         } catch (Exception e) {
+            if (sql != null) {
+                sql.close();
+            }
             storage.close();
             if (e instanceof MyelinException me) throw me;
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + config.host() + ":" + config.port()
@@ -90,7 +113,11 @@ public final class MyelinServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        // HTTP/1.1 and cleartext HTTP/2 on one port: Jetty tells them apart by the HTTP/2 preface. The official
+        // Runloop Node SDK speaks h2c with prior knowledge to http:// base URLs; curl and most clients speak 1.1.
+        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+        h2c.setMaxConcurrentStreams(1024);
+        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http), h2c);
         connector.setHost(config.host());
         connector.setPort(config.port());
         // SSE streams write a heartbeat every sse.heartbeat; leave room so Jetty never closes a healthy stream.
@@ -153,6 +180,7 @@ public final class MyelinServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP stop: {}", e.toString());
         }
+        sql.close();
         storage.close();
     }
 

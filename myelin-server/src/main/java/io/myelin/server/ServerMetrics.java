@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.myelin.axon.Axons;
+import io.myelin.sql.AxonSql;
 import io.myelin.storage.WriterStats;
 import io.myelin.stream.EventLog;
 import java.util.concurrent.TimeUnit;
@@ -32,5 +33,13 @@ final class ServerMetrics {
         FunctionCounter.builder("myelin.writer.commit.seconds", writer, w -> w.commitNanos() / (double) TimeUnit.SECONDS.toNanos(1))
                 .description("time spent in group transactions, including fsync").register(r);
         return r;
+    }
+
+    /** Axon SQL gauges: databases open in the LRU and requests queued or running. */
+    static void bindSql(PrometheusMeterRegistry r, AxonSql sql) {
+        Gauge.builder("myelin.sql.open.databases", sql, AxonSql::openDatabases)
+                .description("per-axon SQL databases open").register(r);
+        Gauge.builder("myelin.sql.pending", sql, AxonSql::pendingRequests)
+                .description("SQL requests queued or running").register(r);
     }
 }

@@ -107,6 +107,19 @@ class AxonApiTest {
     }
 
     @Test
+    void metadataFiltersHandleAwkwardKeys() {
+        String tag = "awk" + System.nanoTime();
+        String a = s.post("/v1/axons", Map.of("metadata", Map.of("tag", tag, "a.b", "dot", "q\"k", "quote", "x[0]", "br"))).json().get("id").asText();
+        s.post("/v1/axons", Map.of("metadata", Map.of("tag", tag, "a.b", "other")));
+        String q = "/v1/axons?limit=100&metadata[tag]=" + tag;
+        assertThat(ids(s.get(q + "&metadata[a.b]=dot").json())).containsExactly(a);
+        assertThat(ids(s.get(q + "&metadata[q%22k]=quote").json())).containsExactly(a);
+        assertThat(ids(s.get(q + "&metadata[x%5B0%5D]=br").json())).containsExactly(a);
+        assertThat(ids(s.get(q + "&metadata[a.b][in]=dot,other").json())).hasSize(2);
+        assertThat(s.get(q + "&metadata[missing]=x").json().get("total_count").asInt()).isZero();
+    }
+
+    @Test
     void listRejectsBadParameters() {
         assertThat(s.get("/v1/axons?limit=0").errorField()).isEqualTo("limit");
         assertThat(s.get("/v1/axons?limit=5001").errorField()).isEqualTo("limit");

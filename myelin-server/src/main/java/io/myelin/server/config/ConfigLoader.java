@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.axon.AxonLimits;
 import io.myelin.error.MyelinException;
+import io.myelin.sql.SqlLimits;
 import io.myelin.storage.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import java.io.IOException;
@@ -101,7 +102,8 @@ public final class ConfigLoader {
                 integer("limits.max-list-limit"));
         Path dataDir = Path.of(values.get("data-dir")).toAbsolutePath().normalize();
         StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
-                integer("storage.write-queue"), integer("storage.max-group-events"));
+                integer("storage.write-queue"), integer("storage.max-group-events"),
+                (int) (duration("storage.max-group-wait", true).toNanos() / 1000));
         String adminKey = values.get("admin-key");
         int port = integer("port");
         if (port > 65535) {
@@ -109,7 +111,31 @@ public final class ConfigLoader {
         }
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"), axons, streams,
-                storage);
+                storage, sqlLimits());
+    }
+
+    private SqlLimits sqlLimits() {
+        try {
+            return new SqlLimits(duration("sql.statement-timeout"), integer("sql.max-sql-bytes"),
+                    integer("sql.max-params"), integer("sql.max-batch-statements"), integer("sql.max-value-bytes"),
+                    longValue("sql.max-database-bytes"), integer("sql.max-rows"), longValue("sql.max-result-bytes"),
+                    integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"));
+        } catch (IllegalArgumentException e) {
+            throw MyelinException.invalid("sql", "invalid SQL limits: " + e.getMessage());
+        }
+    }
+
+    private long longValue(String key) {
+        String v = values.get(key).trim();
+        try {
+            long n = Long.parseLong(v.replace("_", ""));
+            if (n <= 0) {
+                throw MyelinException.invalid(key, key + " must be positive, got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw MyelinException.invalid(key, key + " must be an integer, got '" + v + "'");
+        }
     }
 
     private int integer(String key) {
@@ -126,15 +152,19 @@ public final class ConfigLoader {
     }
 
     private Duration duration(String key) {
+        return duration(key, false);
+    }
+
+    private Duration duration(String key, boolean zeroAllowed) {
         String v = values.get(key).trim();
         try {
             Duration d = parseDuration(v);
-            if (d.isNegative() || d.isZero()) {
+            if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
                 throw MyelinException.invalid(key, key + " must be positive, got " + v);
             }
             return d;
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw MyelinException.invalid(key, key + " must be a duration like 500ms, 15s, 5m, 24h or PT5M; got '" + v + "'");
+            throw MyelinException.invalid(key, key + " must be a duration like 250us, 500ms, 15s, 5m, 24h or PT5M; got '" + v + "'");
         }
     }
 
@@ -143,6 +173,9 @@ public final class ConfigLoader {
         String s = v.toLowerCase(java.util.Locale.ROOT);
         if (s.startsWith("p")) {
             return Duration.parse(v);
+        }
+        if (s.endsWith("us")) {
+            return Duration.ofNanos(Long.parseLong(s.substring(0, s.length() - 2).trim()) * 1000);
         }
         if (s.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));

@@ -1,6 +1,7 @@
 package io.myelin.server.config;
 
 import io.myelin.axon.AxonLimits;
+import io.myelin.sql.SqlLimits;
 import io.myelin.storage.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import java.nio.file.Path;
@@ -12,10 +13,10 @@ import java.time.Duration;
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
                            Duration sseHeartbeat, long maxBodyBytes, AxonLimits axonLimits, StreamLimits streamLimits,
-                           StorageOptions storage) {
+                           StorageOptions storage, SqlLimits sql) {
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, axonLimits,
-                streamLimits, storage);
+                streamLimits, storage, sql);
     }
 }

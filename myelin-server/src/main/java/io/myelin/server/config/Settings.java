@@ -30,7 +30,19 @@ public final class Settings {
             new Setting("idempotency.retention", "24h", "how long a used Idempotency-Key is remembered"),
             new Setting("storage.read-threads", "4", "platform threads (one read connection each) serving storage reads"),
             new Setting("storage.write-queue", "16384", "writes that may wait for the writer before callers block"),
-            new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"));
+            new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"),
+            new Setting("storage.max-group-wait", "500us", "longest the writer waits for concurrent writes to join a group (only under concurrency)"),
+            new Setting("sql.statement-timeout", "5s", "time limit of one SQL statement; a statement running longer is interrupted and rolled back"),
+            new Setting("sql.max-sql-bytes", "102400", "largest SQL text of one statement (UTF-8 bytes)"),
+            new Setting("sql.max-params", "100", "most parameters bound to one SQL statement"),
+            new Setting("sql.max-batch-statements", "100", "most statements in one SQL batch"),
+            new Setting("sql.max-value-bytes", "2097152", "largest TEXT or BLOB value, and largest row, stored or returned"),
+            new Setting("sql.max-database-bytes", "1073741824", "largest SQL database of one axon"),
+            new Setting("sql.max-rows", "1000", "rows returned by one statement before `rows_read_limit_reached`"),
+            new Setting("sql.max-result-bytes", "33554432", "bytes of values returned by one statement before `rows_read_limit_reached`"),
+            new Setting("sql.max-open-databases", "1000", "per-axon SQL databases kept open; the least recently used are closed first"),
+            new Setting("sql.threads", "4", "platform threads running SQL statements (one statement per axon at a time)"),
+            new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"));
 
     public static Setting byKey(String key) {
         for (Setting s : ALL) {

@@ -66,7 +66,7 @@ public final class AxonRoutes {
     }
 
     private static String requireKey(String param, String key) {
-        if (key.isEmpty() || key.contains("[") || key.contains("]")) {
+        if (key.isEmpty()) {
             throw MyelinException.invalid(param, "malformed metadata filter '" + param + "'");
         }
         return key;

@@ -16,9 +16,12 @@ import java.util.Map;
 /** Publish (single, batch) and history (Runloop: {@code axons.publish}, {@code axons.events.list}). */
 public final class EventRoutes {
     private final EventLog log;
+    private final int maxPage;
 
-    public EventRoutes(EventLog log) {
+    /** @param maxPage largest {@code limit} a history request may ask for ({@code limits.max-list-limit}) */
+    public EventRoutes(EventLog log, int maxPage) {
         this.log = log;
+        this.maxPage = maxPage;
     }
 
     public void register(Router r) {
@@ -58,7 +61,7 @@ public final class EventRoutes {
     }
 
     private void history(Exchange ex) throws Exception {
-        int limit = ex.intQuery("limit", 20, 1, 5000);
+        int limit = ex.intQuery("limit", 20, 1, maxPage);
         Long startingAfter = ex.longQuery("starting_after");
         ex.ok(log.history(ex.path("id"), startingAfter, limit, ex.boolQuery("include_total_count", true)));
     }

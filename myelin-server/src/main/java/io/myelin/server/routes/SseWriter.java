@@ -24,8 +24,11 @@ final class SseWriter {
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final int KEEP_BYTES = 4096;
+
     private final Response response;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+    // Small to start and shrunk after a large flush: ten thousand idle streams must not each hold a replay-sized buffer.
+    private FrameBuffer buffer = new FrameBuffer();
 
     SseWriter(Response response) {
         this.response = response;
@@ -56,11 +59,26 @@ final class SseWriter {
     }
 
     private void flush() throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
-        buffer.reset();
+        // The write blocks until Jetty is done with the bytes, so the buffer's array can be lent without a copy.
         try (Blocker.Callback cb = Blocker.callback()) {
-            response.write(false, bytes, cb);
+            response.write(false, buffer.view(), cb);
             cb.block();
+        }
+        if (buffer.size() > KEEP_BYTES) {
+            buffer = new FrameBuffer();
+        } else {
+            buffer.reset();
+        }
+    }
+
+    /** A byte buffer whose filled part can be handed to Jetty as is. */
+    private static final class FrameBuffer extends ByteArrayOutputStream {
+        FrameBuffer() {
+            super(256);
+        }
+
+        ByteBuffer view() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 

@@ -1,0 +1,241 @@
+package io.myelin.sql;
+
+import io.myelin.error.MyelinException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Axon SQL: a private, durable SQLite database per axon, reached only through {@link #query} (one statement)
+ * and {@link #batch} (several statements in one transaction).
+ *
+ * <p>Request path: the caller's thread (typically a virtual thread of the HTTP layer) validates everything
+ * that needs no database (axon id, sizes, statement count, single-statement rule, the
+ * {@link StatementGuard}, parameter types) and fails fast with a 4xx before any work is queued; a refused
+ * statement anywhere in a batch fails the whole request with 403 before anything runs. The work then runs in
+ * the axon's lane ({@link AxonLanes}: serialized per axon, parallel across axons, platform threads) on a
+ * connection checked out of the LRU ({@link OpenDatabases}, opened and created lazily on first use).
+ *
+ * <p>Files: {@code <sqlRoot>/<shard>/<axonId>.db} ({@link DatabaseFiles}); nothing else is ever opened.
+ *
+ * <p>Thread-safe. Blocking: {@link #query}, {@link #batch} and {@link #drop} block until the work is done.
+ */
+public final class AxonSql implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AxonSql.class);
+
+    private final SqlLimits limits;
+    private final DatabaseFiles files;
+    private final AxonLanes lanes;
+    private final OpenDatabases databases;
+    private final StatementRunner runner;
+    private final BatchRunner batchRunner;
+    private final Predicate<String> axonExists;
+
+    public AxonSql(Path sqlRoot, SqlLimits limits) {
+        this(sqlRoot, limits, id -> true);
+    }
+
+    /**
+     * @param axonExists asked in the axon's lane right before its database is opened; false answers 404. Checked
+     *                   there, not only by the caller, so that a request racing with the axon's deletion cannot
+     *                   recreate the database after {@link #dropAsync} removed it: the drop runs in the same lane,
+     *                   after the axon has already stopped existing.
+     */
+    public AxonSql(Path sqlRoot, SqlLimits limits, Predicate<String> axonExists) {
+        this.axonExists = Objects.requireNonNull(axonExists, "axonExists");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.files = new DatabaseFiles(Objects.requireNonNull(sqlRoot, "sqlRoot"));
+        this.lanes = new AxonLanes(limits.threads(), limits.maxPendingTasks());
+        this.databases = new OpenDatabases(limits.maxOpenDatabases(), this::open);
+        this.runner = new StatementRunner(limits);
+        this.batchRunner = new BatchRunner(runner, limits);
+    }
+
+    public SqlLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Executes exactly one statement in its own transaction.
+     *
+     * @param params positional values for {@code ?} placeholders; may be null. Accepted: null, Boolean (bound as
+     *               1/0), integral numbers within 64 bits, Float/Double/BigDecimal (REAL), String, byte[], and
+     *               the JSON blob form {@code Map.of("$blob", "<standard base64>")}; anything else is a 400 naming
+     *               {@code params[i]}. Their count must equal the statement's placeholders.
+     * @throws MyelinException 400 for invalid SQL, execution errors (with SQLite's message), timeouts and
+     *                         malformed input; 403 for refused statements; 413 for size limits
+     */
+    public SqlResult query(String axonId, String sql, List<Object> params) {
+        DatabaseFiles.validateId(axonId);
+        PreparedSql p = prepare(sql, params, "sql", "params");
+        return lanes.call(axonId, () -> withConnection(axonId, c -> runner.run(c, p)));
+    }
+
+    /**
+     * Executes all statements in one {@code BEGIN IMMEDIATE} transaction. When one fails, everything is rolled
+     * back, its step carries {@code "statement <i>: <SQLite message>"}, and the steps after it carry
+     * {@code "not executed: statement <i> failed"}. That is a normal result, not an exception.
+     *
+     * @throws MyelinException 400/403/413 before anything runs, for malformed, refused or oversized input;
+     *                         400 when COMMIT itself fails (everything rolled back)
+     */
+    public BatchResult batch(String axonId, List<SqlStatement> statements) {
+        DatabaseFiles.validateId(axonId);
+        if (statements == null || statements.isEmpty()) {
+            throw MyelinException.invalid("statements", "statements must hold at least one statement");
+        }
+        if (statements.size() > limits.maxBatchStatements()) {
+            throw MyelinException.invalid("statements", "statements has " + statements.size()
+                    + " entries; the limit is " + limits.maxBatchStatements() + " (sql.max-batch-statements)");
+        }
+        List<PreparedSql> prepared = new ArrayList<>(statements.size());
+        for (int i = 0; i < statements.size(); i++) {
+            SqlStatement st = statements.get(i);
+            String base = "statements[" + i + "]";
+            if (st == null) {
+                throw MyelinException.invalid(base, base + " is null; each statement needs a sql field");
+            }
+            prepared.add(prepare(st.sql(), st.params(), base + ".sql", base + ".params"));
+        }
+        return lanes.call(axonId, () -> withConnection(axonId, c -> batchRunner.run(c, prepared)));
+    }
+
+    /**
+     * Closes the axon's database and deletes it with its side files. Idempotent; returns true when a database
+     * existed. A later query creates a new, empty database.
+     */
+    public boolean drop(String axonId) {
+        DatabaseFiles.validateId(axonId);
+        return lanes.call(axonId, () -> dropNow(axonId));
+    }
+
+    /**
+     * Queues the drop in the axon's lane and returns at once: for callers that must not block, such as axon
+     * deletion listeners on the storage writer thread. Work already queued for the axon runs first. Never
+     * refused for back-pressure; a failure is logged.
+     */
+    public CompletableFuture<Boolean> dropAsync(String axonId) {
+        DatabaseFiles.validateId(axonId);
+        CompletableFuture<Boolean> f = lanes.submit(axonId, () -> dropNow(axonId), true);
+        f.whenComplete((existed, e) -> {
+            if (e != null) {
+                // Nobody waits on this future; the file is removed by the sweep at the next start at the latest.
+                log.warn("dropping the SQL database of deleted axon {} failed: {}", axonId, e.toString());
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Deletes the databases of axons for which {@code keep} is false: those deleted while the server was down,
+     * after the deletion was durable but before the database was dropped. Run at start, before serving.
+     *
+     * @return the ids whose databases were deleted
+     */
+    public List<String> dropAllExcept(Predicate<String> keep) {
+        List<String> dropped = new ArrayList<>();
+        for (String id : files.existingIds()) {
+            if (!keep.test(id)) {
+                drop(id);
+                dropped.add(id);
+            }
+        }
+        return dropped;
+    }
+
+    private boolean dropNow(String axonId) {
+        databases.evict(axonId);
+        return files.delete(axonId);
+    }
+
+    /** Databases currently open (idle in the LRU, in use, or closing). */
+    public int openDatabases() {
+        return databases.size();
+    }
+
+    /** SQL requests queued or running, across all axons. */
+    public int pendingRequests() {
+        return lanes.pending();
+    }
+
+    /** True when the axon's database is open and idle in the LRU. */
+    boolean isOpen(String axonId) {
+        return databases.isIdle(axonId);
+    }
+
+    /** The file that holds (or will hold) the axon's database. */
+    public Path databaseFile(String axonId) {
+        return files.fileFor(axonId);
+    }
+
+    /** Finishes queued work, then checkpoints and closes every open database. */
+    @Override
+    public void close() {
+        lanes.close();
+        databases.close();
+    }
+
+    private PreparedSql prepare(String sql, List<Object> params, String sqlField, String paramField) {
+        if (sql == null) {
+            throw MyelinException.invalid(sqlField, sqlField + " is required");
+        }
+        // Above a third of the limit, multi-byte characters could push it over: count exactly.
+        long bytes = sql.length() > limits.maxSqlBytes() / 3 ? SqlParams.utf8Length(sql) : sql.length();
+        if (bytes > limits.maxSqlBytes()) {
+            throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
+                    + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");
+        }
+        StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
+        StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
+        Object[] values = SqlParams.convert(params, paramField, limits);
+        return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T apply(AxonConnection c);
+    }
+
+    /**
+     * Checks the axon's connection out for the duration of {@code work}. A storage failure closes the
+     * connection instead of returning it, so the next request reopens the database from disk.
+     */
+    private <T> T withConnection(String axonId, Work<T> work) {
+        if (!axonExists.test(axonId)) {
+            throw MyelinException.notFound("axon", axonId);
+        }
+        AxonConnection c;
+        try {
+            c = databases.checkout(axonId);
+        } catch (SQLException e) {
+            throw SqliteErrors.translate(e, false, limits, null);
+        }
+        boolean healthy = false;
+        try {
+            T result = work.apply(c);
+            healthy = true;
+            return result;
+        } catch (MyelinException e) {
+            healthy = e.kind().status() < 500;
+            throw e;
+        } finally {
+            if (healthy) {
+                databases.checkin(c);
+            } else {
+                databases.discard(c);
+            }
+        }
+    }
+
+    private AxonConnection open(String axonId) throws SQLException {
+        Path file = files.fileFor(axonId);
+        files.ensureDirectory(file);
+        return AxonConnection.open(axonId, file, limits);
+    }
+}

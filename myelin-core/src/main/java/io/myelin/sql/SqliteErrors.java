@@ -1,0 +1,75 @@
+package io.myelin.sql;
+
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Maps SQLite failures to caller-facing errors that carry SQLite's own message.
+ *
+ * <p>sqlite-jdbc formats messages as {@code "[SQLITE_ERROR] SQL error or missing database (no such table: x)"};
+ * the part in the final parentheses is {@code sqlite3_errmsg()}, which is what callers should see. Kinds:
+ * statement problems (syntax, constraints, missing objects, type mismatch) are 400; a timeout is 400
+ * {@code statement timed out}; the size limits are 413; storage trouble (I/O, corruption, out of memory,
+ * lock contention) is 5xx, because the caller did nothing wrong and the connection may be unusable.
+ */
+final class SqliteErrors {
+    private SqliteErrors() {}
+
+    static MyelinException translate(SQLException e, boolean timedOut, SqlLimits limits, String field) {
+        SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
+        int primary = code == null ? -1 : code.code & 0xff;
+        String msg = sqliteMessage(e);
+        if (timedOut || primary == SQLiteErrorCode.SQLITE_INTERRUPT.code) {
+            return MyelinException.invalid(null, "statement timed out: it ran longer than "
+                    + limits.statementTimeout().toMillis() + " ms (sql.statement-timeout); its changes were rolled back");
+        }
+        if (primary == SQLiteErrorCode.SQLITE_FULL.code) {
+            return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, null, msg + ": the axon's database is limited to "
+                    + limits.maxDatabaseBytes() + " bytes (sql.max-database-bytes)", e);
+        }
+        if (primary == SQLiteErrorCode.SQLITE_TOOBIG.code) {
+            return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, null, msg + ": values and rows are limited to "
+                    + limits.maxValueBytes() + " bytes (sql.max-value-bytes), SQL text to " + limits.maxSqlBytes()
+                    + " bytes (sql.max-sql-bytes)", e);
+        }
+        if (primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code
+                || primary == SQLiteErrorCode.SQLITE_NOMEM.code) {
+            return new MyelinException(ErrorKind.UNAVAILABLE, null, msg, e);
+        }
+        if (isStorageFailure(primary) || code == null) {
+            return new MyelinException(ErrorKind.INTERNAL, null, "SQLite storage failure: " + msg, e);
+        }
+        if (primary == SQLiteErrorCode.SQLITE_AUTH.code) {
+            return new MyelinException(ErrorKind.FORBIDDEN, field, msg, e);
+        }
+        return new MyelinException(ErrorKind.INVALID_REQUEST, field, msg, e);
+    }
+
+    /** True when the connection should be closed rather than reused. */
+    static boolean isStorageFailure(int primary) {
+        return primary == SQLiteErrorCode.SQLITE_IOERR.code || primary == SQLiteErrorCode.SQLITE_CORRUPT.code
+                || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code
+                || primary == SQLiteErrorCode.SQLITE_PROTOCOL.code || primary == SQLiteErrorCode.SQLITE_MISUSE.code
+                || primary == SQLiteErrorCode.SQLITE_INTERNAL.code || primary == SQLiteErrorCode.SQLITE_PERM.code
+                || primary == SQLiteErrorCode.SQLITE_READONLY.code;
+    }
+
+    /** {@code sqlite3_errmsg()} out of a sqlite-jdbc exception message. */
+    static String sqliteMessage(SQLException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        if (e instanceof SQLiteException se && se.getResultCode() != null) {
+            SQLiteErrorCode code = se.getResultCode();
+            String prefix = "[" + code.name() + "] " + code.message + " (";
+            if (m.startsWith(prefix) && m.endsWith(")")) {
+                return m.substring(prefix.length(), m.length() - 1);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,157 @@
+package io.myelin.sql;
+
+import io.myelin.error.MyelinException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
+
+/**
+ * Executes one {@link PreparedSql} on an axon's connection and shapes the result.
+ *
+ * <ul>
+ *   <li>Columns come from the prepared statement ({@code sqlite3_column_name}/{@code _decltype}), not from
+ *       the rows, so an empty result still names its columns, and {@code type} is the declared type, or ""
+ *       for expressions. (sqlite-jdbc's {@code getColumnTypeName} guesses a type from the first value.)</li>
+ *   <li>Rows are read up to {@code maxRows + 1}: the extra row only proves that more existed, so exactly
+ *       {@code maxRows} rows report {@code rows_read_limit_reached: false}. Rows also stop when the values
+ *       returned so far would pass {@code maxResultBytes}; that too sets the flag, as more rows existed.</li>
+ *   <li>{@code changes} is {@code sqlite3_changes()} only if the statement changed anything: that counter keeps
+ *       its value across later SELECTs and DDL, so it is read only when {@code total_changes()} moved.</li>
+ *   <li>With {@code RETURNING}, SQLite applies every change on the first step, so stopping early at the row
+ *       limit still applies them all, and {@code changes} counts them all.</li>
+ * </ul>
+ */
+final class StatementRunner {
+    private final SqlLimits limits;
+
+    StatementRunner(SqlLimits limits) {
+        this.limits = limits;
+    }
+
+    SqlResult run(AxonConnection c, PreparedSql s) {
+        long started = System.nanoTime();
+        DB db = c.jdbc().getDatabase();
+        boolean vacuum = s.kind() == StatementGuard.Kind.VACUUM;
+        c.arm(limits.statementTimeout());
+        try {
+            if (vacuum) {
+                c.setAttachedLimit(1); // VACUUM attaches its own scratch copy; nothing user-named is attached
+            }
+            ShadowTables.check(c, s.tokens(), s.sqlField());
+            long before = db.total_changes();
+            List<SqlResult.Column> columns;
+            List<List<Object>> rows = new ArrayList<>();
+            boolean truncated = false;
+            try (PreparedStatement ps = c.jdbc().prepareStatement(s.sql())) {
+                bind(ps, s);
+                columns = columns((CoreStatement) ps);
+                if (ps.execute()) {
+                    truncated = readRows(ps.getResultSet(), columns.size(), rows);
+                }
+            }
+            long after = db.total_changes();
+            long changes = after == before ? 0 : db.changes();
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            return new SqlResult(columns, rows, new SqlResult.Meta(changes, ms, truncated));
+        } catch (SQLException e) {
+            throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField());
+        } finally {
+            c.disarm();
+            if (vacuum) {
+                try {
+                    c.setAttachedLimit(0);
+                } catch (SQLException e) {
+                    throw SqliteErrors.translate(e, false, limits, s.sqlField());
+                }
+            }
+        }
+    }
+
+    private void bind(PreparedStatement ps, PreparedSql s) throws SQLException {
+        int expected = ps.getParameterMetaData().getParameterCount();
+        Object[] params = s.params();
+        if (expected != params.length) {
+            throw MyelinException.invalid(s.paramField(), "the statement has " + expected + " placeholder"
+                    + (expected == 1 ? "" : "s") + " but " + params.length + " param" + (params.length == 1 ? " was" : "s were")
+                    + " given");
+        }
+        for (int i = 0; i < params.length; i++) {
+            int at = i + 1;
+            switch (params[i]) {
+                case null -> ps.setNull(at, java.sql.Types.NULL);
+                case Long l -> ps.setLong(at, l);
+                case Double d -> ps.setDouble(at, d);
+                case String str -> ps.setString(at, str);
+                case byte[] b -> ps.setBytes(at, b);
+                default -> throw new IllegalStateException("unconverted parameter " + params[i].getClass());
+            }
+        }
+    }
+
+    private static List<SqlResult.Column> columns(CoreStatement st) throws SQLException {
+        return st.pointer.safeRun((db, ptr) -> {
+            int n = db.column_count(ptr);
+            List<SqlResult.Column> cols = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String decl = db.column_decltype(ptr, i);
+                cols.add(new SqlResult.Column(db.column_name(ptr, i), decl == null ? "" : decl));
+            }
+            return cols;
+        });
+    }
+
+    /** Returns true when rows were left unread because of a limit. */
+    private boolean readRows(ResultSet rs, int n, List<List<Object>> rows) throws SQLException {
+        try (rs) {
+            long resultBytes = 0;
+            while (rs.next()) {
+                if (rows.size() >= limits.maxRows()) {
+                    return true;
+                }
+                List<Object> row = new ArrayList<>(n);
+                long rowBytes = 0;
+                for (int i = 1; i <= n; i++) {
+                    Object v = rs.getObject(i);
+                    rowBytes += storedSize(v);
+                    row.add(encode(v));
+                }
+                if (rowBytes > limits.maxValueBytes()) {
+                    throw MyelinException.tooLarge(null, "result row " + rows.size() + " is " + rowBytes
+                            + " bytes; rows are limited to " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)");
+                }
+                if (resultBytes + rowBytes > limits.maxResultBytes()) {
+                    return true;
+                }
+                resultBytes += rowBytes;
+                rows.add(row);
+            }
+            return false;
+        }
+    }
+
+    /** The value as the wire carries it: INTEGER as Long, REAL as Double (null if not finite), BLOB as base64. */
+    static Object encode(Object v) {
+        return switch (v) {
+            case null -> null;
+            case Integer i -> i.longValue();
+            case Double d -> Double.isFinite(d) ? d : null;
+            case byte[] b -> Base64.getEncoder().encodeToString(b);
+            default -> v;
+        };
+    }
+
+    /** Size as SQLite stores it: UTF-16 length is a lower bound of UTF-8 bytes, so limits never trip early. */
+    private static long storedSize(Object v) {
+        return switch (v) {
+            case null -> 1;
+            case String s -> s.length();
+            case byte[] b -> b.length;
+            default -> 8;
+        };
+    }
+}

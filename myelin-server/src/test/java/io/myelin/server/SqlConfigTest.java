@@ -1,0 +1,63 @@
+package io.myelin.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.myelin.error.MyelinException;
+import io.myelin.server.config.ConfigLoader;
+import io.myelin.sql.SqlLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sql.* settings resolve like every other setting and reach {@link SqlLimits}. */
+class SqlConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMatchTheDocumentedLimits() {
+        SqlLimits sql = new ConfigLoader().build().sql();
+        assertThat(sql.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(sql.maxSqlBytes()).isEqualTo(100 * 1024);
+        assertThat(sql.maxParams()).isEqualTo(100);
+        assertThat(sql.maxBatchStatements()).isEqualTo(100);
+        assertThat(sql.maxValueBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(sql.maxDatabaseBytes()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(sql.maxRows()).isEqualTo(1000);
+        assertThat(sql.maxOpenDatabases()).isEqualTo(1000);
+    }
+
+    @Test
+    void yamlEnvAndFlagsSetSqlLimits() throws Exception {
+        Path yaml = dir.resolve("myelin.yaml");
+        Files.writeString(yaml, """
+                sql:
+                  statement-timeout: 250ms
+                  max_rows: 50
+                """);
+        SqlLimits sql = new ConfigLoader().yaml(yaml)
+                .env(Map.of("MYELIN_SQL_MAX_DATABASE_BYTES", "5000000000"))
+                .flag("sql.threads", 3)
+                .build().sql();
+        assertThat(sql.statementTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(sql.maxRows()).isEqualTo(50);
+        assertThat(sql.maxDatabaseBytes()).as("beyond int range").isEqualTo(5_000_000_000L);
+        assertThat(sql.threads()).isEqualTo(3);
+    }
+
+    @Test
+    void badValuesNameTheSetting() {
+        assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-rows", "0").build())
+                .isInstanceOf(MyelinException.class).hasMessageContaining("sql.max-rows");
+        assertThatThrownBy(() -> new ConfigLoader().flag("sql.statement-timeout", "soon").build())
+                .isInstanceOf(MyelinException.class).hasMessageContaining("sql.statement-timeout");
+        assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-database-bytes", "many").build())
+                .isInstanceOf(MyelinException.class).hasMessageContaining("sql.max-database-bytes");
+        assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-database-bytes", "1000").build())
+                .isInstanceOf(MyelinException.class).hasMessageContaining("maxDatabaseBytes");
+    }
+}
