@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the examples of {@code docs/client-and-cli.md} so they cannot rot. A fenced block directly preceded by
  * {@code <!-- doc-test -->} is executed: {@code sh} blocks together, in order, as one bash script with
  * {@code myelin} on the PATH; each {@code java} block is compiled and run as its own program. Both get
- * {@code MYELIN_URL} and {@code MYELIN_API_KEY} for a real server. Blocks tagged {@code needs-sql} are skipped
+ * {@code MYELIN_URL} and {@code MYELIN_API_KEY} for a real server. A {@code java} block tagged {@code fragment} is
+ * compiled inside a method (so snippets cannot drift from the API). Blocks tagged {@code needs-sql} are skipped
  * while the server has no SQL endpoints.
  */
 class DocsExamplesTest {
@@ -135,7 +136,11 @@ class DocsExamplesTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int ran = 0;
         for (Block b : blocks()) {
-            if (!b.lang().equals("java") || !b.code().contains("public static void main")) {
+            if (!b.lang().equals("java")) {
+                continue;
+            }
+            if (b.tags().contains("fragment")) {
+                compileFragment(javac, b, work);
                 continue;
             }
             Matcher m = Pattern.compile("public class (\\w+)").matcher(b.code());
@@ -159,6 +164,18 @@ class DocsExamplesTest {
             ran++;
         }
         assertThat(ran).isGreaterThanOrEqualTo(1);
+    }
+
+    /** A snippet that is not a whole program must at least compile, inside a method with the usual names in scope. */
+    private static void compileFragment(JavaCompiler javac, Block b, Path work) throws IOException {
+        String name = "Fragment" + b.line();
+        Path src = work.resolve(name + ".java");
+        Files.writeString(src, "import io.myelin.client.*;\nimport java.time.Duration;\nimport java.util.*;\n"
+                + "class " + name + " {\n    void run(MyelinClient client, String id) throws Exception {\n"
+                + b.code() + "    }\n}\n");
+        int compiled = javac.run(null, null, null, "-d", work.toString(), "-cp", System.getProperty("java.class.path"),
+                "--release", "21", src.toString());
+        assertThat(compiled).as("javac of the fragment at docs line %d", b.line()).isZero();
     }
 
     private static String java() {
