@@ -2,8 +2,6 @@ package io.myelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.myelin.client.MyelinClient;
-import io.myelin.client.NotFoundException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code <!-- doc-test -->} is executed: {@code sh} blocks together, in order, as one bash script with
  * {@code myelin} on the PATH; each {@code java} block is compiled and run as its own program. Both get
  * {@code MYELIN_URL} and {@code MYELIN_API_KEY} for a real server. A {@code java} block tagged {@code fragment} is
- * compiled inside a method (so snippets cannot drift from the API). Blocks tagged {@code needs-sql} are skipped
- * while the server has no SQL endpoints.
+ * compiled inside a method (so snippets cannot drift from the API).
  */
 class DocsExamplesTest {
     private static final Path DOC = Path.of("..", "docs", "client-and-cli.md");
@@ -40,17 +37,10 @@ class DocsExamplesTest {
     }
 
     static CliServer server;
-    static boolean sqlAvailable;
 
     @BeforeAll
     static void start() throws Exception {
         server = new CliServer(Map.of());
-        try (MyelinClient c = server.client()) {
-            c.axon(c.axons().create().id()).sql().query("SELECT 1");
-            sqlAvailable = true;
-        } catch (NotFoundException e) {
-            sqlAvailable = !e.serverMessage().startsWith("no route");
-        }
     }
 
     @AfterAll
@@ -79,10 +69,6 @@ class DocsExamplesTest {
         return out;
     }
 
-    private static boolean runnable(Block b) {
-        return sqlAvailable || !b.tags().contains("needs-sql");
-    }
-
     @Test
     void theDocumentHasTestedExamplesOfBothKinds() throws IOException {
         assertThat(blocks()).extracting(Block::lang).contains("sh", "java");
@@ -100,7 +86,7 @@ class DocsExamplesTest {
         StringBuilder script = new StringBuilder("set -euo pipefail\ntrap 'echo \"FAILED (exit $?) at: $BASH_COMMAND\" >&2' ERR\n");
         int count = 0;
         for (Block b : blocks()) {
-            if (b.lang().equals("sh") && runnable(b)) {
+            if (b.lang().equals("sh")) {
                 script.append("# --- docs line ").append(b.line()).append('\n').append(b.code());
                 count++;
             }
@@ -126,9 +112,7 @@ class DocsExamplesTest {
         assertThat(p.exitValue()).as("examples exit status; output:\n%s", output).isZero();
         // A few spot checks that the commands did what the text says.
         assertThat(output).contains("published #1", "exit status 3", "Hi there!", "turn.completed", "last-seq 3", "deleted ");
-        if (sqlAvailable) {
-            assertThat(output).contains("statements applied", "second; with a semicolon");
-        }
+        assertThat(output).contains("statements applied", "second; with a semicolon");
     }
 
     @Test
@@ -150,9 +134,6 @@ class DocsExamplesTest {
             int compiled = javac.run(null, null, null, "-d", work.toString(), "-cp", System.getProperty("java.class.path"),
                     "--release", "21", src.toString());
             assertThat(compiled).as("javac of the example at docs line %d", b.line()).isZero();
-            if (!runnable(b)) {
-                continue; // compiled, so the API it shows exists; the server cannot run it yet
-            }
             ProcessBuilder pb = new ProcessBuilder(java(), "-cp", work + File.pathSeparator + System.getProperty("java.class.path"),
                     m.group(1)).redirectErrorStream(true);
             pb.environment().put("MYELIN_URL", server.url());

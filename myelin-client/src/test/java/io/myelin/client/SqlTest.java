@@ -2,7 +2,6 @@ package io.myelin.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,19 +26,8 @@ class SqlTest {
         server.close();
     }
 
-    /** The SQL endpoints are a separate server feature; skip (not fail) on a server without them. */
-    static boolean serverHasSql(MyelinClient c) {
-        try {
-            c.axon(c.axons().create().id()).sql().query("SELECT 1");
-            return true;
-        } catch (NotFoundException e) {
-            return !e.serverMessage().startsWith("no route");
-        }
-    }
-
     @BeforeEach
     void axon() {
-        assumeTrue(serverHasSql(client), "server has the SQL endpoints");
         sql = client.axon(client.axons().create().id()).sql();
     }
 
