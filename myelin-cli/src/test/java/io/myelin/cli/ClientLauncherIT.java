@@ -110,6 +110,10 @@ class ClientLauncherIT {
             Run resumed = run(server, work, "exec", "--axon", axon, "--resume", "--last-seq", "28");
             assertThat(resumed.exit()).isZero();
             assertThat(resumed.out()).contains("#29  ", "#30  ", "turn.completed", "last-seq 30").doesNotContain("#28  ");
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

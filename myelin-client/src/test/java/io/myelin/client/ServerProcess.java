@@ -1,6 +1,5 @@
 package io.myelin.client;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -61,10 +60,6 @@ final class ServerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             kill();
         }
-    }
-
-    File logFile() {
-        return log.toFile();
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {

@@ -91,6 +91,7 @@ class ServerRestartTest {
             assertThat(statesSeen).containsAll(EnumSet.of(SubscriptionState.STREAMING, SubscriptionState.BACKING_OFF));
         } finally {
             LocalServer.deleteTree(dataDir);
+            Files.deleteIfExists(dataDir.resolveSibling(dataDir.getFileName() + "-server.log"));
         }
     }
 
