@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code myelin} command: {@code bin/myelin <command>}. */
 @Command(name = "myelin", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable multi-client sessions (axons) for AI agents.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AxonsCommand.class, PublishCommand.class, EventsCommand.class,
+                TailCommand.class, SqlCommand.class, ExecCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -23,7 +24,8 @@ public final class Main implements Runnable {
 
     /** The configured command tree (tests run commands in-process through it). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        // No @argfile expansion: `publish --payload @file` reads the file as the payload itself.
+        return new CommandLine(new Main()).setExpandAtFiles(false);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,29 @@
+package io.myelin.cli;
+
+/**
+ * The exit statuses of the client commands, so scripts can branch on what went wrong. Documented for users in
+ * {@code docs/client-and-cli.md}; changing a value is a breaking change.
+ */
+final class ExitCode {
+    /** Success; for {@code exec}: the turn completed (or the {@code --until} event arrived). */
+    static final int OK = 0;
+    /** Unexpected failure: a server error (5xx), a response this client cannot read. */
+    static final int FAILURE = 1;
+    /** The command line is wrong (unknown option, missing argument). picocli's own usage status. */
+    static final int USAGE = 2;
+    /** The axon (or other resource) does not exist. */
+    static final int NOT_FOUND = 3;
+    /** The API key is missing, wrong (401) or not allowed to do this (403). */
+    static final int AUTH = 4;
+    /** The server rejected the request as invalid (400, 409, 413, 415, 422, 429), or a SQL step failed. */
+    static final int REJECTED = 5;
+    /** The server could not be reached, or the connection broke mid-request. */
+    static final int UNREACHABLE = 6;
+    /** {@code exec}: the {@code --timeout} passed before the turn ended. */
+    static final int TIMEOUT = 7;
+    /** {@code exec}: the turn ended with {@code turn.failed} or {@code turn.cancelled}. */
+    static final int TURN_FAILED = 8;
+
+    private ExitCode() {
+    }
+}

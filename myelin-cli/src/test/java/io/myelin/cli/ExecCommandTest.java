@@ -1,0 +1,164 @@
+package io.myelin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.client.MyelinClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code myelin exec} and {@code myelin tail --follow} against a real server, with a scripted agent. */
+class ExecCommandTest {
+    private static final Pattern EVENT_LINE = Pattern.compile("^#(\\d+)  ");
+    /** Commands block for their whole run: never on the common pool, which may have a single worker. */
+    private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
+
+    static CliServer server;
+    static MyelinClient agentClient;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new CliServer(Map.of());
+        agentClient = server.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        agentClient.close();
+        server.close();
+    }
+
+    private static List<Long> sequences(String out) {
+        List<Long> seqs = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            Matcher m = EVENT_LINE.matcher(line);
+            if (m.find()) {
+                seqs.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return seqs;
+    }
+
+    private static long lastSeq(String out) {
+        String line = out.lines().filter(l -> l.startsWith("last-seq ")).reduce((a, b) -> b).orElseThrow();
+        return Long.parseLong(line.substring("last-seq ".length()));
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    @Test
+    void execCreatesASessionSendsTheInputAndStreamsTheTurn() {
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("Hel", "lo!"), Duration.ofMillis(50))
+                .serveNewExecAxons()) {
+            CliServer.Result r = server.run("exec", "--input", "Hello agents!", "--timeout", "60s");
+            assertThat(r.exit()).as(r.err()).isZero();
+            List<String> lines = r.lines();
+            assertThat(lines.get(0)).startsWith("axon ");
+            assertThat(lines.get(1)).isEqualTo("sent #1");
+            assertThat(sequences(r.out())).containsExactly(2L, 3L, 4L);
+            assertThat(lines.get(2)).contains("AGENT_EVENT  agent  message.delta  {\"text\":\"Hel\"}");
+            assertThat(lines.get(4)).contains("turn.completed");
+            assertThat(lines.getLast()).isEqualTo("last-seq 4");
+
+            String axonId = lines.get(0).substring("axon ".length());
+            String firstMessage = server.run("events", axonId, "--json", "--limit", "0").lines().getLast();
+            JsonNode msg = CliJson.tryParse(firstMessage);
+            assertThat(msg.get("origin").asText()).isEqualTo("USER_EVENT");
+            assertThat(msg.get("event_type").asText()).isEqualTo("message");
+            assertThat(CliJson.tryParse(msg.get("payload").asText()).get("text").asText()).isEqualTo("Hello agents!");
+        }
+    }
+
+    @Test
+    void execJsonPrintsOnlyJsonLines() {
+        String axon = server.run("axons", "create", "-q").out().strip();
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("ok"), Duration.ofMillis(20)).serve(axon)) {
+            CliServer.Result r = server.run("exec", "--axon", axon, "--input", "hi", "--json");
+            assertThat(r.exit()).isZero();
+            List<JsonNode> json = r.lines().stream().map(CliJson::tryParse).toList();
+            assertThat(json).doesNotContainNull();
+            assertThat(json.stream().filter(n -> n.has("sequence")).map(n -> n.get("event_type").asText()))
+                    .containsExactly("message.delta", "turn.completed");
+            assertThat(json.getLast().get("last_sequence").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aClientThatLostItsConnectionResumesWithoutLosingOrRepeatingOutput() {
+        String axon = server.run("axons", "create", "-q").out().strip();
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("a", "b", "c", "d", "e", "f"),
+                Duration.ofMillis(300)).serve(axon)) {
+            // The first client goes away mid-turn (here: its timeout), after printing part of the reply.
+            CliServer.Result first = server.run("exec", "--axon", axon, "--input", "go", "--timeout", "1s");
+            assertThat(first.exit()).isEqualTo(ExitCode.TIMEOUT);
+            assertThat(first.err()).contains("--resume --last-seq");
+            long seen = lastSeq(first.out());
+            assertThat(sequences(first.out())).isEqualTo(range(2, seen));
+            assertThat(seen).isLessThan(8);
+
+            CliServer.Result resumed = server.run("exec", "--axon", axon, "--resume", "--last-seq", Long.toString(seen));
+            assertThat(resumed.exit()).isZero();
+            assertThat(sequences(resumed.out())).isEqualTo(range(seen + 1, 8));
+            assertThat(lastSeq(resumed.out())).isEqualTo(8);
+
+            // Without --last-seq, --resume replays the turn since the last user message.
+            CliServer.Result replay = server.run("exec", "--axon", axon, "--resume");
+            assertThat(sequences(replay.out())).isEqualTo(range(2, 8));
+        }
+    }
+
+    @Test
+    void aFailedTurnExitsWithItsOwnStatusAndUntilOverridesTheEnd() {
+        String axon = server.run("axons", "create", "-q").out().strip();
+        List<ScriptedAgent.Step> failing = List.of(new ScriptedAgent.Step("tool.call", "{}"),
+                new ScriptedAgent.Step("turn.failed", "{\"error\":\"boom\"}"));
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, failing, Duration.ofMillis(20)).serve(axon)) {
+            CliServer.Result r = server.run("exec", "--axon", axon, "--input", "x");
+            assertThat(r.exit()).isEqualTo(ExitCode.TURN_FAILED);
+            assertThat(r.out()).contains("turn.failed");
+
+            CliServer.Result until = server.run("exec", "--axon", axon, "--resume", "--until", "tool.call");
+            assertThat(until.exit()).isZero();
+            assertThat(sequences(until.out())).containsExactly(2L);
+        }
+    }
+
+    @Test
+    void execAndTailKeepStreamingAcrossAServerRestart() throws Exception {
+        String axon = server.run("axons", "create", "-q").out().strip();
+        String[] deltas = new String[12];
+        for (int i = 0; i < deltas.length; i++) {
+            deltas[i] = "part-" + i;
+        }
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply(deltas), Duration.ofMillis(250)).serve(axon)) {
+            CompletableFuture<CliServer.Result> exec = CompletableFuture.supplyAsync(
+                    () -> server.run("exec", "--axon", axon, "--input", "long job", "--timeout", "90s"), THREADS);
+            CompletableFuture<CliServer.Result> tail = CompletableFuture.supplyAsync(
+                    () -> server.run("tail", axon, "--after", "0", "--follow", "--count", "14"), THREADS);
+            Thread.sleep(1_200);
+            server.stop(); // every stream drops; the agent's publishes fail and are retried
+            Thread.sleep(700);
+            server.start(); // same port, same data dir
+
+            CliServer.Result e = exec.get();
+            assertThat(e.exit()).as(e.err()).isZero();
+            assertThat(sequences(e.out())).isEqualTo(range(2, 14));
+            CliServer.Result t = tail.get();
+            assertThat(t.exit()).as(t.err()).isZero();
+            assertThat(sequences(t.out())).isEqualTo(range(1, 14));
+        }
+    }
+}

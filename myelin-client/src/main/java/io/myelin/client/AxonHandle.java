@@ -1,0 +1,55 @@
+package io.myelin.client;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Everything done to one axon's log and database. Obtaining a handle costs nothing and makes no request;
+ * calls on an axon that does not exist throw {@link NotFoundException}.
+ *
+ * <pre>{@code
+ * AxonHandle axon = client.axon("axn_123");
+ * Published p = axon.publish(NewEvent.json("message", Origin.USER_EVENT, "my-app", Map.of("text", "hi")));
+ * EventPage latest = axon.history(10, null);
+ * }</pre>
+ *
+ * <p>Threading: safe for concurrent use.
+ */
+public interface AxonHandle {
+    /** The axon's id. */
+    String id();
+
+    /** Appends one event. */
+    Published publish(NewEvent event);
+
+    /**
+     * Appends one event at most once per {@code idempotencyKey}: repeating the call with the same key (for
+     * instance after a {@link MyelinConnectionException}) returns the first call's result instead of appending
+     * again.
+     */
+    Published publish(NewEvent event, String idempotencyKey);
+
+    /** Appends up to 1000 events atomically, in order; results are in the same order. */
+    List<Published> publishBatch(List<NewEvent> events);
+
+    /**
+     * One page of history, newest first.
+     *
+     * @param limit          page size, 1..5000
+     * @param beforeSequence only events with a lower sequence (the previous page's {@link EventPage#nextCursor()}),
+     *                       or {@code null} to start from the newest
+     */
+    EventPage history(int limit, Long beforeSequence);
+
+    /** The whole history, newest first, fetched page by page as the stream is consumed. */
+    Stream<AxonEvent> history();
+
+    /**
+     * Starts a {@link Subscription} that delivers every event with a sequence greater than
+     * {@code afterSequence} (0 for the whole log), then new events live, until closed.
+     */
+    Subscription subscribe(long afterSequence);
+
+    /** The axon's SQL database. */
+    AxonSql sql();
+}

@@ -1,0 +1,31 @@
+package io.myelin.client;
+
+import java.util.List;
+
+/**
+ * The axon's private SQLite database. Obtain it from {@link AxonHandle#sql()}.
+ *
+ * <pre>{@code
+ * AxonSql sql = client.axon(id).sql();
+ * sql.batch(List.of(
+ *         SqlStatement.of("CREATE TABLE IF NOT EXISTS todo (id INTEGER PRIMARY KEY, title TEXT, done INTEGER)"),
+ *         SqlStatement.of("INSERT INTO todo (title, done) VALUES (?, ?)", "write docs", 0)));
+ * SqlResult r = sql.query("SELECT id, title FROM todo WHERE done = ?", 0);
+ * }</pre>
+ *
+ * <p>Threading: safe for concurrent use.
+ */
+public interface AxonSql {
+    /**
+     * Runs one statement with positional {@code ?} parameters.
+     *
+     * @throws MyelinApiException when the server rejects the statement (e.g. a syntax error: status 400)
+     */
+    SqlResult query(String sql, Object... params);
+
+    /**
+     * Runs the statements atomically in one transaction. A statement that fails does not throw: its step
+     * carries the error, and the server has rolled back the whole batch.
+     */
+    SqlBatchResult batch(List<SqlStatement> statements);
+}

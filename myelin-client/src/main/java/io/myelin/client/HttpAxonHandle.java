@@ -1,0 +1,88 @@
+package io.myelin.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** {@link AxonHandle} over HTTP. Holds only immutable state, hence thread-safe. */
+final class HttpAxonHandle implements AxonHandle {
+    static final int MAX_BATCH = 1000;
+    private static final int HISTORY_PAGE = 500;
+
+    private final HttpMyelinClient client;
+    private final Transport transport;
+    private final String axonId;
+    private final String path;
+
+    HttpAxonHandle(HttpMyelinClient client, Transport transport, String axonId) {
+        this.client = client;
+        this.transport = transport;
+        this.axonId = axonId;
+        this.path = HttpAxons.path(axonId);
+    }
+
+    @Override
+    public String id() {
+        return axonId;
+    }
+
+    @Override
+    public Published publish(NewEvent event) {
+        Objects.requireNonNull(event, "event");
+        return Wire.published(transport.post(path + "/publish", Wire.newEvent(event)));
+    }
+
+    @Override
+    public Published publish(NewEvent event, String idempotencyKey) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        return Wire.published(transport.send("POST", path + "/publish", new Query(), Wire.newEvent(event),
+                Map.of("Idempotency-Key", idempotencyKey)));
+    }
+
+    @Override
+    public List<Published> publishBatch(List<NewEvent> events) {
+        if (events.isEmpty() || events.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1.." + MAX_BATCH + " events, got " + events.size());
+        }
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        ArrayNode list = body.putArray("events");
+        events.forEach(e -> list.add(Wire.newEvent(e)));
+        JsonNode n = transport.post(path + "/publish/batch", body);
+        List<Published> out = new ArrayList<>();
+        n.path("results").forEach(r -> out.add(Wire.published(r)));
+        return out;
+    }
+
+    @Override
+    public EventPage history(int limit, Long beforeSequence) {
+        if (limit < 1 || limit > AxonFilter.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit must be 1.." + AxonFilter.MAX_PAGE_SIZE + ", was " + limit);
+        }
+        Query q = new Query().add("limit", limit).add("starting_after", beforeSequence).add("include_total_count", false);
+        return Wire.eventPage(transport.get(path + "/events", q));
+    }
+
+    @Override
+    public Stream<AxonEvent> history() {
+        return new CursorPager<AxonEvent, Long>(cursor -> {
+            EventPage page = history(HISTORY_PAGE, cursor);
+            return new CursorPager.Page<>(page.events(), page.hasMore());
+        }, AxonEvent::sequence).stream();
+    }
+
+    @Override
+    public Subscription subscribe(long afterSequence) {
+        return client.openSubscription(path, afterSequence);
+    }
+
+    @Override
+    public AxonSql sql() {
+        return new HttpAxonSql(transport, path);
+    }
+}
