@@ -2,7 +2,7 @@ package io.myelin.cli;
 
 /**
  * The exit statuses of the client commands, so scripts can branch on what went wrong. Documented for users in
- * {@code docs/client-and-cli.md}; changing a value is a breaking change.
+ * README.md ("Exit status"); changing a value is a breaking change.
  */
 final class ExitCode {
     /** Success; for {@code exec}: the turn completed (or the {@code --until} event arrived). */

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the examples of {@code docs/client-and-cli.md} so they cannot rot. A fenced block directly preceded by
+ * Runs the examples of {@code README.md} so they cannot rot. A fenced block directly preceded by
  * {@code <!-- doc-test -->} is executed: {@code sh} blocks together, in order, as one bash script with
  * {@code myelin} on the PATH; each {@code java} block is compiled and run as its own program. Both get
  * {@code MYELIN_URL} and {@code MYELIN_API_KEY} for a real server. A {@code java} block tagged {@code fragment} is
  * compiled inside a method (so snippets cannot drift from the API).
  */
 class DocsExamplesTest {
-    private static final Path DOC = Path.of("..", "docs", "client-and-cli.md");
+    private static final Path DOC = Path.of("..", "README.md");
     private static final Pattern MARKER = Pattern.compile("^<!-- doc-test(?::\\s*([\\w\\s,-]+))? -->$");
 
     record Block(String lang, Set<String> tags, String code, int line) {
