@@ -156,6 +156,19 @@ class SseTest {
     }
 
     @Test
+    void streamedEventsHaveExactlyTheHistoryShape() throws Exception {
+        String id = s.createAxon("shape");
+        String payload = "{\"text\":\"line1\\nline2 \u00e9\u4e2d \\\"q\\\" \ud83d\ude00\"}";
+        s.publish(id, "shape.check", payload);
+        JsonNode stored = s.get("/v1/axons/" + id + "/events").json().get("events").get(0);
+        try (SseClient c = new SseClient(s, "/v1/axons/" + id + "/subscribe/sse")) {
+            SseClient.Frame f = c.next(5_000);
+            assertThat(f.json()).isEqualTo(stored);
+            assertThat(f.json().get("payload").asText()).isEqualTo(payload);
+        }
+    }
+
+    @Test
     void badAfterSequence() {
         String id = s.createAxon("bad");
         assertThat(s.get("/v1/axons/" + id + "/subscribe/sse?after_sequence=-1").errorField()).isEqualTo("after_sequence");
