@@ -1,6 +1,7 @@
 package io.myelin.stream;
 
 import io.myelin.axon.LiveAxon;
+import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.storage.WriteCall;
 import io.myelin.storage.WriteGroup;
@@ -16,7 +17,8 @@ import java.util.List;
  *
  * <p>Sequences come from {@link LiveAxon#pendingSeq()}, which only the writer thread touches; a rolled-back group
  * restores it, so sequences never skip. With an idempotency key, a key already used on this axon (earlier in the
- * same group, or stored within the retention window) answers the original run and writes nothing.
+ * same group, or stored within the retention window) answers the original run and writes nothing — provided
+ * the request is the same; the same key with a different request is refused with 422.
  */
 final class AppendOp extends WriteCall<List<Appended>> {
     private final LiveAxon axon;
@@ -24,6 +26,7 @@ final class AppendOp extends WriteCall<List<Appended>> {
     private final String idempotencyKey;
     private final WriterStatements statements;
     private final Fanout fanout;
+    private final long requestHash;
     private List<Event> written = List.of();
 
     AppendOp(LiveAxon axon, List<EventDraft> drafts, String idempotencyKey, WriterStatements statements, Fanout fanout) {
@@ -32,6 +35,7 @@ final class AppendOp extends WriteCall<List<Appended>> {
         this.idempotencyKey = idempotencyKey;
         this.statements = statements;
         this.fanout = fanout;
+        this.requestHash = idempotencyKey == null ? 0 : fingerprint(drafts);
     }
 
     @Override
@@ -76,8 +80,9 @@ final class AppendOp extends WriteCall<List<Appended>> {
             k.setInt(4, drafts.size());
             k.setLong(5, ts);
             k.setLong(6, ts);
+            k.setLong(7, requestHash);
             k.executeUpdate();
-            group.scratch().put(new KeyRef(axon.pk(), idempotencyKey), new long[] {previous + 1, drafts.size(), ts});
+            group.scratch().put(new KeyRef(axon.pk(), idempotencyKey), new long[] {previous + 1, drafts.size(), ts, requestHash});
         }
         axon.setPendingSeq(seq);
         group.onRollback(() -> axon.setPendingSeq(previous));
@@ -100,12 +105,17 @@ final class AppendOp extends WriteCall<List<Appended>> {
             st.findKey.setString(2, idempotencyKey);
             try (ResultSet rs = st.findKey.executeQuery()) {
                 if (rs.next()) {
-                    known = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                    long hash = rs.getLong(4);
+                    known = new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.wasNull() ? requestHash : hash};
                 }
             }
         }
         if (known == null) {
             return false;
+        }
+        if (known[3] != requestHash) {
+            throw new MyelinException(ErrorKind.UNPROCESSABLE, "Idempotency-Key", "Idempotency-Key '" + idempotencyKey
+                    + "' was already used on axon " + axon.id() + " for a different request; use a new key");
         }
         List<Appended> results = new ArrayList<>((int) known[1]);
         for (long i = 0; i < known[1]; i++) {
@@ -121,6 +131,25 @@ final class AppendOp extends WriteCall<List<Appended>> {
             axon.publishCommitted(written.get(written.size() - 1).sequence());
             fanout.deliver(axon, written);
         }
+    }
+
+    /**
+     * 64-bit FNV-1a over every field of every draft, with separators: equal requests hash equal, and a
+     * different request under the same key is caught with overwhelming probability. Computed only for keyed
+     * requests.
+     */
+    static long fingerprint(List<EventDraft> drafts) {
+        long h = 0xcbf29ce484222325L;
+        for (EventDraft d : drafts) {
+            for (String field : new String[] {d.eventType(), d.origin().name(), d.source(), d.payload()}) {
+                for (int i = 0, n = field.length(); i < n; i++) {
+                    h = (h ^ field.charAt(i)) * 0x100000001b3L;
+                }
+                h = (h ^ 0x1f) * 0x100000001b3L;
+            }
+            h = (h ^ 0x1e) * 0x100000001b3L;
+        }
+        return h;
     }
 
     private record KeyRef(long axon, String key) {}

@@ -21,9 +21,9 @@ final class WriterStatements {
             insertEvent = c.prepareStatement(
                     "INSERT INTO events(axon, seq, event_type, origin, source, payload, ts) VALUES (?, ?, ?, ?, ?, ?, ?)");
             updateHead = c.prepareStatement("UPDATE axons SET last_seq = ? WHERE pk = ?");
-            findKey = c.prepareStatement("SELECT first_seq, count, ts FROM idempotency_keys WHERE axon = ? AND key = ?");
+            findKey = c.prepareStatement("SELECT first_seq, count, ts, request_hash FROM idempotency_keys WHERE axon = ? AND key = ?");
             insertKey = c.prepareStatement(
-                    "INSERT INTO idempotency_keys(axon, key, first_seq, count, ts, created_ms) VALUES (?, ?, ?, ?, ?, ?)");
+                    "INSERT INTO idempotency_keys(axon, key, first_seq, count, ts, created_ms, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
         }
         return this;
     }

@@ -115,6 +115,11 @@ class PublishApiTest {
         assertThat(r2.json()).isEqualTo(r1.json());
         assertThat(s.post("/v1/axons/" + id + "/publish", event("t", "x"), Map.of("Idempotency-Key", "k".repeat(257)))
                 .errorField()).isEqualTo("Idempotency-Key");
+        // the same key for a different request is refused, and appends nothing
+        var reused = s.post("/v1/axons/" + id + "/publish", event("t", "not once"), Map.of("Idempotency-Key", "k-1"));
+        assertThat(reused.status()).isEqualTo(422);
+        assertThat(reused.errorField()).isEqualTo("Idempotency-Key");
+        assertThat(s.get("/v1/axons/" + id + "/events").json().get("total_count").asLong()).isEqualTo(5);
     }
 
     @Test
