@@ -13,9 +13,20 @@
 #   BENCH_SUBSCRIBERS [1,10,100]  SSE subscribers on one axon for the latency workload
 #   BENCH_REPLAY_EVENTS [100000]  events loaded then replayed over one stream
 #   BENCH_IDLE_SUBSCRIBERS [10000] idle SSE subscriptions to hold
+#   BENCH_SQL_AXONS [10000]       axons with a small table for the sql workload's many-axons and
+#                                 cold-open figures
+#   BENCH_SQL_MAX_OPEN_DATABASES [1000]  the server's cap on open per-axon databases (LRU), also
+#                                 given to the sql workload so its cold-open walk exceeds it
+#   BENCH_LIST_AXONS [100000]     axons created then paged through by the list workload
 #   BENCH_WORKLOADS ["compare batch latency replay idle-sse"]
 #                                 "compare" runs Myelin publish and Redis XADD back to back; it
-#                                 falls back to "publish" alone when no Redis can be had
+#                                 falls back to "publish" alone when no Redis can be had.
+#                                 Optional, not in the default list (sql ~70 s, list ~25 s):
+#                                 "sql"  Axon SQL: point reads, batched inserts, reads over
+#                                        BENCH_SQL_AXONS axons, first query on a closed database
+#                                 "list" paging through BENCH_LIST_AXONS axons (list it before
+#                                        sql so the unfiltered walks see only its axons)
+#                                 e.g. BENCH_WORKLOADS="list sql" bench/run.sh
 #   BENCH_SERVER_XMX [1g]         server heap (-Xmx); the server gets no other JVM tuning
 #   BENCH_REDIS_PORT              use the Redis already listening on 127.0.0.1:PORT instead of
 #                                 starting a private redis-server (its durability settings are
@@ -41,6 +52,9 @@ REPLAY_EVENTS=${BENCH_REPLAY_EVENTS:-100000}
 IDLE_SUBSCRIBERS=${BENCH_IDLE_SUBSCRIBERS:-10000}
 WORKLOADS=${BENCH_WORKLOADS:-compare batch latency replay idle-sse}
 SERVER_XMX=${BENCH_SERVER_XMX:-1g}
+SQL_AXONS=${BENCH_SQL_AXONS:-10000}
+SQL_MAX_OPEN=${BENCH_SQL_MAX_OPEN_DATABASES:-1000}
+LIST_AXONS=${BENCH_LIST_AXONS:-100000}
 
 log() { printf '\n=== %s\n' "$*"; }
 
@@ -92,6 +106,7 @@ MYELIN_ADMIN_KEY=$KEY \
 MYELIN_SSE_MAX_CONNECTIONS=20000 \
 MYELIN_SSE_MAX_PER_AXON=20000 \
 MYELIN_SSE_IDLE_TIMEOUT=10m \
+MYELIN_SQL_MAX_OPEN_DATABASES=$SQL_MAX_OPEN \
   "$JAVA" "-Xmx$SERVER_XMX" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" \
     serve --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -142,6 +157,8 @@ for w in $WORKLOADS; do
     latency)  bench latency "${COMMON[@]}" --rate "$RATE" --subscribers "$SUBSCRIBERS" --seconds "$SECS" --payload-bytes "$PAYLOAD" ;;
     replay)   bench replay "${COMMON[@]}" --events "$REPLAY_EVENTS" --payload-bytes "$PAYLOAD" ;;
     idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 ;;
+    sql)      bench sql "${COMMON[@]}" --server-pid "$SERVER_PID" --seconds "$SECS" --warmup-seconds "$WARMUP" --axons "$SQL_AXONS" --open-cap "$SQL_MAX_OPEN" ;;
+    list)     bench list "${COMMON[@]}" --axons "$LIST_AXONS" ;;
     *) echo "unknown workload: $w" >&2; exit 2 ;;
   esac
 done

@@ -1,8 +1,10 @@
 package io.myelin.bench;
 
 import io.myelin.bench.http.Endpoint;
+import io.myelin.bench.list.ListWorkload;
 import io.myelin.bench.http.HttpConnection;
 import io.myelin.bench.probe.ServerProbe;
+import io.myelin.bench.sql.SqlWorkload;
 import io.myelin.bench.workload.BatchWorkload;
 import io.myelin.bench.workload.CompareWorkload;
 import io.myelin.bench.workload.IdleSseWorkload;
@@ -37,6 +39,10 @@ public final class Bench {
               replay    --events 100000 [--batch-size 1000 --payload-bytes 128]
               idle-sse  --subscribers 10000 [--axons N --hold-seconds 5 --server-pid PID --jcmd PATH --open-concurrency 200
                         --class-histogram ROWS]
+              sql       --rows 10000 --seconds 10 --insert-clients 1,4 --batch-statements 100 --axons 10000 --clients 10
+                        [--warmup-seconds 3 --axon-rows 10 --value-bytes 100 --setup-connections 32 --open-cap 1000
+                        --cold-samples 1000 --server-pid PID]   (--open-cap: the server's MYELIN_SQL_MAX_OPEN_DATABASES)
+              list      --axons 100000 --limits 100,1000 [--connections 32]
 
             common options
               --url http://127.0.0.1:8080   server base URL
@@ -111,6 +117,21 @@ public final class Bench {
                         args.integer("open-concurrency", 200), args.integer("class-histogram", 0));
                 args.rejectUnknown();
                 IdleSseWorkload.run(s, out);
+            }
+            case "sql" -> {
+                SqlWorkload.Settings s = new SqlWorkload.Settings(endpoint(args), args.integer("rows", 10_000), seconds(args),
+                        warmup(args), args.intList("insert-clients", "1,4"), args.integer("batch-statements", 100),
+                        args.integer("value-bytes", 100), args.integer("axons", 10_000), args.integer("axon-rows", 10),
+                        args.integer("clients", 10), args.integer("setup-connections", 32), args.integer("open-cap", 1000),
+                        args.integer("cold-samples", 1000), args.longValue("server-pid", -1));
+                args.rejectUnknown();
+                SqlWorkload.run(s, out);
+            }
+            case "list" -> {
+                ListWorkload.Settings s = new ListWorkload.Settings(endpoint(args), args.integer("axons", 100_000),
+                        args.integer("connections", 32), args.intList("limits", "100,1000"));
+                args.rejectUnknown();
+                ListWorkload.run(s, out);
             }
             case "free-port" -> {
                 args.rejectUnknown();

@@ -19,9 +19,33 @@ public final class AxonClient {
     }
 
     public String createAxon(String name) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(Map.of("name", name));
+        return createAxon(name, Map.of());
+    }
+
+    public String createAxon(String name, Map<String, String> metadata) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(metadata.isEmpty() ? Map.of("name", name) : Map.of("name", name, "metadata", metadata));
         HttpResponse r = expectOk("create axon", http.postJson("/v1/axons", body));
         return JSON.readTree(r.body()).path("id").asText();
+    }
+
+    /** {@code POST /v1/axons/{id}/sql/query} with a prepared body; the reply is returned unparsed. */
+    public HttpResponse sqlQuery(String axonId, byte[] body) throws IOException {
+        return expectOk("sql query", http.postJson("/v1/axons/" + axonId + "/sql/query", body));
+    }
+
+    /**
+     * {@code POST /v1/axons/{id}/sql/batch}. A batch that rolled back still answers 200 with an
+     * {@code error} entry, so that counts as a failure here too.
+     */
+    public HttpResponse sqlBatch(String axonId, byte[] body) throws IOException {
+        HttpResponse r = expectOk("sql batch", http.postJson("/v1/axons/" + axonId + "/sql/batch", body));
+        if (r.bodyText().contains("\"error\"")) throw new IOException("sql batch failed: " + r.bodyText());
+        return r;
+    }
+
+    /** A GET that must succeed, such as a page of {@code /v1/axons}. */
+    public HttpResponse get(String path) throws IOException {
+        return expectOk("GET " + path, http.get(path));
     }
 
     /** Publishes a prepared body; only the status is checked, to keep the hot path cheap. */
