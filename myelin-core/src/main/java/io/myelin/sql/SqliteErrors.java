@@ -39,6 +39,10 @@ final class SqliteErrors {
                 || primary == SQLiteErrorCode.SQLITE_NOMEM.code) {
             return new MyelinException(ErrorKind.UNAVAILABLE, null, msg, e);
         }
+        if (primary == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+            return new MyelinException(ErrorKind.UNAVAILABLE, null, "cannot open the axon's SQL database (" + msg
+                    + "); the server may be out of file descriptors: raise `ulimit -n` or lower sql.max-open-databases", e);
+        }
         if (isStorageFailure(primary) || code == null) {
             return new MyelinException(ErrorKind.INTERNAL, null, "SQLite storage failure: " + msg, e);
         }

@@ -72,7 +72,8 @@ public final class MyelinServer implements AutoCloseable {
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
             // must not block); databases of axons deleted while the server was down are removed before serving.
-            sql = new AxonSql(config.dataDir().resolve("sql"), config.sql(), id -> axons.index().find(id) != null);
+            sql = new AxonSql(config.dataDir().resolve("sql"), fitToDescriptorLimit(config),
+                    id -> axons.index().find(id) != null);
             AxonSql sqlStore = sql;
             axons.onDelete(live -> sqlStore.dropAsync(live.id()));
             List<String> orphans = sql.dropAllExcept(id -> axons.index().find(id) != null);
@@ -104,6 +105,29 @@ public final class MyelinServer implements AutoCloseable {
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + config.host() + ":" + config.port()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Each open Axon SQL database holds three file descriptors (database, -wal, -shm). When the process may open
+     * fewer than the configured cap needs — next to SSE sockets and the server's own files — lower the cap to fit,
+     * so the least recently used databases are closed instead of opens failing.
+     */
+    private static io.myelin.sql.SqlLimits fitToDescriptorLimit(ServerConfig config) {
+        io.myelin.sql.SqlLimits limits = config.sql();
+        if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
+            return limits;
+        }
+        long max = os.getMaxFileDescriptorCount();
+        long reserved = 256 + Math.min(config.streamLimits().maxSubscribers(), max / 2);
+        int fits = (int) Math.max(16, Math.min(Integer.MAX_VALUE, (max - reserved) / 3));
+        if (fits >= limits.maxOpenDatabases()) {
+            return limits;
+        }
+        log.warn("sql.max-open-databases lowered from {} to {}: the process may open {} files (ulimit -n), each open "
+                + "SQL database takes 3, and {} are kept for connections and the server", limits.maxOpenDatabases(),
+                fits, max, reserved);
+        return limits.withMaxOpenDatabases(fits);
     }
 
     private static Server jetty(ServerConfig config, ApiHandler handler) {
