@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Hazards.</b> A failed commit (disk full, I/O error) rolls back the whole group and fails every op in it;
  * ops undo their tentative in-memory changes via {@link WriteGroup#onRollback}, so no sequence hole is left. The
  * queue is bounded: when the disk cannot keep up, {@code submit} blocks the caller (back-pressure) instead of
- * growing the heap.
+ * growing the heap. The connection never checkpoints on commit; between two groups the writer runs the RESTART
+ * checkpoint that {@link WalCheckpointer} asks for, which is what keeps the WAL bounded under sustained writes.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -53,7 +55,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Thread thread;
     private final WriterStats stats = new WriterStats();
     private volatile boolean running = true;
-    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean checkpointRequested = new AtomicBoolean();
 
     GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight) {
         this.connection = connection;
@@ -113,13 +115,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                     return;
                 }
                 group.add(first);
-                if (collect(group, first.weight())) {
-                    runGroup(group);
-                    return;
-                }
+                boolean stopping = collect(group, first.weight());
                 group.removeIf(op -> op == NOTHING);
                 if (!group.isEmpty()) {
                     runGroup(group);
+                }
+                if (stopping) {
+                    return;
                 }
                 checkpointIfRequested();
             } catch (InterruptedException e) {

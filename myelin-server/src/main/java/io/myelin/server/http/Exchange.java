@@ -172,7 +172,13 @@ public final class Exchange {
     }
 
     private byte[] readAtMost(long max) throws IOException {
+        long declared = request.getLength();
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared >= 0) { // Content-Length known (and already checked against the limit): read it exactly
+                byte[] bytes = new byte[(int) declared];
+                int n = in.readNBytes(bytes, 0, bytes.length);
+                return n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
+            }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (bytes.length > max) {
                 throw MyelinException.tooLarge("body", "request body exceeds the limit of " + max + " bytes");
