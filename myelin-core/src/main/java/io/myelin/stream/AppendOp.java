@@ -56,21 +56,13 @@ final class AppendOp extends WriteCall<List<Appended>> {
         long ts = group.nowMs();
         List<Event> events = new ArrayList<>(drafts.size());
         List<Appended> results = new ArrayList<>(drafts.size());
-        PreparedStatement ins = st.insertEvent;
         long seq = previous;
         for (EventDraft d : drafts) {
             seq++;
-            ins.setLong(1, axon.pk());
-            ins.setLong(2, seq);
-            ins.setString(3, d.eventType());
-            ins.setString(4, d.origin().name());
-            ins.setString(5, d.source());
-            ins.setString(6, d.payload());
-            ins.setLong(7, ts);
-            ins.executeUpdate();
             events.add(new Event(axon.id(), seq, d.eventType(), d.origin(), d.source(), d.payload(), ts));
             results.add(new Appended(seq, ts));
         }
+        st.insert(axon.pk(), events);
         group.beforeCommit(axon, this::writeHead);
         if (idempotencyKey != null) {
             PreparedStatement k = st.insertKey;

@@ -73,6 +73,13 @@ class PublishApiTest {
         for (int i = 0; i < 1000; i++) {
             assertThat(results.get(i).get("sequence").asLong()).isEqualTo(2 + i);
         }
+        JsonNode stored = s.get("/v1/axons/" + id + "/events?limit=1000").json().get("events"); // newest first
+        for (int i = 0; i < 1000; i++) {
+            JsonNode e = stored.get(999 - i);
+            assertThat(e.get("sequence").asLong()).isEqualTo(2 + i);
+            assertThat(e.get("payload").asText()).isEqualTo("p" + i);
+            assertThat(e.get("event_type").asText()).isEqualTo("b");
+        }
         // one bad event rejects the whole batch, and nothing of it is stored
         List<Map<String, Object>> bad = new ArrayList<>(events.subList(0, 5));
         bad.add(Map.of("event_type", "x", "origin", "NOPE", "source", "s", "payload", "p"));

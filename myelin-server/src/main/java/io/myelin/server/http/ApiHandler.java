@@ -8,6 +8,7 @@ import io.myelin.error.MyelinException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
+    private static final long DRAIN_LIMIT = 16L << 20;
 
     private final Router router;
     private final ApiKeys keys;
@@ -79,6 +82,24 @@ public final class ApiHandler extends Handler.Abstract {
         throw new MyelinException(ErrorKind.UNAUTHORIZED, "Authorization", "Authorization must be 'Bearer <key>'");
     }
 
+    /**
+     * A body refused before it was read (over the size limit by its Content-Length, or an auth failure) is read
+     * and discarded first, up to {@code DRAIN_LIMIT}: a client that writes its whole body before reading would
+     * otherwise see the connection reset instead of the error. Larger bodies are not worth the bandwidth; the
+     * connection is closed on them.
+     */
+    private static void drainRefusedBody(Request request, ErrorKind kind) {
+        long length = request.getLength();
+        if (length > 0 && length <= DRAIN_LIMIT
+                && (kind == ErrorKind.PAYLOAD_TOO_LARGE || kind == ErrorKind.UNAUTHORIZED || kind == ErrorKind.UNSUPPORTED_MEDIA_TYPE)) {
+            try {
+                Content.Source.consumeAll(request);
+            } catch (Exception ignored) {
+                // the client went away: nothing to answer
+            }
+        }
+    }
+
     private static void fail(Exchange ex, ErrorKind kind, String message, String field) {
         if (ex.response().isCommitted()) {
             ex.callback().failed(new MyelinException(kind, field, message));
@@ -91,6 +112,7 @@ public final class ApiHandler extends Handler.Abstract {
             error.put("field", field);
         }
         try {
+            drainRefusedBody(ex.request(), kind);
             if (kind == ErrorKind.UNAUTHORIZED) {
                 ex.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             }
