@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runnable jar is built and current, so the launcher does not start a build), and the main class on the test
  * classpath for behaviour that depends on the process environment and working directory.
  */
-class LauncherTest {
+class LauncherIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "myelin").toAbsolutePath().normalize();
     private static final Path JAR = Path.of("target", "myelin.jar").toAbsolutePath();
 
