@@ -84,6 +84,21 @@ class BadInputTest {
     }
 
     @Test
+    void errorsBeforeTheBodyIsReadStillReachTheClient() {
+        String big = "{\"metadata\":{\"k\":\"" + "x".repeat(512 * 1024) + "\"}}";
+        for (var version : java.util.List.of(java.net.http.HttpClient.Version.HTTP_1_1, java.net.http.HttpClient.Version.HTTP_2)) {
+            for (int i = 0; i < 10; i++) {
+                var unknown = s.send(s.request("/v1/axons/axn_nope").version(version)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build());
+                assertThat(unknown.status()).as(version + " unknown axon").isEqualTo(404);
+                var noKey = s.send(HttpRequest.newBuilder(s.uri("/v1/axons")).version(version)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build());
+                assertThat(noKey.status()).as(version + " no key").isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
     void hostileQueryStrings() {
         String id = s.createAxon("q");
         List<String> queries = List.of("/v1/axons?limit=-1", "/v1/axons?limit=99999999999999", "/v1/axons?limit=1.5",

@@ -8,6 +8,7 @@ import io.myelin.error.MyelinException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import java.io.InputStream;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -83,20 +84,24 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     /**
-     * A body refused before it was read (over the size limit by its Content-Length, or an auth failure) is read
-     * and discarded first, up to {@code DRAIN_LIMIT}: a client that writes its whole body before reading would
-     * otherwise see the connection reset instead of the error. Larger bodies are not worth the bandwidth; the
-     * connection is closed on them.
+     * A request answered with an error before its body was read (unknown axon, bad key, oversize by its
+     * Content-Length, ...) has the rest of its body read and discarded first, up to {@code DRAIN_LIMIT}. Otherwise a
+     * client still sending sees the connection reset (HTTP/1.1) or its stream cancelled (HTTP/2) instead of the
+     * error. Longer bodies are not worth the bandwidth: the connection or stream is closed on them.
      */
-    private static void drainRefusedBody(Request request, ErrorKind kind) {
+    private static void drainUnreadBody(Request request) {
         long length = request.getLength();
-        if (length > 0 && length <= DRAIN_LIMIT
-                && (kind == ErrorKind.PAYLOAD_TOO_LARGE || kind == ErrorKind.UNAUTHORIZED || kind == ErrorKind.UNSUPPORTED_MEDIA_TYPE)) {
-            try {
-                Content.Source.consumeAll(request);
-            } catch (Exception ignored) {
-                // the client went away: nothing to answer
+        if (length == 0 || length > DRAIN_LIMIT) {
+            return;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            long left = DRAIN_LIMIT;
+            byte[] scratch = new byte[8192];
+            for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+                left -= n;
             }
+        } catch (Exception ignored) {
+            // the body was already read, or the client went away: nothing to drain
         }
     }
 
@@ -112,7 +117,7 @@ public final class ApiHandler extends Handler.Abstract {
             error.put("field", field);
         }
         try {
-            drainRefusedBody(ex.request(), kind);
+            drainUnreadBody(ex.request());
             if (kind == ErrorKind.UNAUTHORIZED) {
                 ex.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             }
