@@ -98,7 +98,7 @@ final class AxonsCommand implements Runnable {
                 axons = axons.limit(limit);
             }
             if (json()) {
-                axons.forEach(a -> out().println(CliJson.line(CliJson.axon(a))));
+                axons.forEach(a -> out().println(CliJson.line(CliJson.wire(a))));
                 return ExitCode.OK;
             }
             Table t = new Table("ID", "NAME", "CREATED", "METADATA");
@@ -169,7 +169,7 @@ final class AxonsCommand implements Runnable {
 
     static void printAxon(Axon a, boolean json, PrintWriter out) {
         if (json) {
-            out.println(CliJson.line(CliJson.axon(a)));
+            out.println(CliJson.line(CliJson.wire(a)));
             return;
         }
         out.println("id        " + a.id());

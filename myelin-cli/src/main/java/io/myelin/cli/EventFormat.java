@@ -18,7 +18,7 @@ final class EventFormat {
 
     static String format(AxonEvent e, boolean json) {
         if (json) {
-            return CliJson.line(CliJson.event(e));
+            return CliJson.line(CliJson.wire(e));
         }
         return "#" + e.sequence() + "  " + time(e) + "  " + e.origin()
                 + "  " + e.source() + "  " + e.eventType() + "  " + e.payload().replace('\n', ' ');

@@ -44,7 +44,7 @@ final class PublishCommand extends ClientCommand {
                 ? client.axon(axonId).publish(NewEvent.of(type, origin, source, payloadText()))
                 : client.axon(axonId).publish(NewEvent.of(type, origin, source, payloadText()), idempotencyKey);
         if (json()) {
-            out().println(CliJson.line(CliJson.published(p)));
+            out().println(CliJson.line(CliJson.wire(p)));
         } else {
             out().println("published #" + p.sequence());
         }

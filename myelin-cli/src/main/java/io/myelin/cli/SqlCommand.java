@@ -49,7 +49,7 @@ final class SqlCommand extends ClientCommand {
         }
         SqlResult r = client.axon(axonId).sql().query(sql, params.stream().map(SqlCommand::paramValue).toArray());
         if (json()) {
-            out().println(CliJson.line(CliJson.sqlResult(r)));
+            out().println(CliJson.line(CliJson.wire(r)));
         } else {
             printResult(r);
         }
@@ -68,7 +68,7 @@ final class SqlCommand extends ClientCommand {
             if (json()) {
                 ObjectNode o = CliJson.MAPPER.createObjectNode().put("step", i + 1).put("sql", stmt);
                 if (step.ok()) {
-                    o.set("success", CliJson.sqlResult(step.result()));
+                    o.set("success", CliJson.wire(step.result()));
                 } else {
                     o.putObject("error").put("message", step.error());
                 }

@@ -25,18 +25,4 @@ public final class AxonIds {
         }
         return new String(out);
     }
-
-    /** True when {@code id} has the shape of an id this server could have issued (says nothing of existence). */
-    public static boolean isWellFormed(String id) {
-        if (id == null || id.length() != PREFIX.length() + RANDOM_CHARS || !id.startsWith(PREFIX)) {
-            return false;
-        }
-        for (int i = PREFIX.length(); i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -1,5 +1,6 @@
 package io.myelin.sql;
 
+import io.myelin.text.Utf8;
 import io.myelin.error.MyelinException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -186,7 +187,7 @@ public final class AxonSql implements AutoCloseable {
             throw MyelinException.invalid(sqlField, sqlField + " is required");
         }
         // Above a third of the limit, multi-byte characters could push it over: count exactly.
-        long bytes = sql.length() > limits.maxSqlBytes() / 3 ? SqlParams.utf8Length(sql) : sql.length();
+        long bytes = sql.length() > limits.maxSqlBytes() / 3 ? Utf8.length(sql) : sql.length();
         if (bytes > limits.maxSqlBytes()) {
             throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
                     + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");

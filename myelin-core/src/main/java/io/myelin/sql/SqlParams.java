@@ -1,5 +1,6 @@
 package io.myelin.sql;
 
+import io.myelin.text.Utf8;
 import io.myelin.error.MyelinException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -61,7 +62,7 @@ final class SqlParams {
             case Float f -> finite(f.doubleValue(), field);
             case BigDecimal d -> finite(d.doubleValue(), field);
             case String s -> {
-                checkSize(utf8Length(s), field, "text", limits);
+                checkSize(Utf8.length(s), field, "text", limits);
                 yield s;
             }
             case byte[] bytes -> {
@@ -109,25 +110,6 @@ final class SqlParams {
             throw MyelinException.tooLarge(field, field + " " + what + " is " + bytes + " bytes; values are limited"
                     + " to " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)");
         }
-    }
-
-    /** UTF-8 size without encoding the string (it may be megabytes). */
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
     }
 
     static String abbreviate(String s) {

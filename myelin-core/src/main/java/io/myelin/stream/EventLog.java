@@ -7,6 +7,7 @@ import io.myelin.storage.Storage;
 import io.myelin.storage.WriteCall;
 import io.myelin.storage.WriteGroup;
 import io.myelin.storage.WriteOp;
+import io.myelin.text.Utf8;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -125,29 +125,25 @@ public final class ConfigLoader {
     }
 
     private long longValue(String key) {
-        String v = values.get(key).trim();
-        try {
-            long n = Long.parseLong(v.replace("_", ""));
-            if (n <= 0) {
-                throw MyelinException.invalid(key, key + " must be positive, got " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw MyelinException.invalid(key, key + " must be an integer, got '" + v + "'");
-        }
+        return number(key, 1, Long.MAX_VALUE);
     }
 
     private int integer(String key) {
+        return (int) number(key, key.equals("port") ? 0 : 1, Integer.MAX_VALUE);
+    }
+
+    private long number(String key, long min, long max) {
         String v = values.get(key).trim();
+        long n;
         try {
-            int n = Integer.parseInt(v.replace("_", ""));
-            if (n < 0 || (n == 0 && !key.equals("port"))) {
-                throw MyelinException.invalid(key, key + " must be positive, got " + v);
-            }
-            return n;
+            n = Long.parseLong(v.replace("_", ""));
         } catch (NumberFormatException e) {
             throw MyelinException.invalid(key, key + " must be an integer, got '" + v + "'");
         }
+        if (n < min || n > max) {
+            throw MyelinException.invalid(key, key + " must be between " + min + " and " + max + ", got " + v);
+        }
+        return n;
     }
 
     private Duration duration(String key) {

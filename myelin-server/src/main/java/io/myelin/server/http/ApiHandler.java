@@ -59,7 +59,6 @@ public final class ApiHandler extends Handler.Abstract {
             }
             if (match.action() != null) {
                 Principal principal = keys.authenticate(bearer(request));
-                ex.principal(principal);
                 policy.check(principal, match.action(), match.params().get("id"));
             }
             match.route().handle(ex);

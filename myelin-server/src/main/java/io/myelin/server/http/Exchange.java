@@ -2,7 +2,6 @@ package io.myelin.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.myelin.auth.Principal;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.io.IOException;
@@ -29,7 +28,6 @@ public final class Exchange {
     private final Map<String, String> params;
     private final long maxBodyBytes;
     private Fields query;
-    private Principal principal;
 
     Exchange(Request request, Response response, Callback callback, Map<String, String> params, long maxBodyBytes) {
         this.request = request;
@@ -49,14 +47,6 @@ public final class Exchange {
 
     public Callback callback() {
         return callback;
-    }
-
-    public Principal principal() {
-        return principal;
-    }
-
-    void principal(Principal p) {
-        this.principal = p;
     }
 
     /** A {@code {name}} capture of the route pattern. */

@@ -1,10 +1,13 @@
-package io.myelin.stream;
+package io.myelin.text;
 
-/** UTF-8 length of a string without encoding it (payload limits are in bytes, payloads arrive as strings). */
-final class Utf8 {
+/**
+ * UTF-8 length of a string without encoding it: limits are in bytes (event payloads, SQL text and values), values
+ * arrive as strings of up to megabytes, and encoding one just to measure it would copy it.
+ */
+public final class Utf8 {
     private Utf8() {}
 
-    static long length(CharSequence s) {
+    public static long length(CharSequence s) {
         long n = 0;
         for (int i = 0, len = s.length(); i < len; i++) {
             char c = s.charAt(i);
