@@ -20,7 +20,7 @@ import picocli.CommandLine;
  * the same port and data dir, to test resuming across a restart.
  */
 final class CliServer implements AutoCloseable {
-    static final String KEY = "cli-test-admin-key-0123456789";
+    static final String KEY = "cli-test-admin-key-0123456789abcdefgh";
 
     private final Path dataDir;
     private final Map<String, String> settings;

@@ -18,7 +18,7 @@ import java.util.Map;
  * same port and data dir.
  */
 public final class ServerProcess implements AutoCloseable {
-    public static final String KEY = "crash-test-admin-key-0123456789";
+    public static final String KEY = "crash-test-admin-key-0123456789abcdef";
 
     private final Path dataDir;
     private final int port;

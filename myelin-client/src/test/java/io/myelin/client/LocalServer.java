@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /** A real Myelin server in this JVM on a free loopback port, with a fresh data dir and a known admin key. */
 final class LocalServer implements AutoCloseable {
-    static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghij";
 
     private final MyelinServer server;
     private final Path dataDir;

@@ -17,10 +17,16 @@ import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * API keys. Only the SHA-256 of a key is stored (keys are 160 random bits, so a fast hash is enough: there is no
- * dictionary to attack). Verification hashes the presented key and looks the hash up in memory.
+ * API keys. Only the SHA-256 of a key is stored (generated keys are 160 random bits and configured ones must carry
+ * at least 128, so a fast hash is enough: there is no dictionary to attack). Verification hashes the presented key
+ * and looks the hash up in memory.
  */
 public final class ApiKeys {
+    /**
+     * Shortest configured admin key. The entropy of a given string cannot be measured, so the rule is a length that
+     * holds 128 bits even in the least dense common form, hex: {@code openssl rand -hex 16} prints exactly 32.
+     */
+    public static final int MIN_ADMIN_KEY_CHARS = 32;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ADMIN = "admin";
@@ -46,7 +52,10 @@ public final class ApiKeys {
         return keys;
     }
 
-    /** A new random key: {@code myl_} + 32 base32 characters. */
+    /**
+     * A new random key: {@code myl_} + 32 base32 characters, each 5 uniformly random bits (the low 5 bits of a
+     * random byte; 256 is a multiple of 32, so there is no bias): 160 bits from {@link SecureRandom}.
+     */
     public static String generate() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
@@ -61,11 +70,33 @@ public final class ApiKeys {
         return byHash.isEmpty();
     }
 
-    /** Makes {@code key} the admin key, replacing any previous admin key. */
-    public void setAdminKey(String key) {
-        if (key == null || key.length() < 16) {
-            throw MyelinException.invalid("admin-key", "the admin key must be at least 16 characters");
+    /**
+     * Checks a configured admin key ({@code admin-key}, {@code MYELIN_ADMIN_KEY}): at least
+     * {@value #MIN_ADMIN_KEY_CHARS} characters, printable ASCII only (no spaces, tabs or line breaks). The message
+     * never repeats the key.
+     *
+     * @throws MyelinException 400 naming {@code admin-key} when the key breaks the rule
+     */
+    public static void checkAdminKey(String key) {
+        String rule = "admin-key must be at least " + MIN_ADMIN_KEY_CHARS + " printable ASCII characters without"
+                + " whitespace (128 bits; e.g. the output of `openssl rand -hex 16`)";
+        if (key == null || key.length() < MIN_ADMIN_KEY_CHARS) {
+            throw MyelinException.invalid("admin-key", rule + "; the configured key has "
+                    + (key == null ? 0 : key.length()) + " characters");
         }
+        for (int i = 0; i < key.length(); i++) {
+            char ch = key.charAt(i);
+            if (ch <= ' ' || ch > '~') {
+                throw MyelinException.invalid("admin-key", rule + "; the configured key has "
+                        + (Character.isWhitespace(ch) ? "whitespace" : "a character outside printable ASCII")
+                        + " at position " + (i + 1));
+            }
+        }
+    }
+
+    /** Makes {@code key} the admin key, replacing any previous admin key; the key must pass {@link #checkAdminKey}. */
+    public void setAdminKey(String key) {
+        checkAdminKey(key);
         String hash = hash(key);
         if (byHash.containsKey(hash)) {
             return;

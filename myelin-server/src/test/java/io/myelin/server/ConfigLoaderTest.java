@@ -64,6 +64,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void configuredAdminKeysCarryAtLeast128Bits() {
+        String hex16 = "0123456789abcdef0123456789abcdef"; // what `openssl rand -hex 16` prints: 32 characters
+        assertThat(new ConfigLoader().flag("admin-key", hex16).build().adminKey()).isEqualTo(hex16);
+        assertThat(new ConfigLoader().env(Map.of("MYELIN_ADMIN_KEY", "")).build().adminKey()).isNull();
+
+        String shortKey = hex16.substring(1);
+        assertThatThrownBy(() -> new ConfigLoader().env(Map.of("MYELIN_ADMIN_KEY", shortKey)).build())
+                .isInstanceOf(MyelinException.class)
+                .hasMessage("admin-key must be at least 32 printable ASCII characters without whitespace (128 bits;"
+                        + " e.g. the output of `openssl rand -hex 16`); the configured key has 31 characters")
+                .satisfies(e -> assertThat(((MyelinException) e).field()).isEqualTo("admin-key"));
+        assertThatThrownBy(() -> new ConfigLoader().flag("admin-key", hex16 + " x").build())
+                .hasMessageEndingWith("the configured key has whitespace at position 33");
+        assertThatThrownBy(() -> new ConfigLoader().flag("admin-key", hex16 + "é").build())
+                .hasMessageEndingWith("the configured key has a character outside printable ASCII at position 33");
+    }
+
+    @Test
     void durations() {
         assertThat(ConfigLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(ConfigLoader.parseDuration("15s")).isEqualTo(Duration.ofSeconds(15));

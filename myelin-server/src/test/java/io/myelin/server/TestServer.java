@@ -19,7 +19,7 @@ import java.util.Map;
  * Tests talk to it over HTTP exactly as users do.
  */
 public final class TestServer implements AutoCloseable {
-    public static final String KEY = "test-admin-key-0123456789";
+    public static final String KEY = "test-admin-key-0123456789abcdefghij";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final MyelinServer server;

@@ -3,6 +3,7 @@ package io.myelin.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.myelin.auth.ApiKeys;
 import io.myelin.axon.AxonLimits;
 import io.myelin.error.MyelinException;
 import io.myelin.sql.SqlLimits;
@@ -104,6 +105,9 @@ public final class ConfigLoader {
         StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
                 integer("storage.write-queue"), integer("storage.max-group-events"));
         String adminKey = values.get("admin-key");
+        if (adminKey != null && !adminKey.isBlank()) {
+            ApiKeys.checkAdminKey(adminKey);
+        }
         int port = integer("port");
         if (port > 65535) {
             throw MyelinException.invalid("port", "port must be 0..65535, got " + port);

@@ -10,7 +10,7 @@ public final class Settings {
             new Setting("host", "127.0.0.1", "address to listen on"),
             new Setting("port", "7777", "TCP port to listen on (0: pick a free one)"),
             new Setting("data-dir", "./myelin-data", "directory holding all durable state"),
-            new Setting("admin-key", "", "admin API key; when empty and the data dir is new, one is generated into <data-dir>/admin.key"),
+            new Setting("admin-key", "", "admin API key, at least 32 printable ASCII characters without whitespace; when empty and the data dir is new, one is generated into <data-dir>/admin.key"),
             new Setting("sse.idle-timeout", "5m", "an SSE stream that delivered no event for this long gets `event: error` 408 and is closed"),
             new Setting("sse.heartbeat", "15s", "interval of SSE comment heartbeats"),
             new Setting("sse.max-connections", "20000", "open SSE streams in total"),
