@@ -87,6 +87,27 @@ class LauncherIT {
     }
 
     @Test
+    void serveOnAnUnusableDataDirPrintsOneLineAndFails(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("data"), "a file, not a directory");
+        Run r = run(dir, Map.of("MYELIN_ADMIN_KEY", CliServer.KEY),
+                mainOnClasspath("serve", "--port", "0", "--data-dir", file.toString()));
+        assertThat(r.exit()).as(r.output()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.output().lines().toList()).as(r.output())
+                .containsExactly("myelin: cannot start: data dir " + file + " is not a directory");
+    }
+
+    @Test
+    void serveWithAShortAdminKeyPrintsOneLineAndFails(@TempDir Path dir) throws Exception {
+        Run r = run(dir, Map.of("MYELIN_ADMIN_KEY", "too-short"),
+                mainOnClasspath("serve", "--port", "0", "--data-dir", dir.resolve("data").toString()));
+        assertThat(r.exit()).as(r.output()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.output().lines().toList()).as(r.output()).singleElement().asString()
+                .startsWith("myelin: configuration error: admin-key must be at least 32 printable ASCII characters")
+                .doesNotContain("too-short");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void theRealLauncherRunsClientCommands(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isRegularFile(JAR) && jarIsCurrent(), "myelin.jar is built and current (mvn package)");
         Map<String, String> env = Map.of("MYELIN_URL", server.url(), "MYELIN_API_KEY", CliServer.KEY);

@@ -16,6 +16,8 @@ public enum ErrorKind {
     UNPROCESSABLE(422, "unprocessable"),
     TOO_MANY_REQUESTS(429, "too_many_requests"),
     UNAVAILABLE(503, "unavailable"),
+    /** The server's disk is full: nothing of the request was stored; retry once space is freed. */
+    INSUFFICIENT_STORAGE(507, "insufficient_storage"),
     INTERNAL(500, "internal");
 
     private final int status;

@@ -138,6 +138,10 @@ final class AxonConnection implements AutoCloseable {
         return axonId;
     }
 
+    Path file() {
+        return file;
+    }
+
     SQLiteConnection jdbc() {
         return conn;
     }

@@ -1,7 +1,13 @@
 package io.myelin.sql;
 
 import io.myelin.text.Utf8;
+import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.storage.FreeSpace;
+import io.myelin.storage.StorageErrors;
+import io.myelin.storage.StorageHealth;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -37,9 +43,16 @@ public final class AxonSql implements AutoCloseable {
     private final StatementRunner runner;
     private final BatchRunner batchRunner;
     private final Predicate<String> axonExists;
+    private final StorageHealth health;
+    private final boolean ownsHealth;
 
     public AxonSql(Path sqlRoot, SqlLimits limits) {
         this(sqlRoot, limits, id -> true);
+    }
+
+    /** An engine whose storage failures are tracked by a {@link StorageHealth} of its own, closed with it. */
+    public AxonSql(Path sqlRoot, SqlLimits limits, Predicate<String> axonExists) {
+        this(sqlRoot, limits, axonExists, new StorageHealth(sqlRoot), true);
     }
 
     /**
@@ -47,8 +60,17 @@ public final class AxonSql implements AutoCloseable {
      *                   there, not only by the caller, so that a request racing with the axon's deletion cannot
      *                   recreate the database after {@link #dropAsync} removed it: the drop runs in the same lane,
      *                   after the axon has already stopped existing.
+     * @param health     told about storage-class failures (full disk, I/O error, read-only files), so readiness
+     *                   reflects them; the caller closes it
      */
-    public AxonSql(Path sqlRoot, SqlLimits limits, Predicate<String> axonExists) {
+    public AxonSql(Path sqlRoot, SqlLimits limits, Predicate<String> axonExists, StorageHealth health) {
+        this(sqlRoot, limits, axonExists, health, false);
+    }
+
+    private AxonSql(Path sqlRoot, SqlLimits limits, Predicate<String> axonExists, StorageHealth health,
+                    boolean ownsHealth) {
+        this.health = Objects.requireNonNull(health, "health");
+        this.ownsHealth = ownsHealth;
         this.axonExists = Objects.requireNonNull(axonExists, "axonExists");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.files = new DatabaseFiles(Objects.requireNonNull(sqlRoot, "sqlRoot"));
@@ -70,7 +92,8 @@ public final class AxonSql implements AutoCloseable {
      *               the JSON blob form {@code Map.of("$blob", "<standard base64>")}; anything else is a 400 naming
      *               {@code params[i]}. Their count must equal the statement's placeholders.
      * @throws MyelinException 400 for invalid SQL, execution errors (with SQLite's message), timeouts and
-     *                         malformed input; 403 for refused statements; 413 for size limits
+     *                         malformed input; 403 for refused statements; 413 for size limits (the database's
+     *                         included); 507 when the server's disk is full; 5xx for other storage failures
      */
     public SqlResult query(String axonId, String sql, List<Object> params) {
         DatabaseFiles.validateId(axonId);
@@ -84,7 +107,8 @@ public final class AxonSql implements AutoCloseable {
      * {@code "not executed: statement <i> failed"}. That is a normal result, not an exception.
      *
      * @throws MyelinException 400/403/413 before anything runs, for malformed, refused or oversized input;
-     *                         400 when COMMIT itself fails (everything rolled back)
+     *                         400 when COMMIT itself fails (everything rolled back); 507 when the server's disk is
+     *                         full and 5xx for other storage failures (everything rolled back)
      */
     public BatchResult batch(String axonId, List<SqlStatement> statements) {
         DatabaseFiles.validateId(axonId);
@@ -180,6 +204,9 @@ public final class AxonSql implements AutoCloseable {
     public void close() {
         lanes.close();
         databases.close();
+        if (ownsHealth) {
+            health.close();
+        }
     }
 
     private PreparedSql prepare(String sql, List<Object> params, String sqlField, String paramField) {
@@ -205,7 +232,8 @@ public final class AxonSql implements AutoCloseable {
 
     /**
      * Checks the axon's connection out for the duration of {@code work}. A storage failure closes the
-     * connection instead of returning it, so the next request reopens the database from disk.
+     * connection instead of returning it, so the next request reopens the database from disk, and is reported to
+     * {@link StorageHealth}.
      */
     private <T> T withConnection(String axonId, Work<T> work) {
         if (!axonExists.test(axonId)) {
@@ -215,7 +243,9 @@ public final class AxonSql implements AutoCloseable {
         try {
             c = databases.checkout(axonId);
         } catch (SQLException e) {
-            throw SqliteErrors.translate(e, false, limits, null);
+            throw reported(SqliteErrors.translate(e, false, limits, null, files.fileFor(axonId)), axonId);
+        } catch (MyelinException e) {
+            throw e.kind().status() < 500 ? e : reported(e, axonId);
         }
         boolean healthy = false;
         try {
@@ -224,7 +254,7 @@ public final class AxonSql implements AutoCloseable {
             return result;
         } catch (MyelinException e) {
             healthy = e.kind().status() < 500;
-            throw e;
+            throw healthy ? e : reported(e, axonId);
         } finally {
             if (healthy) {
                 databases.checkin(c);
@@ -234,9 +264,25 @@ public final class AxonSql implements AutoCloseable {
         }
     }
 
+    private MyelinException reported(MyelinException e, String axonId) {
+        health.report(e, "Axon SQL database " + files.fileFor(axonId));
+        return e;
+    }
+
     private AxonConnection open(String axonId) throws SQLException {
         Path file = files.fileFor(axonId);
-        files.ensureDirectory(file);
+        try {
+            files.ensureFile(file);
+        } catch (IOException e) {
+            // The path stays in the log: clients are not told where the server keeps its files.
+            log.warn("cannot create the SQL database of axon {} at {}: {}", axonId, file, e.toString());
+            if (FreeSpace.isFull(file)) {
+                throw StorageErrors.diskFull("the axon's database could not be created", e);
+            }
+            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot create the axon's SQL database: "
+                    + (e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : e.getClass().getSimpleName()), e);
+        }
         return AxonConnection.open(axonId, file, limits);
     }
 }

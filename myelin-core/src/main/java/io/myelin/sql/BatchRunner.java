@@ -14,8 +14,9 @@ import java.util.List;
  * are the documented way to learn about the failure. A statement that times out is such a failure too.
  *
  * <p>COMMIT can fail on its own (a deferred foreign key, a full disk). No step is to blame then, so the batch
- * is rolled back and the call fails as a whole with 400 (413 for a full database), rather than report
- * successes that were not kept. A storage failure (5xx) also fails the whole call, after rolling back.
+ * is rolled back and the call fails as a whole with 400 (413 for a database at its cap, 507 for a full disk),
+ * rather than report successes that were not kept. A storage failure (5xx, a full disk included) in any
+ * statement also fails the whole call, after rolling back.
  */
 final class BatchRunner {
     private final StatementRunner runner;
@@ -30,7 +31,7 @@ final class BatchRunner {
         try {
             c.execInternal("BEGIN IMMEDIATE");
         } catch (SQLException e) {
-            throw SqliteErrors.translate(e, false, limits, "statements");
+            throw SqliteErrors.translate(e, false, limits, "statements", c.file());
         }
         List<BatchResult.Step> steps = new ArrayList<>(statements.size());
         try {
@@ -52,7 +53,7 @@ final class BatchRunner {
             try {
                 c.execInternal("COMMIT");
             } catch (SQLException e) {
-                MyelinException cause = SqliteErrors.translate(e, false, limits, "statements");
+                MyelinException cause = SqliteErrors.translate(e, false, limits, "statements", c.file());
                 rollback(c);
                 throw new MyelinException(cause.kind(), "statements", "batch rolled back: COMMIT failed: "
                         + cause.getMessage(), e);

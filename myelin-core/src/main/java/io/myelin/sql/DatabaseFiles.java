@@ -1,6 +1,7 @@
 package io.myelin.sql;
 
 import io.myelin.error.MyelinException;
+import io.myelin.storage.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -19,6 +20,8 @@ import java.util.zip.CRC32;
  * <p>The shard is the low byte of the CRC-32 of the id, in hex: ids share prefixes ({@code axn_...}), so
  * their first characters would put every file in one directory. CRC-32 is fixed by its specification, so
  * the layout is stable across JVMs and releases; changing it would orphan existing databases.
+ *
+ * <p>Every directory of the tree is created 0700 and every database file 0600 ({@link OwnerOnly}).
  *
  * <p>The id is validated before it becomes part of a path ({@code [A-Za-z0-9_-]{1,128}}: no dots, slashes or
  * separators), and the resolved path is checked to stay under the root anyway.
@@ -62,17 +65,21 @@ final class DatabaseFiles {
         return file;
     }
 
-    /** Creates the shard directory, syncing its parent so the new entry survives a crash. */
-    void ensureDirectory(Path dbFile) {
+    /**
+     * Creates the database file, empty and 0600, unless it exists, and its shard directory (0700) first, syncing
+     * each new entry's directory so it survives a crash. An empty file is a valid empty database, and SQLite gives
+     * the {@code -wal} and {@code -shm} files it creates the database file's mode, so they are 0600 too.
+     *
+     * @throws IOException when the directory or file cannot be created (read-only filesystem, full disk, ...)
+     */
+    void ensureFile(Path dbFile) throws IOException {
         Path dir = dbFile.getParent();
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        try {
-            Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            OwnerOnly.createDirectories(dir);
             syncDirectory(dir.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create SQL directory " + dir, e);
+        }
+        if (OwnerOnly.createFile(dbFile)) {
+            syncDirectory(dir);
         }
     }
 

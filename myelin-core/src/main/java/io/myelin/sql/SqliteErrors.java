@@ -2,6 +2,9 @@ package io.myelin.sql;
 
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.storage.FreeSpace;
+import io.myelin.storage.StorageErrors;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -12,19 +15,31 @@ import org.sqlite.SQLiteException;
  * <p>sqlite-jdbc formats messages as {@code "[SQLITE_ERROR] SQL error or missing database (no such table: x)"};
  * the part in the final parentheses is {@code sqlite3_errmsg()}, which is what callers should see. Kinds:
  * statement problems (syntax, constraints, missing objects, type mismatch) are 400; a timeout is 400
- * {@code statement timed out}; the size limits are 413; storage trouble (I/O, corruption, out of memory,
- * lock contention) is 5xx, because the caller did nothing wrong and the connection may be unusable.
+ * {@code statement timed out}; the size limits are 413, the axon's database at {@code sql.max-database-bytes}
+ * included; a full disk is 507; storage trouble (I/O, corruption, out of memory, lock contention) is 5xx, because
+ * the caller did nothing wrong and the connection may be unusable.
  */
 final class SqliteErrors {
     private SqliteErrors() {}
 
-    static MyelinException translate(SQLException e, boolean timedOut, SqlLimits limits, String field) {
+    /**
+     * @param dbFile the axon's database file: a full disk is told apart from the axon's own size cap by the usable
+     *               space of the filesystem that holds it ({@link FreeSpace})
+     */
+    static MyelinException translate(SQLException e, boolean timedOut, SqlLimits limits, String field, Path dbFile) {
         SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
         int primary = code == null ? -1 : code.code & 0xff;
         String msg = sqliteMessage(e);
         if (timedOut || primary == SQLiteErrorCode.SQLITE_INTERRUPT.code) {
             return MyelinException.invalid(null, "statement timed out: it ran longer than "
                     + limits.statementTimeout().toMillis() + " ms (sql.statement-timeout); its changes were rolled back");
+        }
+        // SQLITE_FULL is both "max_page_count reached" and "the filesystem refused a write"; an I/O error (fsync,
+        // growing -shm or -wal) can be the latter too. Only the filesystem knows which.
+        if ((primary == SQLiteErrorCode.SQLITE_FULL.code || primary == SQLiteErrorCode.SQLITE_IOERR.code)
+                && FreeSpace.isFull(dbFile)) {
+            return StorageErrors.diskFull("the axon's database could not be written (" + msg
+                    + "); nothing of this request was stored", e);
         }
         if (primary == SQLiteErrorCode.SQLITE_FULL.code) {
             return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, null, msg + ": the axon's database is limited to "

@@ -59,14 +59,14 @@ final class StatementRunner {
             long ms = (System.nanoTime() - started) / 1_000_000;
             return new SqlResult(columns, rows, new SqlResult.Meta(changes, ms, truncated));
         } catch (SQLException e) {
-            throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField());
+            throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField(), c.file());
         } finally {
             c.disarm();
             if (vacuum) {
                 try {
                     c.setAttachedLimit(0);
                 } catch (SQLException e) {
-                    throw SqliteErrors.translate(e, false, limits, s.sqlField());
+                    throw SqliteErrors.translate(e, false, limits, s.sqlField(), c.file());
                 }
             }
         }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * thread assigns them), and makes the group size adapt to load by itself: the longer an fsync takes, the more ops
  * queue up for the next one.
  *
- * <p><b>Hazards.</b> A failed commit (disk full, I/O error) rolls back the whole group and fails every op in it;
+ * <p><b>Hazards.</b> A failed commit (disk full, I/O error) rolls back the whole group and fails every op in it
+ * (507 for a full disk, else 503: {@link StorageErrors#groupFailure}) and is reported to {@link StorageHealth};
  * ops undo their tentative in-memory changes via {@link WriteGroup#onRollback}, so no sequence hole is left. The
  * queue is bounded: when the disk cannot keep up, {@code submit} blocks the caller (back-pressure) instead of
  * growing the heap. The connection never checkpoints on commit; between two groups the writer runs the RESTART
@@ -56,9 +57,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final WriterStats stats = new WriterStats();
     private volatile boolean running = true;
     private final AtomicBoolean checkpointRequested = new AtomicBoolean();
+    private final StorageHealth health;
 
-    GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight) {
+    GroupCommitWriter(Connection connection, int queueCapacity, int maxGroupWeight, StorageHealth health) {
         this.connection = connection;
+        this.health = health;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxGroupWeight = maxGroupWeight;
         this.thread = Thread.ofPlatform().name("myelin-writer").daemon(true).unstarted(this::loop);
@@ -80,6 +83,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             op.failed(new MyelinException(ErrorKind.UNAVAILABLE, null, "interrupted while queueing a write"));
         }
+    }
+
+    /** Queues an op unless the queue is full or the writer is stopping; never blocks. */
+    boolean offer(WriteOp op) {
+        return running && queue.offer(op);
     }
 
     /**
@@ -150,15 +158,18 @@ public final class GroupCommitWriter implements AutoCloseable {
     private void runGroup(List<WriteOp> ops) {
         WriteGroup group = new WriteGroup(System.currentTimeMillis());
         List<WriteOp> applied = new ArrayList<>(ops.size());
+        boolean[] rejected = new boolean[ops.size()];
         long started = System.nanoTime();
         try (Statement st = connection.createStatement()) {
             st.execute("BEGIN IMMEDIATE");
-            for (WriteOp op : ops) {
+            for (int i = 0; i < ops.size(); i++) {
+                WriteOp op = ops.get(i);
                 try {
                     op.apply(connection, group);
                     applied.add(op);
-                } catch (MyelinException rejected) {
-                    op.failed(rejected);
+                } catch (MyelinException e) {
+                    rejected[i] = true;
+                    op.failed(e);
                 }
             }
             group.runBeforeCommit(connection);
@@ -166,11 +177,19 @@ public final class GroupCommitWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             rollback();
             group.rollBackMemory();
-            MyelinException failure = new MyelinException(ErrorKind.UNAVAILABLE, null,
-                    "storage write failed; nothing in this group was stored (" + ops.size() + " ops): " + e.getMessage(), e);
-            log.error("group commit of {} ops failed", ops.size(), e);
-            for (WriteOp op : applied) {
-                op.failed(failure);
+            MyelinException failure = StorageErrors.groupFailure(e, ops.size(), health.dataDir());
+            if (failure.kind() == ErrorKind.INSUFFICIENT_STORAGE) {
+                log.debug("group commit of {} ops failed: disk full", ops.size(), e); // StorageHealth logs it once
+            } else {
+                log.error("group commit of {} ops failed", ops.size(), e);
+            }
+            health.report(failure, "group commit of " + ops.size() + " ops to myelin.db");
+            // Every op not already answered: the applied ones, the one whose write failed (a full disk can fail
+            // any statement, not only COMMIT), and those after it or behind a failed BEGIN that never ran.
+            for (int i = 0; i < ops.size(); i++) {
+                if (!rejected[i]) {
+                    ops.get(i).failed(failure);
+                }
             }
             return;
         }

@@ -3,20 +3,21 @@ package io.myelin.storage;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteDataSource;
 
 /**
  * The server-owned SQLite database ({@code <dataDir>/myelin.db}): axons, events, idempotency keys, API keys.
  *
- * <p>Opening it creates the file on first use and switches it to WAL there (the journal mode is persistent, so it
+ * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so it
  * is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
  * {@link GroupCommitWriter} and read-only connections to the {@link ReadPool}. Every connection runs with
  * {@code synchronous=FULL}: a commit returns only after the WAL is fsync'd.
@@ -27,27 +28,41 @@ public final class Storage implements AutoCloseable {
     private final GroupCommitWriter writer;
     private final ReadPool reads;
     private final WalCheckpointer checkpointer;
+    private final StorageHealth health;
 
     private Storage(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
-                    WalCheckpointer checkpointer) {
+                    WalCheckpointer checkpointer, StorageHealth health) {
         this.file = file;
         this.writeConnection = writeConnection;
         this.writer = writer;
         this.reads = reads;
         this.checkpointer = checkpointer;
+        this.health = health;
     }
 
+    /**
+     * Prepares the data dir ({@link DataDir}), opens and migrates {@code myelin.db}, starts the writer.
+     *
+     * @throws MyelinException with a one-line message: {@code cannot start: ...} for a data dir that cannot be used,
+     *                         {@code cannot open ...} when the database cannot be opened or migrated
+     */
     public static Storage open(StorageOptions options) {
-        try {
-            Files.createDirectories(options.dataDir());
-        } catch (IOException e) {
-            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot create data dir " + options.dataDir() + ": " + e, e);
-        }
+        DataDir.prepare(options.dataDir());
         Path file = options.dataDir().resolve("myelin.db");
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        StorageHealth health = new StorageHealth(options.dataDir());
         try {
-            if (!Files.exists(file)) {
-                try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            // An empty file is a valid empty database. Creating it here, 0600, makes SQLite give -wal and -shm the
+            // same mode (it copies the database file's mode to its side files). WAL is persistent in the file; it is
+            // checked on every open so that a start that died between creating the file and setting it still ends
+            // up in WAL.
+            OwnerOnly.createFile(file);
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                String mode;
+                try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+                    mode = rs.next() ? rs.getString(1) : null;
+                }
+                if (!"wal".equalsIgnoreCase(mode)) {
                     st.execute("PRAGMA journal_mode=WAL");
                 }
             }
@@ -60,7 +75,8 @@ public final class Storage implements AutoCloseable {
                 st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
                 st.execute("PRAGMA journal_size_limit=67108864");
             }
-            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight());
+            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight(), health);
+            health.probeWith(() -> ProbeWrite.submit(writer));
             ReadPool reads = new ReadPool(options.readThreads(), () -> {
                 try {
                     return open(url, true);
@@ -69,10 +85,22 @@ public final class Storage implements AutoCloseable {
                 }
             });
             writer.start();
-            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 100, 4096, writer));
-        } catch (SQLException e) {
+            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 100, 4096, writer), health);
+        } catch (SQLException | IOException e) {
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot open " + file + ": " + e.getMessage(), e);
+        } catch (FlywayException e) {
+            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot migrate " + file + ": " + oneLine(e), e);
         }
+    }
+
+    /** Flyway's messages span several lines (and repeat the cause); the first line and the root cause say it all. */
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+        return root == e ? first : first + " (" + root.getMessage() + ")";
     }
 
     private static Connection open(String url, boolean readOnly) throws SQLException {
@@ -106,9 +134,15 @@ public final class Storage implements AutoCloseable {
         return file;
     }
 
+    /** Whether this node can write; Axon SQL reports its storage failures here too. */
+    public StorageHealth health() {
+        return health;
+    }
+
     /** Finishes queued writes, then closes every connection. */
     @Override
     public void close() {
+        health.close(); // no probe write into a closing writer
         writer.close();
         try {
             // Before the checkpointer's final TRUNCATE, which would wait for a write lock this connection holds.

@@ -33,6 +33,8 @@ final class WalCheckpointer implements AutoCloseable {
     private final Connection connection;
     private final int restartFrames;
     private final GroupCommitWriter writer;
+    private final long intervalMillis;
+    private String lastFailure; // checkpoint thread only
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("myelin-checkpoint").daemon(true).unstarted(r));
 
@@ -40,6 +42,7 @@ final class WalCheckpointer implements AutoCloseable {
         this.connection = connection;
         this.restartFrames = restartFrames;
         this.writer = writer;
+        this.intervalMillis = intervalMillis;
         thread.scheduleWithFixedDelay(this::checkpoint, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -52,8 +55,16 @@ final class WalCheckpointer implements AutoCloseable {
             if (walFrames > restartFrames) {
                 writer.requestCheckpoint();
             }
+            lastFailure = null;
         } catch (SQLException e) {
-            log.warn("WAL checkpoint failed (will retry): {}", e.getMessage());
+            // Every 100 ms while the disk is full: say it once, not ten times a second.
+            if (!java.util.Objects.equals(e.getMessage(), lastFailure)) {
+                log.warn("WAL checkpoint failed (will retry every {} ms; logged again when the error changes): {}",
+                        intervalMillis, e.getMessage());
+                lastFailure = e.getMessage();
+            }
+        } catch (RuntimeException e) {
+            log.warn("WAL checkpoint failed (will retry)", e); // a scheduled task that throws is never run again
         }
     }
 

@@ -16,6 +16,7 @@ import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.sql.AxonSql;
+import io.myelin.storage.DataDir;
 import io.myelin.storage.Storage;
 import io.myelin.stream.EventLog;
 import java.io.IOException;
@@ -72,8 +73,8 @@ public final class MyelinServer implements AutoCloseable {
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
             // must not block); databases of axons deleted while the server was down are removed before serving.
-            sql = new AxonSql(config.dataDir().resolve("sql"), fitToDescriptorLimit(config),
-                    id -> axons.index().find(id) != null);
+            sql = new AxonSql(config.dataDir().resolve(DataDir.SQL_DIR), fitToDescriptorLimit(config),
+                    id -> axons.index().find(id) != null, storage.health());
             AxonSql sqlStore = sql;
             axons.onDelete(live -> sqlStore.dropAsync(live.id()));
             List<String> orphans = sql.dropAllExcept(id -> axons.index().find(id) != null);
@@ -82,10 +83,12 @@ public final class MyelinServer implements AutoCloseable {
             }
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
             ServerMetrics.bindSql(metrics, sql);
+            ServerMetrics.bindStorage(metrics, storage.health());
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];
-            new HealthRoutes(() -> self[0] != null && self[0].ready, VERSION, metrics).register(router);
+            new HealthRoutes(() -> self[0] == null || !self[0].ready ? "the server is starting or stopping"
+                    : storage.health().reason(), VERSION, metrics).register(router);
             new AxonRoutes(axons).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);

@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.myelin.axon.Axons;
 import io.myelin.sql.AxonSql;
+import io.myelin.storage.StorageHealth;
 import io.myelin.storage.WriterStats;
 import io.myelin.stream.EventLog;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,13 @@ final class ServerMetrics {
         FunctionCounter.builder("myelin.writer.commit.seconds", writer, w -> w.commitNanos() / (double) TimeUnit.SECONDS.toNanos(1))
                 .description("time spent in group transactions, including fsync").register(r);
         return r;
+    }
+
+    /** 1 while the node can write, 0 while a storage failure keeps it not ready (see {@link StorageHealth}). */
+    static void bindStorage(PrometheusMeterRegistry r, StorageHealth health) {
+        Gauge.builder("myelin.storage.writable", health, h -> h.writable() ? 1 : 0)
+                .description("1 while storage accepts writes, 0 after a storage failure until a probe write succeeds")
+                .register(r);
     }
 
     /** Axon SQL gauges: databases open in the LRU and requests queued or running. */

@@ -48,7 +48,9 @@ class AuthAndRoutingTest {
     void healthIsPublic() {
         var h = s.send(HttpRequest.newBuilder(s.uri("/healthz")).build());
         assertThat(h.status()).isEqualTo(200);
-        assertThat(s.send(HttpRequest.newBuilder(s.uri("/readyz")).build()).status()).isEqualTo(200);
+        var ready = s.send(HttpRequest.newBuilder(s.uri("/readyz")).build());
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
     }
 
     @Test
@@ -74,7 +76,8 @@ class AuthAndRoutingTest {
         s.publish(s.createAxon("m"), "t", "p");
         var r = s.get("/metrics");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body()).contains("myelin_writer_groups_total").contains("myelin_axons");
+        assertThat(r.body()).contains("myelin_writer_groups_total").contains("myelin_axons")
+                .contains("myelin_storage_writable 1.0");
     }
 
     @Test

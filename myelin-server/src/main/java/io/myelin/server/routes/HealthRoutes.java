@@ -6,18 +6,25 @@ import io.myelin.server.http.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 
-/** Liveness ({@code /healthz}, public), readiness ({@code /readyz}, public) and Prometheus metrics. */
+/**
+ * Liveness ({@code /healthz}, public), readiness ({@code /readyz}, public) and Prometheus metrics.
+ *
+ * <p>{@code /readyz} answers 200 {@code {"status":"ready"}}, or 503 {@code {"status":"not_ready","reason":"..."}}
+ * while the server is starting or stopping, or cannot write ({@link io.myelin.storage.StorageHealth}).
+ */
 public final class HealthRoutes {
-    private final BooleanSupplier ready;
+    private final Supplier<String> notReady;
     private final String version;
     private final PrometheusMeterRegistry metrics;
 
-    public HealthRoutes(BooleanSupplier ready, String version, PrometheusMeterRegistry metrics) {
-        this.ready = ready;
+    /** @param notReady why the server cannot take traffic now, or null when it can; called on every probe */
+    public HealthRoutes(Supplier<String> notReady, String version, PrometheusMeterRegistry metrics) {
+        this.notReady = notReady;
         this.version = version;
         this.metrics = metrics;
     }
@@ -29,8 +36,15 @@ public final class HealthRoutes {
     }
 
     private void readyz(Exchange ex) throws Exception {
-        boolean ok = ready.getAsBoolean();
-        ex.send(ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));
+        String reason = notReady.get();
+        if (reason == null) {
+            ex.send(200, Map.of("status", "ready"));
+            return;
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("status", "not_ready");
+        body.put("reason", reason);
+        ex.send(503, body);
     }
 
     private void metrics(Exchange ex) {
