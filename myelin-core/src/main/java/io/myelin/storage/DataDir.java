@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Permissions: a data dir from an older version may have been created 0755 with 0644 files. What Myelin owns in
  * it ({@link #OWNED_FILES} and the {@code sql/} tree) loses every group and other permission at start, with one INFO
- * line saying what changed; other files in the directory are left alone. Skipped on non-POSIX filesystems.
+ * line saying what changed; other files in the directory are left alone, and so is the mode of a shared directory
+ * (sticky bit, such as {@code /tmp}) used as the data dir. Skipped on non-POSIX filesystems.
  */
 public final class DataDir {
     private static final Logger log = LoggerFactory.getLogger(DataDir.class);
@@ -102,7 +103,12 @@ public final class DataDir {
     private static void tighten(Path dir) {
         List<String> changed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        tighten(dir, "the data dir", changed, failed);
+        if (isShared(dir)) {
+            log.warn("data dir {} is a shared directory (sticky bit, like /tmp): its own mode is left as it is; the files"
+                    + " Myelin creates in it are still owner-only. Use a directory of its own.", dir);
+        } else {
+            tighten(dir, "the data dir", changed, failed);
+        }
         for (String name : OWNED_FILES) {
             Path f = dir.resolve(name);
             if (Files.exists(f)) {
@@ -140,6 +146,15 @@ public final class DataDir {
         if (!failed.isEmpty()) {
             log.warn("cannot tighten permissions in data dir {} (other users may read them): {}", dir,
                     String.join(", ", failed));
+        }
+    }
+
+    /** A directory with the sticky bit (such as /tmp) belongs to everyone: taking its permissions would break it. */
+    private static boolean isShared(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
+        } catch (IOException | RuntimeException notUnix) {
+            return false;
         }
     }
 

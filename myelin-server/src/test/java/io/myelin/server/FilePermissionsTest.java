@@ -75,6 +75,17 @@ class FilePermissionsTest {
         assertThat(Files.readString(notes)).isEqualTo("the operator's own file");
     }
 
+    @Test
+    void aSharedDirectoryUsedAsTheDataDirKeepsItsMode() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        assumeTrue(Mounts.run("chmod", "1777", shared.toString()), "chmod");
+        try (TestServer s = TestServer.start(shared, Map.of())) {
+            assertThat(s.get("/v1/axons").status()).isEqualTo(200);
+        }
+        assertThat(((Integer) Files.getAttribute(shared, "unix:mode")) & 07777).isEqualTo(01777);
+        assertThat(mode(shared.resolve("myelin.db"))).isEqualTo("rw-------");
+    }
+
     /** Every path under {@code dir}, relative, with its mode. */
     private static Map<String, String> modes(Path dir) throws IOException {
         Map<String, String> modes = new TreeMap<>();
