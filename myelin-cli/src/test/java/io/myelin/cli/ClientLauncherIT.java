@@ -1,6 +1,7 @@
 package io.myelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.myelin.client.MyelinClient;
 import java.io.IOException;
@@ -92,7 +93,10 @@ class ClientLauncherIT {
                         throw new IllegalStateException(e);
                     }
                 }, THREADS);
-                Thread.sleep(3_000);
+                // Kill only once exec has published its input (the agent answers it): a launcher JVM that starts
+                // slowly on a loaded machine would otherwise meet a dead server before its first request.
+                await().atMost(Duration.ofSeconds(120)).until(() ->
+                        client.axon(axon).history(1, null).events().getFirst().sequence() >= 3);
                 server.kill9();
                 Thread.sleep(1_000);
                 server.start();
