@@ -8,6 +8,7 @@ import io.myelin.error.MyelinException;
 import io.myelin.storage.Storage;
 import io.myelin.storage.WriteCall;
 import io.myelin.storage.WriteGroup;
+import io.myelin.text.Utf8;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -181,6 +182,7 @@ public final class Axons {
         if (filter.limit() < 1 || filter.limit() > limits.maxListLimit()) {
             throw MyelinException.invalid("limit", "limit must be between 1 and " + limits.maxListLimit() + ", got " + filter.limit());
         }
+        validateFilter(filter);
         return storage.reads().read(c -> new AxonListQuery(filter, index.size(), listCounts).run(c, this::row));
     }
 
@@ -189,9 +191,13 @@ public final class Axons {
     }
 
     private void validateName(String name) {
-        if (name != null && name.length() > limits.maxNameChars()) {
+        if (name == null) {
+            return;
+        }
+        if (name.length() > limits.maxNameChars()) {
             throw MyelinException.invalid("name", "name is " + name.length() + " characters; the limit is " + limits.maxNameChars());
         }
+        Utf8.checkedLength(name, "name");
     }
 
     private void validateMetadata(Map<String, String> md) {
@@ -200,16 +206,40 @@ public final class Axons {
         }
         for (Map.Entry<String, String> e : md.entrySet()) {
             String k = e.getKey();
-            if (k.isEmpty() || k.length() > limits.maxMetadataKeyChars()) {
-                throw MyelinException.invalid("metadata", "metadata key must be 1.." + limits.maxMetadataKeyChars()
-                        + " characters, got " + k.length());
-            }
+            MetadataKeys.check(k, limits.maxMetadataKeyChars(), "metadata");
             if (e.getValue() == null) {
                 throw MyelinException.invalid("metadata." + k, "metadata values must be strings, got null");
             }
             if (e.getValue().length() > limits.maxMetadataValueChars()) {
                 throw MyelinException.invalid("metadata." + k, "metadata value is " + e.getValue().length()
                         + " characters; the limit is " + limits.maxMetadataValueChars());
+            }
+            Utf8.checkedLength(e.getValue(), "metadata." + k);
+        }
+    }
+
+    /** Filter text must be valid Unicode and filter keys follow the stored-key rule, each named as sent. */
+    private void validateFilter(AxonFilter f) {
+        for (String[] text : new String[][] {{"id", f.id()}, {"name", f.namePrefix()}, {"search", f.search()},
+                {"starting_after", f.startingAfter()}}) {
+            if (text[1] != null) {
+                Utf8.checkedLength(text[1], text[0]);
+            }
+        }
+        if (f.metadataEquals() != null) {
+            for (Map.Entry<String, String> e : f.metadataEquals().entrySet()) {
+                String field = "metadata[" + e.getKey() + "]";
+                MetadataKeys.check(e.getKey(), limits.maxMetadataKeyChars(), field);
+                Utf8.checkedLength(e.getValue(), field);
+            }
+        }
+        if (f.metadataIn() != null) {
+            for (Map.Entry<String, List<String>> e : f.metadataIn().entrySet()) {
+                String field = "metadata[" + e.getKey() + "][in]";
+                MetadataKeys.check(e.getKey(), limits.maxMetadataKeyChars(), field);
+                for (String v : e.getValue()) {
+                    Utf8.checkedLength(v, field);
+                }
             }
         }
     }

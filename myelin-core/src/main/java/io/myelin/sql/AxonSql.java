@@ -213,8 +213,8 @@ public final class AxonSql implements AutoCloseable {
         if (sql == null) {
             throw MyelinException.invalid(sqlField, sqlField + " is required");
         }
-        // Above a third of the limit, multi-byte characters could push it over: count exactly.
-        long bytes = sql.length() > limits.maxSqlBytes() / 3 ? Utf8.length(sql) : sql.length();
+        // One pass that measures and refuses unpaired surrogates (sqlite-jdbc would store them as '?').
+        long bytes = Utf8.checkedLength(sql, sqlField);
         if (bytes > limits.maxSqlBytes()) {
             throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
                     + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>Accepted inputs: {@code null}; {@link Boolean} (bound as 1 or 0, SQLite has no boolean type); any
  * integral {@link Number} that fits in 64 bits; {@link Float}, {@link Double} and {@link BigDecimal} (bound
- * as REAL; non-finite values are refused); {@link String} (TEXT); {@code byte[]}; and the JSON blob form
+ * as REAL; non-finite values, and non-zero values that would round to 0, are refused); {@link String} (TEXT); {@code byte[]}; and the JSON blob form
  * {@code {"$blob": "<standard base64>"}} (BLOB). Anything else (arrays, other objects) is refused with a 400
  * naming the parameter, so that nothing reaches SQLite as an accidental {@code toString()}.
  */
@@ -60,9 +60,9 @@ final class SqlParams {
             }
             case Double d -> finite(d, field);
             case Float f -> finite(f.doubleValue(), field);
-            case BigDecimal d -> finite(d.doubleValue(), field);
+            case BigDecimal d -> representable(d, field);
             case String s -> {
-                checkSize(Utf8.length(s), field, "text", limits);
+                checkSize(Utf8.checkedLength(s, field), field, "text", limits);
                 yield s;
             }
             case byte[] bytes -> {
@@ -103,6 +103,16 @@ final class SqlParams {
             throw MyelinException.invalid(field, field + " is " + d + "; only finite numbers can be stored");
         }
         return d;
+    }
+
+    /** A decimal stored as REAL: refused when the double would be infinite, or 0 for a value that is not. */
+    private static Double representable(BigDecimal d, String field) {
+        double v = finite(d.doubleValue(), field);
+        if (v == 0 && d.signum() != 0) {
+            throw MyelinException.invalid(field, field + " is " + abbreviate(d.toString()) + ", too close to 0 for a"
+                    + " REAL (it would be stored as 0); send it as a string");
+        }
+        return v;
     }
 
     private static void checkSize(long bytes, String field, String what, SqlLimits limits) {

@@ -127,6 +127,7 @@ public final class EventLog implements AutoCloseable {
             throw MyelinException.invalid(prefix + "event_type", "event_type is " + d.eventType().length()
                     + " characters; the limit is " + limits.maxEventTypeChars());
         }
+        Utf8.checkedLength(d.eventType(), prefix + "event_type");
         if (d.origin() == null) {
             throw MyelinException.invalid(prefix + "origin", "origin is required: one of EXTERNAL_EVENT, AGENT_EVENT, USER_EVENT");
         }
@@ -140,10 +141,11 @@ public final class EventLog implements AutoCloseable {
             throw MyelinException.invalid(prefix + "source", "source is " + d.source().length()
                     + " characters; the limit is " + limits.maxSourceChars());
         }
+        Utf8.checkedLength(d.source(), prefix + "source");
         if (d.payload() == null) {
             throw MyelinException.invalid(prefix + "payload", "payload is required (a string)");
         }
-        long bytes = Utf8.length(d.payload());
+        long bytes = Utf8.checkedLength(d.payload(), prefix + "payload");
         if (bytes > limits.maxPayloadBytes()) {
             throw MyelinException.tooLarge(prefix + "payload", "payload is " + bytes + " bytes; the limit is "
                     + limits.maxPayloadBytes());

@@ -9,6 +9,7 @@ import io.myelin.error.MyelinException;
 import io.myelin.server.config.ServerConfig;
 import io.myelin.server.http.ApiHandler;
 import io.myelin.server.http.JsonErrorHandler;
+import io.myelin.server.http.RequestLimits;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.EventRoutes;
@@ -94,7 +95,9 @@ public final class MyelinServer implements AutoCloseable {
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index()).register(router);
 
-            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
+            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(),
+                    new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
+                            config.bodyTimeout())));
             self[0] = new MyelinServer(config, storage, events, sql, jetty, generated);
             jetty.start();
             self[0].ready = true;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.myelin.error.MyelinException;
 import io.myelin.server.config.ConfigLoader;
 import io.myelin.server.config.ServerConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,5 +91,35 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
         assertThat(ConfigLoader.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
         assertThat(ConfigLoader.parseDuration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void configTextMustBeValidUtf8() throws Exception {
+        Path yaml = dir.resolve("latin1.yaml");
+        byte[] head = "port: 8000\nadmin-key: caf".getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 2);
+        bytes[head.length] = (byte) 0xC0; // overlong '/'
+        bytes[head.length + 1] = (byte) 0xAF;
+        Files.write(yaml, bytes);
+        assertThatThrownBy(() -> new ConfigLoader().yaml(yaml)).isInstanceOf(MyelinException.class)
+                .hasMessageContaining(yaml.toString()).hasMessageContaining("not valid UTF-8")
+                .hasMessageContaining("overlong encoding at byte offset " + head.length);
+
+        for (String key : new String[] {"admin-key", "host", "data-dir"}) {
+            String env = "MYELIN_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            assertThatThrownBy(() -> new ConfigLoader().env(Map.of(env, "bad\uFFFDvalue")).build()).as(key)
+                    .isInstanceOf(MyelinException.class).hasMessageContaining(key).hasMessageContaining("U+FFFD");
+        }
+        assertThatThrownBy(() -> new ConfigLoader().flag("admin-key", "clé").build())
+                .hasMessageContaining("admin-key must be visible ASCII");
+        assertThat(new ConfigLoader().flag("data-dir", dir.resolve("dé-😀")).build().dataDir().toString()).endsWith("dé-😀");
+    }
+
+    @Test
+    void bodyTimeoutIsASetting() {
+        assertThat(new ConfigLoader().build().bodyTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(new ConfigLoader().flag("http.body-timeout", "2s").build().bodyTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> new ConfigLoader().flag("http.body-timeout", "0s").build())
+                .hasMessageContaining("http.body-timeout");
     }
 }

@@ -9,6 +9,7 @@ import io.myelin.error.MyelinException;
 import io.myelin.sql.SqlLimits;
 import io.myelin.storage.StorageOptions;
 import io.myelin.stream.StreamLimits;
+import io.myelin.text.Utf8;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,13 @@ public final class ConfigLoader {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            byte[] bytes = Files.readAllBytes(file);
+            // The YAML parser would decode malformed UTF-8 leniently; a config value must mean what its bytes say.
+            Utf8.Malformed bad = Utf8.firstMalformed(bytes, 0, bytes.length);
+            if (bad != null) {
+                throw MyelinException.invalid("config", "config file " + file + " is not valid UTF-8: " + bad);
+            }
+            root = new ObjectMapper(new YAMLFactory()).readTree(bytes);
         } catch (IOException e) {
             throw MyelinException.invalid("config", "cannot read config file " + file + ": " + e.getMessage());
         }
@@ -93,6 +100,9 @@ public final class ConfigLoader {
     }
 
     public ServerConfig build() {
+        for (String key : new String[] {"host", "data-dir", "admin-key"}) {
+            refuseReplacementCharacter(key);
+        }
         StreamLimits streams = new StreamLimits(
                 integer("limits.max-payload-bytes"), integer("limits.max-event-type-chars"),
                 integer("limits.max-source-chars"), integer("limits.max-batch-events"),
@@ -113,8 +123,22 @@ public final class ConfigLoader {
             throw MyelinException.invalid("port", "port must be 0..65535, got " + port);
         }
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
-                duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"), axons, streams,
+                duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"), duration("http.body-timeout"), axons, streams,
                 storage, sqlLimits());
+    }
+
+    /**
+     * The JVM decodes environment variables and arguments with the platform encoding and puts U+FFFD where bytes do
+     * not decode: such a value is not the one the operator wrote (a key that could never match, another directory).
+     * A real U+FFFD is no use in a host, a directory or a key either.
+     */
+    private void refuseReplacementCharacter(String key) {
+        String v = values.get(key);
+        if (v != null && v.indexOf('\uFFFD') >= 0) {
+            throw MyelinException.invalid(key, key + " holds U+FFFD (the replacement character) at character "
+                    + v.indexOf('\uFFFD') + ": the JVM writes it for bytes it cannot decode"
+                    + " (encoding " + System.getProperty("sun.jnu.encoding", "unknown") + "); set the value as valid text");
+        }
     }
 
     private SqlLimits sqlLimits() {

@@ -12,11 +12,11 @@ import java.time.Duration;
  * environment and command-line flags (later wins).
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
-                           Duration sseHeartbeat, long maxBodyBytes, AxonLimits axonLimits, StreamLimits streamLimits,
+                           Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits, StreamLimits streamLimits,
                            StorageOptions storage, SqlLimits sql) {
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, axonLimits,
+        return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout, axonLimits,
                 streamLimits, storage, sql);
     }
 }

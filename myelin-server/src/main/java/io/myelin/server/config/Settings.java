@@ -17,6 +17,7 @@ public final class Settings {
             new Setting("sse.max-per-axon", "1000", "open SSE streams per axon"),
             new Setting("sse.subscriber-buffer", "1024", "live events buffered per SSE stream before it falls back to reading storage"),
             new Setting("limits.max-body-bytes", "2097152", "largest request body"),
+            new Setting("http.body-timeout", "30s", "a request body that sends no bytes for this long is answered 408"),
             new Setting("limits.max-payload-bytes", "1048576", "largest event payload (UTF-8 bytes)"),
             new Setting("limits.max-event-type-chars", "256", "longest event_type"),
             new Setting("limits.max-source-chars", "256", "longest source"),

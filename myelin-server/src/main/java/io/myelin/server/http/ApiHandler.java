@@ -10,6 +10,7 @@ import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import java.io.InputStream;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,23 +33,30 @@ public final class ApiHandler extends Handler.Abstract {
     private final Router router;
     private final ApiKeys keys;
     private final AccessPolicy policy;
-    private final long maxBodyBytes;
+    private final RequestLimits limits;
 
-    public ApiHandler(Router router, ApiKeys keys, AccessPolicy policy, long maxBodyBytes) {
+    public ApiHandler(Router router, ApiKeys keys, AccessPolicy policy, RequestLimits limits) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.keys = keys;
         this.policy = policy;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String method = request.getMethod();
-        String path = Request.getPathInContext(request);
-        Router.Match match = router.match(method, path);
-        Exchange ex = new Exchange(request, response, callback, match.params(), maxBodyBytes);
+        String rawPath = request.getHttpURI().getPath();
+        String path = rawPath;
+        Exchange ex = new Exchange(request, response, callback, limits);
         try {
+            // Routed on our own strict decoding of the raw path, never on Jetty's lenient one (see RequestTarget).
+            path = RequestTarget.path(rawPath);
+            if (request.getHttpURI().getParam() != null) { // in case a Jetty version strips ';x' from getPath()
+                throw MyelinException.invalid("path", "path parameters (';') are not accepted: '" + rawPath + "'");
+            }
+            Router.Match match = router.match(method, path);
+            ex.captures(match.params());
             if (match.route() == null) {
                 if (!match.allowed().isEmpty()) {
                     response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
@@ -63,23 +71,53 @@ public final class ApiHandler extends Handler.Abstract {
             }
             match.route().handle(ex);
         } catch (MyelinException e) {
+            if (ex.bodyUnreadable()) {
+                log.debug("{} {}: {}", method, path, e.getMessage());
+            }
             fail(ex, e.kind(), e.getMessage(), e.field());
         } catch (Throwable t) {
+            if (clientGone(t)) {
+                // The client closed the connection or reset the stream: nobody is left to answer, nothing to fix.
+                log.debug("{} {}: client went away: {}", method, path, t.toString());
+                ex.callback().failed(t);
+                return true;
+            }
             log.error("unhandled failure on {} {}", method, path, t);
             fail(ex, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null);
         }
         return true;
     }
 
+    private static boolean clientGone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof EofException || c instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The key of {@code Authorization: Bearer <key>}, or null without the header. Keys are visible ASCII; any other
+     * character is a 401 that does not echo the key.
+     */
     private static String bearer(Request request) {
         String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (auth == null) {
             return null;
         }
-        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).trim();
+        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new MyelinException(ErrorKind.UNAUTHORIZED, "Authorization", "Authorization must be 'Bearer <key>'");
         }
-        throw new MyelinException(ErrorKind.UNAUTHORIZED, "Authorization", "Authorization must be 'Bearer <key>'");
+        String key = auth.substring(7).trim();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new MyelinException(ErrorKind.UNAUTHORIZED, "Authorization",
+                        "invalid API key: keys are visible ASCII, character " + i + " is not");
+            }
+        }
+        return key;
     }
 
     /**
@@ -116,7 +154,9 @@ public final class ApiHandler extends Handler.Abstract {
             error.put("field", field);
         }
         try {
-            drainUnreadBody(ex.request());
+            if (!ex.bodyUnreadable()) {
+                drainUnreadBody(ex.request());
+            }
             if (kind == ErrorKind.UNAUTHORIZED) {
                 ex.response().getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             }

@@ -1,13 +1,22 @@
 package io.myelin.server.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.text.JsonText;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -25,16 +34,21 @@ public final class Exchange {
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private final Map<String, String> params;
-    private final long maxBodyBytes;
+    private Map<String, String> params = Map.of();
+    private final RequestLimits limits;
     private Fields query;
+    private boolean bodyUnreadable;
 
-    Exchange(Request request, Response response, Callback callback, Map<String, String> params, long maxBodyBytes) {
+    Exchange(Request request, Response response, Callback callback, RequestLimits limits) {
         this.request = request;
         this.response = response;
         this.callback = callback;
-        this.params = params;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
+    }
+
+    /** Sets the path captures once the route is known. */
+    void captures(Map<String, String> captures) {
+        this.params = captures;
     }
 
     public Request request() {
@@ -58,15 +72,46 @@ public final class Exchange {
         return request.getHeaders().get(name);
     }
 
+    /**
+     * The query parameters, decoded strictly from the raw query by {@link RequestTarget#query}.
+     *
+     * @throws MyelinException 400 naming the parameter whose escapes or UTF-8 are malformed
+     */
     public Fields queryFields() {
         if (query == null) {
-            try {
-                query = Request.extractQueryParameters(request);
-            } catch (RuntimeException e) {
-                throw MyelinException.invalid("query", "malformed query string: " + e.getMessage());
-            }
+            query = RequestTarget.query(request.getHttpURI().getQuery());
         }
         return query;
+    }
+
+    /**
+     * The retry key of a write ({@link RetryKey}): {@code Idempotency-Key}, else {@code X-Request-Id}, else null.
+     *
+     * @throws MyelinException 400 naming the header sent when its value is empty, longer than
+     *                         {@code limits.max-idempotency-key-chars}, or not visible ASCII (0x21-0x7E)
+     */
+    public RetryKey retryKey() {
+        String header = "Idempotency-Key";
+        String value = header(header);
+        if (value == null) {
+            header = "X-Request-Id";
+            value = header(header);
+        }
+        if (value == null) {
+            return null;
+        }
+        int max = limits.maxRetryKeyChars();
+        if (value.isEmpty() || value.length() > max) {
+            throw MyelinException.invalid(header, header + " must be 1.." + max + " characters, got " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw MyelinException.invalid(header, header + " must be visible ASCII (0x21-0x7E); character "
+                        + i + " is U+" + String.format("%04X", (int) c));
+            }
+        }
+        return new RetryKey(header, value);
     }
 
     /** The single value of a query parameter, or null when absent. */
@@ -114,7 +159,7 @@ public final class Exchange {
         if (v == null || v.isEmpty()) {
             return defaultValue;
         }
-        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "1" -> true;
             case "false", "0" -> false;
             default -> throw MyelinException.invalid(name, name + " must be true or false, got '" + v + "'");
@@ -122,59 +167,154 @@ public final class Exchange {
     }
 
     /**
-     * The request body as a JSON object; an empty body reads as {@code {}}. Bodies over the limit are refused
-     * with 413 before they are buffered (by Content-Length) or as soon as they cross it (chunked).
+     * The request body as a JSON object. The body must be JSON text as RFC 8259 defines it: strict UTF-8 without
+     * a byte order mark, no raw control characters, paired surrogate escapes ({@link JsonText}), then a single
+     * object with no duplicate keys and nothing after it. An empty body reads as {@code {}} unless its
+     * Content-Type claims JSON.
+     *
+     * @throws MyelinException 415 when Content-Type is not JSON or names a charset other than UTF-8; 413 when the
+     *                         body is over {@code limits.max-body-bytes} (refused by Content-Length before it is
+     *                         read, or as soon as a chunked body crosses it); 408 when no bytes arrive for
+     *                         {@code http.body-timeout}; 400 naming {@code body}, with the problem and its byte
+     *                         offset, for everything else (including a body cut short or with broken chunking)
      */
     public JsonNode jsonBody() throws IOException {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type != null && !isJson(type)) {
-            throw new MyelinException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
-                    "request body must be application/json, got '" + type + "'");
+        if (type != null) {
+            checkJsonType(type);
         }
         long declared = request.getLength();
-        if (declared > maxBodyBytes) {
-            throw MyelinException.tooLarge("body", "request body is " + declared + " bytes; the limit is " + maxBodyBytes);
+        if (declared > limits.maxBodyBytes()) {
+            throw MyelinException.tooLarge("body", "request body is " + declared + " bytes; the limit is "
+                    + limits.maxBodyBytes() + " (limits.max-body-bytes)");
         }
-        byte[] bytes = readAtMost(maxBodyBytes);
+        byte[] bytes = readBody(declared);
         if (bytes.length == 0) {
+            if (type != null) {
+                throw MyelinException.invalid("body", "request body is empty but Content-Type says JSON; send a JSON"
+                        + " object such as {}, or no Content-Type");
+            }
             return Json.MAPPER.createObjectNode();
         }
+        JsonText.require(bytes, bytes.length, "request body", "body");
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(bytes);
+        } catch (NumberFormatException e) {
+            // BigDecimal's exponent is an int: 1e9999999999 cannot be held exactly, and is no use to any field.
+            throw MyelinException.invalid("body", "request body holds a number out of range: " + e.getMessage());
+        } catch (StreamConstraintsException e) {
+            throw MyelinException.invalid("body", "request body is over a JSON parser limit: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw MyelinException.invalid("body", "malformed JSON: " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            String problem = e.getOriginalMessage().startsWith("Trailing token")
+                    ? "more text follows the JSON object" : e.getOriginalMessage();
+            throw MyelinException.invalid("body", "request body is not valid JSON: " + problem
+                    + (at == null || at.getByteOffset() < 0 ? "" : " at byte offset " + at.getByteOffset()));
         }
         if (node == null || node.isMissingNode()) {
-            return Json.MAPPER.createObjectNode();
+            throw MyelinException.invalid("body", "request body holds no JSON value, only whitespace");
         }
         if (!node.isObject()) {
-            throw MyelinException.invalid("body", "request body must be a JSON object, got " + node.getNodeType().name().toLowerCase());
+            throw MyelinException.invalid("body", "request body must be a JSON object, got " + Bodies.describe(node));
         }
         return node;
     }
 
-    private static boolean isJson(String contentType) {
-        String t = contentType.toLowerCase(java.util.Locale.ROOT);
+    private static void checkJsonType(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
         int semi = t.indexOf(';');
         String base = (semi < 0 ? t : t.substring(0, semi)).trim();
-        return base.equals("application/json") || base.endsWith("+json");
+        if (!base.equals("application/json") && !base.endsWith("+json")) {
+            throw new MyelinException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                    "request body must be application/json, got '" + contentType + "'");
+        }
+        for (String param : semi < 0 ? new String[0] : t.substring(semi + 1).split(";")) {
+            int eq = param.indexOf('=');
+            if (eq > 0 && param.substring(0, eq).trim().equals("charset")) {
+                String charset = param.substring(eq + 1).trim().replace("\"", "");
+                if (!charset.equals("utf-8") && !charset.equals("utf8")) {
+                    throw new MyelinException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                            "JSON request bodies are UTF-8 (RFC 8259 §8.1); Content-Type names charset '" + charset + "'");
+                }
+            }
+        }
     }
 
-    private byte[] readAtMost(long max) throws IOException {
-        long declared = request.getLength();
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            if (declared >= 0) { // Content-Length known (and already checked against the limit): read it exactly
-                byte[] bytes = new byte[(int) declared];
-                int n = in.readNBytes(bytes, 0, bytes.length);
-                return n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
+    /**
+     * Reads the whole body, at most {@code limits.maxBodyBytes()}: exactly {@code declared} bytes when the length
+     * is known. Waits for each next piece at most {@code limits.bodyTimeout()}.
+     */
+    private byte[] readBody(long declared) throws IOException {
+        long max = limits.maxBodyBytes();
+        byte[] buf = new byte[declared >= 0 ? (int) declared : (int) Math.min(8192, max + 1)];
+        int n = 0;
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                awaitBody(n, declared);
+                continue;
             }
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (bytes.length > max) {
-                throw MyelinException.tooLarge("body", "request body exceeds the limit of " + max + " bytes");
+            try {
+                if (Content.Chunk.isFailure(chunk)) {
+                    throw unreadable(chunk.getFailure(), n, declared);
+                }
+                ByteBuffer data = chunk.getByteBuffer();
+                int r = data.remaining();
+                if ((long) n + r > max) {
+                    throw MyelinException.tooLarge("body", "request body exceeds the limit of " + max
+                            + " bytes (limits.max-body-bytes)");
+                }
+                if (n + r > buf.length) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(max + 1, Math.max((long) n + r, 2L * buf.length)));
+                }
+                data.get(buf, n, r);
+                n += r;
+                if (chunk.isLast()) {
+                    return n == buf.length ? buf : Arrays.copyOf(buf, n);
+                }
+            } finally {
+                chunk.release();
             }
-            return bytes;
         }
+    }
+
+    private void awaitBody(int received, long declared) throws IOException {
+        CompletableFuture<Void> more = new CompletableFuture<>();
+        request.demand(() -> more.complete(null));
+        try {
+            more.get(limits.bodyTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            bodyUnreadable = true;
+            throw new MyelinException(ErrorKind.REQUEST_TIMEOUT, "body", "request body stalled: no bytes for "
+                    + limits.bodyTimeout().toMillis() + " ms after " + received + " of " + (declared < 0 ? "?" : declared)
+                    + " bytes (http.body-timeout)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the request body");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /**
+     * A body that failed in transit is the client's fault (it closed early, or its chunked encoding is broken;
+     * Jetty reports both as an early end of stream), or an idle timeout.
+     */
+    private MyelinException unreadable(Throwable failure, int received, long declared) {
+        bodyUnreadable = true;
+        if (failure instanceof TimeoutException) {
+            return new MyelinException(ErrorKind.REQUEST_TIMEOUT, "body", "request body stalled after " + received
+                    + " bytes: " + failure.getMessage());
+        }
+        return new MyelinException(ErrorKind.INVALID_REQUEST, "body", "request body is incomplete or malformed: "
+                + (declared >= 0 ? "got " + received + " of " + declared + " declared bytes"
+                : "chunked body broke off after " + received + " bytes") + " (" + failure.getMessage() + ")", failure);
+    }
+
+    /** True once reading the body failed or stopped early: what is left of it cannot be drained. */
+    boolean bodyUnreadable() {
+        return bodyUnreadable;
     }
 
     public void ok(Object body) throws IOException {

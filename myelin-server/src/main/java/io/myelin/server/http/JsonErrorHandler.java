@@ -12,10 +12,17 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Errors Jetty raises before a request reaches {@link ApiHandler} (an unparseable URI, a bad header, an oversize
- * request line) get the same JSON error shape as everything else, instead of an HTML page.
+ * Errors Jetty raises before a request reaches {@link ApiHandler} (an unparseable or ambiguous URI, a bad header,
+ * an oversize request line, broken chunking) get the same JSON error shape as everything else, instead of an HTML
+ * page, whatever the method and the Accept header. (Jetty's own handler writes a body only for GET, POST and HEAD;
+ * for HEAD, Jetty sends the headers alone, as HTTP requires.)
  */
 public final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {

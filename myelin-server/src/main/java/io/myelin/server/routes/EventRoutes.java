@@ -5,6 +5,7 @@ import io.myelin.auth.Action;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
+import io.myelin.server.http.RetryKey;
 import io.myelin.server.http.Router;
 import io.myelin.stream.EventDraft;
 import io.myelin.stream.EventLog;
@@ -84,10 +85,10 @@ public final class EventRoutes {
     /**
      * {@code Idempotency-Key}, or else the {@code x-request-id} that the official Runloop SDKs attach to every
      * POST and reuse on their automatic retries: honouring it makes an SDK retry after a lost response append
-     * nothing twice.
+     * nothing twice. Validated by {@link Exchange#retryKey()} (400 naming the header sent).
      */
     private static String idempotencyKey(Exchange ex) {
-        String key = ex.header("Idempotency-Key");
-        return key != null ? key : ex.header("X-Request-Id");
+        RetryKey key = ex.retryKey();
+        return key == null ? null : key.value();
     }
 }

@@ -1,0 +1,117 @@
+package io.myelin.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.myelin.axon.AxonFilter;
+import io.myelin.axon.AxonLimits;
+import io.myelin.axon.Axons;
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import io.myelin.sql.AxonSql;
+import io.myelin.sql.SqlLimits;
+import io.myelin.sql.SqlStatement;
+import io.myelin.storage.Storage;
+import io.myelin.storage.StorageOptions;
+import io.myelin.stream.EventDraft;
+import io.myelin.stream.EventLog;
+import io.myelin.stream.Origin;
+import io.myelin.stream.StreamLimits;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Java callers of the engine (no HTTP, no JSON) cannot store text that UTF-8 cannot hold either: a string with an
+ * unpaired surrogate would be stored as '?', so it is refused with a 400 naming the field, and nothing is stored.
+ */
+@Timeout(60)
+class EngineTextTest {
+    @TempDir
+    Path dir;
+    Storage storage;
+    Axons axons;
+    EventLog log;
+    AxonSql sql;
+
+    @BeforeEach
+    void open() {
+        storage = Storage.open(StorageOptions.defaults(dir));
+        axons = Axons.load(storage, AxonLimits.DEFAULTS);
+        log = new EventLog(storage, axons, StreamLimits.DEFAULTS);
+        sql = new AxonSql(dir.resolve("sql"), SqlLimits.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        sql.close();
+        log.close();
+        storage.close();
+    }
+
+    private static MyelinException refused(Runnable r, String field) {
+        Throwable t = catchThrowable(r::run);
+        assertThat(t).isInstanceOf(MyelinException.class);
+        MyelinException e = (MyelinException) t;
+        assertThat(e.kind()).as(e.getMessage()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(e.field()).isEqualTo(field);
+        return e;
+    }
+
+    @Test
+    void eventsWithUnpairedSurrogatesAreNotStored() {
+        String id = axons.create("events", Map.of()).id();
+        refused(() -> log.publish(id, new EventDraft("t", Origin.USER_EVENT, "s", "lone:\ud800 end"), null), "payload");
+        refused(() -> log.publish(id, new EventDraft("t\udc00", Origin.USER_EVENT, "s", "p"), null), "event_type");
+        refused(() -> log.publish(id, new EventDraft("t", Origin.USER_EVENT, "\ud83d", "p"), null), "source");
+        refused(() -> log.publishBatch(id, List.of(new EventDraft("t", Origin.USER_EVENT, "s", "ok"),
+                new EventDraft("t", Origin.USER_EVENT, "s", "x\ude00")), null), "events[1].payload");
+        assertThat(log.history(id, null, 10, true).events()).isEmpty();
+        log.publish(id, new EventDraft("t", Origin.USER_EVENT, "s", "😀\u0000"), null);
+        assertThat(log.history(id, null, 10, true).events().getFirst().payload()).isEqualTo("😀\u0000");
+    }
+
+    @Test
+    void axonNamesMetadataAndFiltersFollowTheSameRules() {
+        long before = axons.index().size();
+        refused(() -> axons.create("n\ud800m", Map.of()), "name");
+        refused(() -> axons.create("n", Map.of("k\ud800", "v")), "metadata");
+        refused(() -> axons.create("n", Map.of("k\u0000", "v")), "metadata");
+        refused(() -> axons.create("n", Map.of("k\u009f", "v")), "metadata");
+        refused(() -> axons.create("n", Map.of("k", "v\udfff")), "metadata.k");
+        assertThat(axons.index().size()).isEqualTo(before);
+        String id = axons.create("n", Map.of("k", "v")).id();
+        refused(() -> axons.updateMetadata(id, Map.of("k", "\ud800")), "metadata.k");
+        assertThat(axons.get(id).metadata()).isEqualTo(Map.of("k", "v"));
+
+        refused(() -> axons.list(new AxonFilter(null, null, null, Map.of("k\u0000", "v"), null, null, 10, true)), "metadata[k\u0000]");
+        refused(() -> axons.list(new AxonFilter(null, null, null, null, Map.of("k\u001f", List.of("v")), null, 10, true)),
+                "metadata[k\u001f][in]");
+        refused(() -> axons.list(new AxonFilter(null, "\ud800", null, null, null, null, 10, true)), "name");
+        refused(() -> axons.list(new AxonFilter(null, null, null, Map.of("k", "\udc00"), null, null, 10, true)), "metadata[k]");
+    }
+
+    @Test
+    void sqlTextAndParametersWithUnpairedSurrogatesAreRefused() {
+        String id = "axn_text";
+        sql.query(id, "CREATE TABLE t (v)", List.of());
+        refused(() -> sql.query(id, "INSERT INTO t VALUES ('\ud800')", List.of()), "sql");
+        refused(() -> sql.query(id, "INSERT INTO t VALUES (?)", new ArrayList<>(List.of("a\ud800b"))), "params[0]");
+        refused(() -> sql.batch(id, List.of(new SqlStatement("INSERT INTO t VALUES (1)", List.of()),
+                new SqlStatement("INSERT INTO t VALUES (?)", List.of("\udc00")))), "statements[1].params[0]");
+        refused(() -> sql.query(id, "INSERT INTO t VALUES (?)", List.of(new BigDecimal("1e-400"))), "params[0]");
+        refused(() -> sql.query(id, "INSERT INTO t VALUES (?)", List.of(new BigDecimal("1e400"))), "params[0]");
+        assertThat(sql.query(id, "SELECT count(*) FROM t", List.of()).rows().getFirst().getFirst()).isEqualTo(0L);
+        sql.query(id, "INSERT INTO t VALUES (?)", List.of("😀"));
+        sql.query(id, "INSERT INTO t VALUES (?)", List.of(new BigDecimal("2.5")));
+        assertThat(sql.query(id, "SELECT v FROM t ORDER BY rowid", List.of()).rows())
+                .containsExactly(List.of("😀"), List.of(2.5));
+    }
+}
