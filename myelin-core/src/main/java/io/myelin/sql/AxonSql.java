@@ -1,5 +1,6 @@
 package io.myelin.sql;
 
+import io.myelin.concurrent.Deadline;
 import io.myelin.text.Utf8;
 import io.myelin.error.MyelinException;
 import java.nio.file.Path;
@@ -73,9 +74,32 @@ public final class AxonSql implements AutoCloseable {
      *                         malformed input; 403 for refused statements; 413 for size limits
      */
     public SqlResult query(String axonId, String sql, List<Object> params) {
+        return query(axonId, sql, params, Deadline.in(limits.queueTimeout()));
+    }
+
+    /**
+     * {@link #query(String, String, List)} for a request that stops being worth running at {@code startBy}: when
+     * its turn in the axon's lane comes after that, or after its client went away, it is not started (503, marked
+     * {@link MyelinException#nothingApplied}).
+     */
+    public SqlResult query(String axonId, String sql, List<Object> params, Deadline startBy) {
         DatabaseFiles.validateId(axonId);
         PreparedSql p = prepare(sql, params, "sql", "params");
-        return lanes.call(axonId, () -> withConnection(axonId, c -> runner.run(c, p)));
+        return lanes.call(axonId, startBy, limits.statementTimeout(), () -> withConnection(axonId, c -> runner.run(c, p)));
+    }
+
+    /**
+     * True unless the statement is known to change nothing (a plain SELECT, VALUES, EXPLAIN or a PRAGMA read).
+     * Callers use it to skip the bookkeeping that makes writes safe to retry. Validates like {@link #query}.
+     *
+     * @throws MyelinException 400/403/413 as {@link #query} would, before anything runs
+     */
+    public boolean mayWrite(String sql, String field) {
+        if (sql == null) {
+            throw MyelinException.invalid(field, field + " is required");
+        }
+        checkSize(sql, field);
+        return StatementGuard.check(StatementSplitter.single(sql, field).tokens(), field).mayWrite();
     }
 
     /**
@@ -87,6 +111,11 @@ public final class AxonSql implements AutoCloseable {
      *                         400 when COMMIT itself fails (everything rolled back)
      */
     public BatchResult batch(String axonId, List<SqlStatement> statements) {
+        return batch(axonId, statements, Deadline.in(limits.queueTimeout()));
+    }
+
+    /** {@link #batch(String, List)} for a request that stops being worth starting at {@code startBy}. */
+    public BatchResult batch(String axonId, List<SqlStatement> statements, Deadline startBy) {
         DatabaseFiles.validateId(axonId);
         if (statements == null || statements.isEmpty()) {
             throw MyelinException.invalid("statements", "statements must hold at least one statement");
@@ -104,7 +133,8 @@ public final class AxonSql implements AutoCloseable {
             }
             prepared.add(prepare(st.sql(), st.params(), base + ".sql", base + ".params"));
         }
-        return lanes.call(axonId, () -> withConnection(axonId, c -> batchRunner.run(c, prepared)));
+        return lanes.call(axonId, startBy, limits.batchTimeout(),
+                () -> withConnection(axonId, c -> batchRunner.run(c, prepared)));
     }
 
     /**
@@ -186,16 +216,20 @@ public final class AxonSql implements AutoCloseable {
         if (sql == null) {
             throw MyelinException.invalid(sqlField, sqlField + " is required");
         }
+        checkSize(sql, sqlField);
+        StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
+        StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
+        Object[] values = SqlParams.convert(params, paramField, limits);
+        return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
+    }
+
+    private void checkSize(String sql, String sqlField) {
         // Above a third of the limit, multi-byte characters could push it over: count exactly.
         long bytes = sql.length() > limits.maxSqlBytes() / 3 ? Utf8.length(sql) : sql.length();
         if (bytes > limits.maxSqlBytes()) {
             throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
                     + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");
         }
-        StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
-        StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
-        Object[] values = SqlParams.convert(params, paramField, limits);
-        return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
     }
 
     @FunctionalInterface

@@ -34,10 +34,23 @@ final class StatementRunner {
     }
 
     SqlResult run(AxonConnection c, PreparedSql s) {
+        return run(c, s, null);
+    }
+
+    /**
+     * @param batchDeadline {@link System#nanoTime()} by which the enclosing batch must end, or null: the statement
+     *                      gets the smaller of {@code sql.statement-timeout} and what is left of the batch
+     */
+    SqlResult run(AxonConnection c, PreparedSql s, Long batchDeadline) {
         long started = System.nanoTime();
         DB db = c.jdbc().getDatabase();
         boolean vacuum = s.kind() == StatementGuard.Kind.VACUUM;
-        c.arm(limits.statementTimeout());
+        long budget = limits.statementTimeout().toNanos();
+        boolean batchBound = batchDeadline != null && batchDeadline - started < budget;
+        if (batchBound) {
+            budget = Math.max(0, batchDeadline - started);
+        }
+        c.arm(java.time.Duration.ofNanos(budget));
         try {
             if (vacuum) {
                 c.setAttachedLimit(1); // VACUUM attaches its own scratch copy; nothing user-named is attached
@@ -59,6 +72,10 @@ final class StatementRunner {
             long ms = (System.nanoTime() - started) / 1_000_000;
             return new SqlResult(columns, rows, new SqlResult.Meta(changes, ms, truncated));
         } catch (SQLException e) {
+            if (c.timedOut() && batchBound) {
+                throw MyelinException.invalid(null, "batch timed out: it ran longer than "
+                        + limits.batchTimeout().toMillis() + " ms (sql.batch-timeout); its changes were rolled back");
+            }
             throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField());
         } finally {
             c.disarm();

@@ -6,6 +6,7 @@ import io.myelin.auth.ApiKeys;
 import io.myelin.axon.Axons;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.idempotency.Idempotency;
 import io.myelin.server.config.ServerConfig;
 import io.myelin.server.http.ApiHandler;
 import io.myelin.server.http.JsonErrorHandler;
@@ -67,8 +68,9 @@ public final class MyelinServer implements AutoCloseable {
         try {
             ApiKeys keys = ApiKeys.load(storage);
             String generated = bootstrapAdminKey(config, keys);
-            Axons axons = Axons.load(storage, config.axonLimits());
-            EventLog events = new EventLog(storage, axons, config.streamLimits());
+            Idempotency idempotency = new Idempotency(storage, config.streamLimits().idempotencyRetentionMs());
+            Axons axons = Axons.load(storage, config.axonLimits(), idempotency);
+            EventLog events = new EventLog(storage, axons, config.streamLimits(), idempotency);
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
             // must not block); databases of axons deleted while the server was down are removed before serving.
@@ -89,9 +91,10 @@ public final class MyelinServer implements AutoCloseable {
             new AxonRoutes(axons).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
-            new SqlRoutes(sql, axons.index()).register(router);
+            new SqlRoutes(sql, axons.index(), idempotency).register(router);
 
-            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes()));
+            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(), config.maxBodyBytes(),
+                    config.streamLimits().maxIdempotencyKeyChars()));
             self[0] = new MyelinServer(config, storage, events, sql, jetty, generated);
             jetty.start();
             self[0].ready = true;

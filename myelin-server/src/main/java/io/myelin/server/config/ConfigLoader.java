@@ -118,7 +118,8 @@ public final class ConfigLoader {
             return new SqlLimits(duration("sql.statement-timeout"), integer("sql.max-sql-bytes"),
                     integer("sql.max-params"), integer("sql.max-batch-statements"), integer("sql.max-value-bytes"),
                     longValue("sql.max-database-bytes"), integer("sql.max-rows"), longValue("sql.max-result-bytes"),
-                    integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"));
+                    integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"),
+                    duration("sql.batch-timeout"), duration("sql.queue-timeout"));
         } catch (IllegalArgumentException e) {
             throw MyelinException.invalid("sql", "invalid SQL limits: " + e.getMessage());
         }

@@ -41,7 +41,9 @@ public final class Settings {
             new Setting("sql.max-result-bytes", "33554432", "bytes of values returned by one statement before `rows_read_limit_reached`"),
             new Setting("sql.max-open-databases", "1000", "per-axon SQL databases kept open; the least recently used are closed first"),
             new Setting("sql.threads", "4", "platform threads running SQL statements (one statement per axon at a time)"),
-            new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"));
+            new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"),
+            new Setting("sql.batch-timeout", "20s", "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
+            new Setting("sql.queue-timeout", "10s", "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"));
 
     public static Setting byKey(String key) {
         for (Setting s : ALL) {

@@ -33,13 +33,15 @@ public final class ApiHandler extends Handler.Abstract {
     private final ApiKeys keys;
     private final AccessPolicy policy;
     private final long maxBodyBytes;
+    private final int maxKeyChars;
 
-    public ApiHandler(Router router, ApiKeys keys, AccessPolicy policy, long maxBodyBytes) {
+    public ApiHandler(Router router, ApiKeys keys, AccessPolicy policy, long maxBodyBytes, int maxKeyChars) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.keys = keys;
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxKeyChars = maxKeyChars;
     }
 
     @Override
@@ -47,7 +49,7 @@ public final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
         Router.Match match = router.match(method, path);
-        Exchange ex = new Exchange(request, response, callback, match.params(), maxBodyBytes);
+        Exchange ex = new Exchange(request, response, callback, match.params(), maxBodyBytes, maxKeyChars);
         try {
             if (match.route() == null) {
                 if (!match.allowed().isEmpty()) {
@@ -60,15 +62,34 @@ public final class ApiHandler extends Handler.Abstract {
             if (match.action() != null) {
                 Principal principal = keys.authenticate(bearer(request));
                 policy.check(principal, match.action(), match.params().get("id"));
+                ex.principal(principal);
             }
             match.route().handle(ex);
         } catch (MyelinException e) {
+            retryAdvice(ex, e);
             fail(ex, e.kind(), e.getMessage(), e.field());
         } catch (Throwable t) {
             log.error("unhandled failure on {} {}", method, path, t);
             fail(ex, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null);
         }
         return true;
+    }
+
+    /**
+     * {@code Retry-After} (whole seconds, rounded up) and {@code x-should-retry}, which the official Runloop SDKs
+     * obey over their own rules (they otherwise retry 408, 409, 429 and 5xx).
+     */
+    private static void retryAdvice(Exchange ex, MyelinException e) {
+        if (ex.response().isCommitted()) {
+            return;
+        }
+        if (e.shouldRetry() != null) {
+            ex.response().getHeaders().put("x-should-retry", e.shouldRetry().toString());
+        }
+        if (e.retryAfter() != null) {
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            ex.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        }
     }
 
     private static String bearer(Request request) {

@@ -14,6 +14,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import io.myelin.auth.Principal;
+import io.myelin.idempotency.Fingerprint;
+import io.myelin.idempotency.RequestKey;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request and its response, as a route sees them: path captures, typed query parameters, a size-limited JSON
@@ -27,14 +31,80 @@ public final class Exchange {
     private final Callback callback;
     private final Map<String, String> params;
     private final long maxBodyBytes;
+    private final int maxKeyChars;
     private Fields query;
+    private Principal principal;
+    private AtomicBoolean gone;
 
-    Exchange(Request request, Response response, Callback callback, Map<String, String> params, long maxBodyBytes) {
+    Exchange(Request request, Response response, Callback callback, Map<String, String> params, long maxBodyBytes,
+             int maxKeyChars) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.params = params;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxKeyChars = maxKeyChars;
+    }
+
+    void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Who sent the request (authenticated routes), or null on public routes. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /**
+     * The retry identity of this write, fingerprinted with the request (caller, method, path and {@code body}), or
+     * null when the client sent none. {@code Idempotency-Key} wins; else {@code X-Request-Id} counts, because the
+     * official Runloop SDKs send one on every non-GET request and reuse it on their automatic retries. Either must
+     * be 1..{@code limits.max-idempotency-key-chars} visible ASCII characters (400 naming the header otherwise).
+     *
+     * @param body the parsed body ({@code {}} for a request without one)
+     */
+    public RequestKey requestKey(JsonNode body) {
+        String header = "Idempotency-Key";
+        String value = header(header);
+        if (value == null) {
+            header = "X-Request-Id";
+            value = header(header);
+        }
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > maxKeyChars) {
+            throw MyelinException.invalid(header, header + " must be 1.." + maxKeyChars + " characters, got "
+                    + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw MyelinException.invalid(header, header + " must be visible ASCII (0x21-0x7E); character " + i
+                        + " is U+" + String.format("%04X", (int) c));
+            }
+        }
+        Fingerprint fingerprint = Fingerprint.builder()
+                .add(principal == null ? null : principal.keyName())
+                .add(request.getMethod())
+                .add(Request.getPathInContext(request))
+                .add(body)
+                .build();
+        return new RequestKey(value, header, fingerprint);
+    }
+
+    /**
+     * True once the client is known to have gone away. HTTP/2 reports a reset stream at once; HTTP/1.1 reports a
+     * closed connection only when Jetty next touches it, so there the queue deadlines are what bound late work.
+     */
+    public java.util.function.BooleanSupplier abandoned() {
+        if (gone == null) {
+            AtomicBoolean flag = new AtomicBoolean();
+            request.addFailureListener(failure -> flag.set(true));
+            gone = flag;
+        }
+        AtomicBoolean flag = gone;
+        return flag::get;
     }
 
     public Request request() {
@@ -183,7 +253,11 @@ public final class Exchange {
 
     /** Writes {@code body} as JSON with {@code status} and completes the exchange. */
     public void send(int status, Object body) throws IOException {
-        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        sendJson(status, Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    /** Writes an already encoded JSON body (a stored answer) and completes the exchange. */
+    public void sendJson(int status, byte[] bytes) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

@@ -27,19 +27,24 @@ public final class AxonRoutes {
         r.route("GET", "/v1/axons", Action.AXON_LIST, this::list);
         r.route("GET", "/v1/axons/{id}", Action.AXON_READ, ex -> ex.ok(axons.get(ex.path("id"))));
         r.route("POST", "/v1/axons/{id}", Action.AXON_UPDATE, this::update);
-        r.route("DELETE", "/v1/axons/{id}", Action.AXON_DELETE, ex -> ex.ok(axons.delete(ex.path("id"))));
+        r.route("DELETE", "/v1/axons/{id}", Action.AXON_DELETE, this::delete);
     }
 
     private void create(Exchange ex) throws Exception {
         JsonNode body = ex.jsonBody();
-        ex.ok(axons.create(Bodies.string(body, "name", "", false), Bodies.stringMap(body, "metadata")));
+        ex.ok(axons.create(Bodies.string(body, "name", "", false), Bodies.stringMap(body, "metadata"),
+                ex.requestKey(body)));
+    }
+
+    private void delete(Exchange ex) throws Exception {
+        ex.ok(axons.delete(ex.path("id"), ex.requestKey(ex.jsonBody())));
     }
 
     private void update(Exchange ex) throws Exception {
         String id = ex.path("id");
         axons.index().require(id);
         JsonNode body = ex.jsonBody();
-        ex.ok(axons.updateMetadata(id, Bodies.stringMap(body, "metadata")));
+        ex.ok(axons.updateMetadata(id, Bodies.stringMap(body, "metadata"), ex.requestKey(body)));
     }
 
     private void list(Exchange ex) throws Exception {

@@ -31,8 +31,9 @@ public final class EventRoutes {
     }
 
     private void publish(Exchange ex) throws Exception {
-        EventDraft draft = draft(ex.jsonBody(), "");
-        ex.ok(log.publish(ex.path("id"), draft, idempotencyKey(ex)));
+        JsonNode body = ex.jsonBody();
+        EventDraft draft = draft(body, "");
+        ex.ok(log.publish(ex.path("id"), draft, ex.requestKey(body)));
     }
 
     private void publishBatch(Exchange ex) throws Exception {
@@ -57,7 +58,7 @@ public final class EventRoutes {
             }
             drafts.add(draft(e, prefix));
         }
-        ex.ok(Map.of("results", log.publishBatch(ex.path("id"), drafts, idempotencyKey(ex))));
+        ex.ok(Map.of("results", log.publishBatch(ex.path("id"), drafts, ex.requestKey(body))));
     }
 
     private void history(Exchange ex) throws Exception {
@@ -79,15 +80,5 @@ public final class EventRoutes {
             throw MyelinException.invalid(prefix + "origin",
                     "origin must be one of EXTERNAL_EVENT, AGENT_EVENT, USER_EVENT; got '" + value + "'");
         }
-    }
-
-    /**
-     * {@code Idempotency-Key}, or else the {@code x-request-id} that the official Runloop SDKs attach to every
-     * POST and reuse on their automatic retries: honouring it makes an SDK retry after a lost response append
-     * nothing twice.
-     */
-    private static String idempotencyKey(Exchange ex) {
-        String key = ex.header("Idempotency-Key");
-        return key != null ? key : ex.header("X-Request-Id");
     }
 }
