@@ -3,6 +3,7 @@ package io.myelin.axon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
@@ -236,11 +237,22 @@ public final class Axons {
         });
     }
 
+    /** A page of axons; one that would pass {@code limits.max-page-bytes} once encoded ends early with has_more. */
     public AxonPage list(AxonFilter filter) {
+        return list(filter, MemoryBudget.unbounded().lease());
+    }
+
+    /**
+     * {@link #list(AxonFilter)} with the page held in {@code memory} until the caller has written it.
+     *
+     * @throws MyelinException 503 (retry shortly) when the server's budget for answers held in memory is spent
+     */
+    public AxonPage list(AxonFilter filter, MemoryBudget.Lease memory) {
         if (filter.limit() < 1 || filter.limit() > limits.maxListLimit()) {
             throw MyelinException.invalid("limit", "limit must be between 1 and " + limits.maxListLimit() + ", got " + filter.limit());
         }
-        return storage.reads().read(c -> new AxonListQuery(filter, index.size(), listCounts).run(c, this::row));
+        return storage.reads().read(c -> new AxonListQuery(filter, index.size(), listCounts)
+                .run(c, this::row, limits.maxPageBytes(), memory));
     }
 
     private Axon row(ResultSet rs) throws SQLException {
@@ -293,13 +305,5 @@ public final class Axons {
     @FunctionalInterface
     interface RowMapper {
         Axon map(ResultSet rs) throws SQLException;
-    }
-
-    static List<Axon> collect(ResultSet rs, RowMapper mapper) throws SQLException {
-        List<Axon> out = new ArrayList<>();
-        while (rs.next()) {
-            out.add(mapper.map(rs));
-        }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package io.myelin.sql;
 
 import io.myelin.concurrent.Deadline;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.text.Utf8;
 import io.myelin.error.MyelinException;
 import java.nio.file.Path;
@@ -74,18 +75,22 @@ public final class AxonSql implements AutoCloseable {
      *                         malformed input; 403 for refused statements; 413 for size limits
      */
     public SqlResult query(String axonId, String sql, List<Object> params) {
-        return query(axonId, sql, params, Deadline.in(limits.queueTimeout()));
+        return query(axonId, sql, params, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
     }
 
     /**
      * {@link #query(String, String, List)} for a request that stops being worth running at {@code startBy}: when
      * its turn in the axon's lane comes after that, or after its client went away, it is not started (503, marked
-     * {@link MyelinException#nothingApplied}).
+     * {@link MyelinException#nothingApplied}). Its rows are bounded by {@code sql.max-result-bytes} (JSON-encoded)
+     * and held in {@code memory}, which the caller closes once it has written them; when the server's budget is
+     * spent, a read-only statement gets 503 (retry shortly) and one that may have written returns fewer rows with
+     * {@code rows_read_limit_reached}.
      */
-    public SqlResult query(String axonId, String sql, List<Object> params, Deadline startBy) {
+    public SqlResult query(String axonId, String sql, List<Object> params, Deadline startBy, MemoryBudget.Lease memory) {
         DatabaseFiles.validateId(axonId);
         PreparedSql p = prepare(sql, params, "sql", "params");
-        return lanes.call(axonId, startBy, limits.statementTimeout(), () -> withConnection(axonId, c -> runner.run(c, p)));
+        return lanes.call(axonId, startBy, limits.statementTimeout(),
+                () -> withConnection(axonId, c -> runner.run(c, p, allowance(memory))));
     }
 
     /**
@@ -111,11 +116,15 @@ public final class AxonSql implements AutoCloseable {
      *                         400 when COMMIT itself fails (everything rolled back)
      */
     public BatchResult batch(String axonId, List<SqlStatement> statements) {
-        return batch(axonId, statements, Deadline.in(limits.queueTimeout()));
+        return batch(axonId, statements, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
     }
 
-    /** {@link #batch(String, List)} for a request that stops being worth starting at {@code startBy}. */
-    public BatchResult batch(String axonId, List<SqlStatement> statements, Deadline startBy) {
+    /**
+     * {@link #batch(String, List)} for a request that stops being worth starting at {@code startBy}, whose rows are
+     * held in {@code memory} until its caller has written them (see {@link #query(String, String, List, Deadline,
+     * MemoryBudget.Lease)}).
+     */
+    public BatchResult batch(String axonId, List<SqlStatement> statements, Deadline startBy, MemoryBudget.Lease memory) {
         DatabaseFiles.validateId(axonId);
         if (statements == null || statements.isEmpty()) {
             throw MyelinException.invalid("statements", "statements must hold at least one statement");
@@ -134,7 +143,7 @@ public final class AxonSql implements AutoCloseable {
             prepared.add(prepare(st.sql(), st.params(), base + ".sql", base + ".params"));
         }
         return lanes.call(axonId, startBy, limits.batchTimeout(),
-                () -> withConnection(axonId, c -> batchRunner.run(c, prepared)));
+                () -> withConnection(axonId, c -> batchRunner.run(c, prepared, allowance(memory))));
     }
 
     /**
@@ -221,6 +230,10 @@ public final class AxonSql implements AutoCloseable {
         StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
         Object[] values = SqlParams.convert(params, paramField, limits);
         return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
+    }
+
+    private ResultAllowance allowance(MemoryBudget.Lease memory) {
+        return new ResultAllowance(limits.maxResultBytes(), memory);
     }
 
     private void checkSize(String sql, String sqlField) {

@@ -28,7 +28,8 @@ final class BatchRunner {
         this.limits = limits;
     }
 
-    BatchResult run(AxonConnection c, List<PreparedSql> statements) {
+    /** @param allowance shared by all statements: the batch's answer as a whole is bounded */
+    BatchResult run(AxonConnection c, List<PreparedSql> statements, ResultAllowance allowance) {
         long deadline = System.nanoTime() + limits.batchTimeout().toNanos();
         try {
             c.execInternal("BEGIN IMMEDIATE");
@@ -39,7 +40,7 @@ final class BatchRunner {
         try {
             for (int i = 0; i < statements.size(); i++) {
                 try {
-                    steps.add(BatchResult.Step.ok(runner.run(c, statements.get(i), deadline)));
+                    steps.add(BatchResult.Step.ok(runner.run(c, statements.get(i), deadline, allowance)));
                 } catch (MyelinException e) {
                     if (e.kind().status() >= 500) {
                         throw e;

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param maxValueBytes      size of one TEXT or BLOB value and of one row, stored or returned
  * @param maxDatabaseBytes   size of one axon's database file ({@code PRAGMA max_page_count})
  * @param maxRows            rows returned by one statement before {@code rows_read_limit_reached}
- * @param maxResultBytes     approximate bytes of values returned by one statement before truncation
+ * @param maxResultBytes     JSON-encoded bytes of the rows of one answer (a batch's statements share it) before
+ *                           truncation with {@code rows_read_limit_reached}
  * @param maxOpenDatabases   per-axon databases kept open at once (least recently used are closed first)
  * @param threads            platform threads running SQLite work
  * @param maxPendingTasks    requests queued or running across all axons before new ones get 429
@@ -69,14 +70,20 @@ public record SqlLimits(
         if (maxDatabaseBytes < 64 * 1024) {
             throw new IllegalArgumentException("maxDatabaseBytes must be at least 65536: " + maxDatabaseBytes);
         }
-        if (maxResultBytes < maxValueBytes) {
+        if (maxResultBytes < minResultBytes(maxValueBytes)) {
             // One maximal row must always fit, or a legal row could never be returned.
-            throw new IllegalArgumentException(
-                    "maxResultBytes (" + maxResultBytes + ") must be >= maxValueBytes (" + maxValueBytes + ")");
+            throw new IllegalArgumentException("maxResultBytes (" + maxResultBytes + ") must be >= "
+                    + minResultBytes(maxValueBytes) + ": a row of maxValueBytes (" + maxValueBytes
+                    + ") may take six times that once JSON-escaped");
         }
         if (maxParams > 32766) {
             throw new IllegalArgumentException("maxParams must be <= 32766: " + maxParams);
         }
+    }
+
+    /** The smallest answer limit that still fits one maximal row, JSON-escaped (a control byte becomes six). */
+    public static long minResultBytes(long maxValueBytes) {
+        return 6 * maxValueBytes + 64 * 1024;
     }
 
     private static void positive(String name, Duration value) {
@@ -121,7 +128,7 @@ public record SqlLimits(
 
     public SqlLimits withMaxValueBytes(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, v, maxDatabaseBytes,
-                maxRows, Math.max(maxResultBytes, v), maxOpenDatabases, threads, maxPendingTasks, batchTimeout, queueTimeout);
+                maxRows, Math.max(maxResultBytes, minResultBytes(v)), maxOpenDatabases, threads, maxPendingTasks, batchTimeout, queueTimeout);
     }
 
     public SqlLimits withMaxDatabaseBytes(long v) {

@@ -2,6 +2,7 @@ package io.myelin.stream;
 
 import io.myelin.axon.Axons;
 import io.myelin.axon.LiveAxon;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
 import io.myelin.idempotency.RequestKey;
@@ -87,8 +88,19 @@ public final class EventLog implements AutoCloseable {
 
     /**
      * Up to {@code limit} events, newest first, older than {@code startingAfter} (a sequence; null: from the head).
+     * A page that would pass {@code limits.max-page-bytes} once encoded ends early with {@code has_more}.
      */
     public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal) {
+        return history(axonId, startingAfter, limit, includeTotal, MemoryBudget.unbounded().lease());
+    }
+
+    /**
+     * {@link #history(String, Long, int, boolean)} with the page held in {@code memory} until the caller has
+     * written it.
+     *
+     * @throws MyelinException 503 (retry shortly) when the server's budget for answers held in memory is spent
+     */
+    public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal, MemoryBudget.Lease memory) {
         if (limit < 1) {
             throw MyelinException.invalid("limit", "limit must be at least 1, got " + limit);
         }
@@ -98,9 +110,10 @@ public final class EventLog implements AutoCloseable {
         LiveAxon axon = axons.index().require(axonId);
         long total = axon.committedSeq();
         long before = startingAfter == null ? Long.MAX_VALUE : startingAfter;
-        List<Event> rows = reads.before(axon, before, limit + 1);
-        boolean hasMore = rows.size() > limit;
-        List<Event> page = hasMore ? rows.subList(0, limit) : rows;
+        EventReads.Slice slice = reads.before(axon, before, limit, limits.maxPageBytes());
+        memory.grow(slice.bytes());
+        List<Event> page = slice.events();
+        boolean hasMore = slice.more();
         return new EventPage(List.copyOf(page), hasMore, includeTotal ? total : null);
     }
 

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.io.IOException;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import io.myelin.auth.Principal;
@@ -254,6 +257,51 @@ public final class Exchange {
     /** Writes {@code body} as JSON with {@code status} and completes the exchange. */
     public void send(int status, Object body) throws IOException {
         sendJson(status, Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    /**
+     * Writes {@code body} as JSON, encoding it straight onto the connection in 64 KiB writes instead of into one
+     * array first, then gives {@code held} back: a large answer costs its objects until the client has read it,
+     * not twice that. Blocks the request's virtual thread while the client reads.
+     */
+    public void stream(Object body, AutoCloseable held) throws IOException {
+        try {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            try (OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(response), 64 * 1024)) {
+                Json.MAPPER.writeValue(out, body);
+            }
+            callback.succeeded();
+        } finally {
+            release(held);
+        }
+    }
+
+    /**
+     * Writes an already encoded JSON body, waits until it is written, then gives {@code held} back and completes
+     * the exchange.
+     */
+    public void sendJson(int status, byte[] bytes, AutoCloseable held) throws IOException {
+        try {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            try (Blocker.Callback written = Blocker.callback()) {
+                response.write(true, ByteBuffer.wrap(bytes), written);
+                written.block();
+            }
+            callback.succeeded();
+        } finally {
+            release(held);
+        }
+    }
+
+    private static void release(AutoCloseable held) {
+        try {
+            held.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing an answer's memory failed", e);
+        }
     }
 
     /** Writes an already encoded JSON body (a stored answer) and completes the exchange. */

@@ -2,6 +2,7 @@ package io.myelin.server.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.auth.Action;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
@@ -17,11 +18,16 @@ import java.util.Map;
 public final class EventRoutes {
     private final EventLog log;
     private final int maxPage;
+    private final MemoryBudget answers;
 
-    /** @param maxPage largest {@code limit} a history request may ask for ({@code limits.max-list-limit}) */
-    public EventRoutes(EventLog log, int maxPage) {
+    /**
+     * @param maxPage largest {@code limit} a history request may ask for ({@code limits.max-list-limit})
+     * @param answers where history pages are held until written
+     */
+    public EventRoutes(EventLog log, int maxPage, MemoryBudget answers) {
         this.log = log;
         this.maxPage = maxPage;
+        this.answers = answers;
     }
 
     public void register(Router r) {
@@ -64,7 +70,13 @@ public final class EventRoutes {
     private void history(Exchange ex) throws Exception {
         int limit = ex.intQuery("limit", 20, 1, maxPage);
         Long startingAfter = ex.longQuery("starting_after");
-        ex.ok(log.history(ex.path("id"), startingAfter, limit, ex.boolQuery("include_total_count", true)));
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            ex.stream(log.history(ex.path("id"), startingAfter, limit, ex.boolQuery("include_total_count", true), held),
+                    held);
+        } finally {
+            held.close();
+        }
     }
 
     private static EventDraft draft(JsonNode body, String prefix) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.auth.Action;
 import io.myelin.axon.AxonIndex;
 import io.myelin.concurrent.Deadline;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
@@ -36,11 +37,14 @@ public final class SqlRoutes {
     private final AxonIndex axons;
     private final Idempotency idempotency;
     private final Duration retryWait;
+    private final MemoryBudget answers;
 
-    public SqlRoutes(AxonSql sql, AxonIndex axons, Idempotency idempotency) {
+    /** @param answers where results are held until written ({@code limits.response-memory}) */
+    public SqlRoutes(AxonSql sql, AxonIndex axons, Idempotency idempotency, MemoryBudget answers) {
         this.sql = sql;
         this.axons = axons;
         this.idempotency = idempotency;
+        this.answers = answers;
         // A retry waits as long as its original may still take: queued, then run to the batch limit.
         this.retryWait = sql.limits().queueTimeout().plus(sql.limits().batchTimeout());
     }
@@ -57,10 +61,17 @@ public final class SqlRoutes {
         String text = Bodies.string(body, "sql", "", true);
         List<Object> params = params(body, "");
         RequestKey key = ex.requestKey(body);
-        if (key != null && sql.mayWrite(text, "sql")) {
-            reply(ex, idempotency.once(id, key, retryWait, () -> render(sql.query(id, text, params, startBy(ex)))));
-        } else {
-            ex.ok(sql.query(id, text, params, startBy(ex)));
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            if (key != null && sql.mayWrite(text, "sql")) {
+                Reply reply = idempotency.once(id, key, retryWait,
+                        () -> render(sql.query(id, text, params, startBy(ex), held)));
+                ex.sendJson(reply.status(), reply.body(), held);
+            } else {
+                ex.stream(sql.query(id, text, params, startBy(ex), held), held);
+            }
+        } finally {
+            held.close();
         }
     }
 
@@ -91,10 +102,17 @@ public final class SqlRoutes {
             list.add(new SqlStatement(Bodies.string(st, "sql", prefix, true), params(st, prefix)));
         }
         RequestKey key = ex.requestKey(body);
-        if (key != null && mayWrite(list)) {
-            reply(ex, idempotency.once(id, key, retryWait, () -> render(sql.batch(id, list, startBy(ex)))));
-        } else {
-            ex.ok(sql.batch(id, list, startBy(ex)));
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            if (key != null && mayWrite(list)) {
+                Reply reply = idempotency.once(id, key, retryWait,
+                        () -> render(sql.batch(id, list, startBy(ex), held)));
+                ex.sendJson(reply.status(), reply.body(), held);
+            } else {
+                ex.stream(sql.batch(id, list, startBy(ex), held), held);
+            }
+        } finally {
+            held.close();
         }
     }
 
@@ -119,9 +137,6 @@ public final class SqlRoutes {
         }
     }
 
-    private static void reply(Exchange ex, Reply reply) {
-        ex.sendJson(reply.status(), reply.body());
-    }
 
     /** The {@code params} array as plain Java values; absent or null means none. */
     private static List<Object> params(JsonNode obj, String prefix) {
