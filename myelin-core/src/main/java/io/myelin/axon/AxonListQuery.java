@@ -1,6 +1,8 @@
 package io.myelin.axon;
 
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
+import io.myelin.text.JsonSize;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,7 +74,11 @@ final class AxonListQuery {
         return "(SELECT j.value FROM json_each(axons.metadata) j WHERE j.key = ?)";
     }
 
-    AxonPage run(Connection c, Axons.RowMapper mapper) throws SQLException {
+    /**
+     * One page: at most {@code limit} axons, and no more once {@code maxBytes} of encoded axons were read (at least
+     * one if any match); {@code memory} grows by the page's encoded size.
+     */
+    AxonPage run(Connection c, Axons.RowMapper mapper, long maxBytes, MemoryBudget.Lease memory) throws SQLException {
         long after = 0;
         if (f.startingAfter() != null) {
             after = cursorKey(c, f.startingAfter());
@@ -83,14 +89,42 @@ final class AxonListQuery {
             int i = bind(ps);
             ps.setLong(i++, after);
             ps.setInt(i, f.limit() + 1);
+            rows = new ArrayList<>();
+            boolean cut = false;
+            long bytes = 0;
             try (ResultSet rs = ps.executeQuery()) {
-                rows = Axons.collect(rs, mapper);
+                while (rs.next()) {
+                    Axon a = mapper.map(rs);
+                    long size = encodedSize(a);
+                    if (rows.size() < f.limit() && bytes + size > maxBytes && !rows.isEmpty()) {
+                        cut = true;
+                        break;
+                    }
+                    rows.add(a);
+                    if (rows.size() <= f.limit()) {
+                        bytes += size;
+                    }
+                }
             }
+            boolean hasMore = cut || rows.size() > f.limit();
+            if (rows.size() > f.limit()) {
+                rows = rows.subList(0, f.limit());
+            }
+            memory.grow(bytes);
+            return finish(c, rows, hasMore);
         }
-        boolean hasMore = rows.size() > f.limit();
-        if (hasMore) {
-            rows = rows.subList(0, f.limit());
+    }
+
+    /** Bytes of the axon as JSON (AxonView). */
+    static long encodedSize(Axon a) {
+        long n = 64 + JsonSize.string(a.id()) + JsonSize.string(a.name());
+        for (Map.Entry<String, String> e : a.metadata().entrySet()) {
+            n += 2 + JsonSize.string(e.getKey()) + JsonSize.string(e.getValue());
         }
+        return n;
+    }
+
+    private AxonPage finish(Connection c, List<Axon> rows, boolean hasMore) throws SQLException {
         Long total = null;
         if (f.includeTotal() && args.isEmpty()) {
             total = liveCount;

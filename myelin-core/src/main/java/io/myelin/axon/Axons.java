@@ -3,8 +3,13 @@ package io.myelin.axon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.idempotency.Idempotency;
+import io.myelin.idempotency.KeyedWrite;
+import io.myelin.idempotency.RequestKey;
+import io.myelin.idempotency.ResultCodec;
 import io.myelin.storage.Storage;
 import io.myelin.storage.WriteCall;
 import io.myelin.storage.WriteGroup;
@@ -37,15 +42,37 @@ public final class Axons {
     private final AxonLimits limits;
     private final List<Consumer<LiveAxon>> deletionListeners = new CopyOnWriteArrayList<>();
     private final ListCounts listCounts = new ListCounts();
+    private final Idempotency idempotency;
+    /** Stored results of keyed axon writes: the axon as the request answered it. */
+    private static final ResultCodec<Axon> AXON_CODEC = new ResultCodec<>() {
+        @Override
+        public byte[] encode(Axon axon) {
+            try {
+                return JSON.writeValueAsBytes(axon);
+            } catch (JsonProcessingException e) {
+                throw new MyelinException(ErrorKind.INTERNAL, null, "cannot encode axon: " + e.getMessage(), e);
+            }
+        }
 
-    private Axons(Storage storage, AxonIndex index, AxonLimits limits) {
+        @Override
+        public Axon decode(byte[] stored) {
+            try {
+                return JSON.readValue(stored, Axon.class);
+            } catch (java.io.IOException e) {
+                throw new MyelinException(ErrorKind.INTERNAL, null, "stored axon result is unreadable: " + e.getMessage(), e);
+            }
+        }
+    };
+
+    private Axons(Storage storage, AxonIndex index, AxonLimits limits, Idempotency idempotency) {
         this.storage = storage;
         this.index = index;
         this.limits = limits;
+        this.idempotency = idempotency;
     }
 
     /** Loads every live axon into a new index. */
-    public static Axons load(Storage storage, AxonLimits limits) {
+    public static Axons load(Storage storage, AxonLimits limits, Idempotency idempotency) {
         AxonIndex index = new AxonIndex();
         storage.reads().read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pk, id, last_seq FROM axons WHERE deleted_at_ms IS NULL");
@@ -56,7 +83,7 @@ public final class Axons {
             }
             return null;
         });
-        return new Axons(storage, index, limits);
+        return new Axons(storage, index, limits, idempotency);
     }
 
     public AxonIndex index() {
@@ -72,17 +99,22 @@ public final class Axons {
         deletionListeners.add(listener);
     }
 
-    public Axon create(String name, Map<String, String> metadata) {
+    /**
+     * Creates an axon.
+     *
+     * @param key the client's retry identity, or null; with a key, a repeat returns the axon created the first time
+     */
+    public Axon create(String name, Map<String, String> metadata, RequestKey key) {
         validateName(name);
         Map<String, String> md = metadata == null ? Map.of() : metadata;
         validateMetadata(md);
         String id = AxonIds.next();
         String mdJson = toJson(md);
-        return WriteCall.run(storage.writer(), new WriteCall<Axon>() {
+        return WriteCall.run(storage.writer(), new KeyedWrite<Axon>(idempotency, "", key, AXON_CODEC) {
             private LiveAxon created;
 
             @Override
-            public void apply(Connection c, WriteGroup g) throws SQLException {
+            protected Axon applyOnce(Connection c, WriteGroup g) throws SQLException {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO axons(id, name, metadata, created_at_ms) VALUES (?, ?, ?, ?) RETURNING pk")) {
                     ps.setString(1, id);
@@ -94,13 +126,15 @@ public final class Axons {
                         created = new LiveAxon(rs.getLong(1), id, 0);
                     }
                 }
-                result(new Axon(id, name, md, g.nowMs()));
+                return new Axon(id, name, md, g.nowMs());
             }
 
             @Override
             protected void onCommitted() {
-                index.put(created);
-                listCounts.invalidate();
+                if (!replayed()) {
+                    index.put(created);
+                    listCounts.invalidate();
+                }
             }
         });
     }
@@ -122,52 +156,79 @@ public final class Axons {
         return axon;
     }
 
-    /** Replaces the metadata; {@code null} leaves it unchanged, an empty map clears it. */
-    public Axon updateMetadata(String id, Map<String, String> metadata) {
+    /**
+     * Replaces the metadata; {@code null} leaves it unchanged, an empty map clears it. Returns the axon as it is
+     * after the change.
+     *
+     * @param key the client's retry identity, or null; with a key, a repeat returns the first answer unchanged
+     */
+    public Axon updateMetadata(String id, Map<String, String> metadata, RequestKey key) {
         LiveAxon live = index.require(id);
         if (metadata == null) {
             return get(id);
         }
         validateMetadata(metadata);
         String mdJson = toJson(metadata);
-        WriteCall.run(storage.writer(), new WriteCall<Boolean>() {
+        return WriteCall.run(storage.writer(), new KeyedWrite<Axon>(idempotency, id, key, AXON_CODEC) {
             @Override
-            public void apply(Connection c, WriteGroup g) throws SQLException {
+            protected Axon applyOnce(Connection c, WriteGroup g) throws SQLException {
                 if (live.deleted()) throw MyelinException.notFound("axon", id);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE axons SET metadata = ? WHERE pk = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE axons SET metadata = ? WHERE pk = ? RETURNING id, name, metadata, created_at_ms")) {
                     ps.setString(1, mdJson);
                     ps.setLong(2, live.pk());
-                    ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return row(rs);
+                    }
                 }
-                result(Boolean.TRUE);
             }
 
             @Override
             protected void onCommitted() {
-                listCounts.invalidate();
+                if (!replayed()) {
+                    listCounts.invalidate();
+                }
             }
         });
-        return get(id);
     }
 
-    /** Deletes an axon: at once invisible everywhere; its events are removed in the background. */
-    public Axon delete(String id) {
-        LiveAxon live = index.require(id);
-        Axon before = get(id);
-        WriteCall.run(storage.writer(), new WriteCall<Boolean>() {
+    /**
+     * Deletes an axon: at once invisible everywhere; its events are removed in the background. Returns the axon as
+     * it was.
+     *
+     * @param key the client's retry identity, or null; with a key, a repeat after the deletion returns the first
+     *            answer instead of 404
+     */
+    public Axon delete(String id, RequestKey key) {
+        LiveAxon live = index.find(id);
+        if (live == null) {
+            Axon earlier = key == null ? null : idempotency.storedResult(id, key, AXON_CODEC);
+            if (earlier != null) {
+                return earlier;
+            }
+            throw MyelinException.notFound("axon", id);
+        }
+        return WriteCall.run(storage.writer(), new KeyedWrite<Axon>(idempotency, id, key, AXON_CODEC) {
             @Override
-            public void apply(Connection c, WriteGroup g) throws SQLException {
+            protected Axon applyOnce(Connection c, WriteGroup g) throws SQLException {
                 if (live.deleted()) throw MyelinException.notFound("axon", id);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE axons SET deleted_at_ms = ? WHERE pk = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE axons SET deleted_at_ms = ? WHERE pk = ?"
+                        + " RETURNING id, name, metadata, created_at_ms")) {
                     ps.setLong(1, g.nowMs());
                     ps.setLong(2, live.pk());
-                    ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return row(rs);
+                    }
                 }
-                result(Boolean.TRUE);
             }
 
             @Override
             protected void onCommitted() {
+                if (replayed()) {
+                    return;
+                }
                 index.remove(live);
                 listCounts.invalidate();
                 for (Consumer<LiveAxon> l : deletionListeners) {
@@ -175,15 +236,25 @@ public final class Axons {
                 }
             }
         });
-        return before;
     }
 
+    /** A page of axons; one that would pass {@code limits.max-page-bytes} once encoded ends early with has_more. */
     public AxonPage list(AxonFilter filter) {
+        return list(filter, MemoryBudget.unbounded().lease());
+    }
+
+    /**
+     * {@link #list(AxonFilter)} with the page held in {@code memory} until the caller has written it.
+     *
+     * @throws MyelinException 503 (retry shortly) when the server's budget for answers held in memory is spent
+     */
+    public AxonPage list(AxonFilter filter, MemoryBudget.Lease memory) {
         if (filter.limit() < 1 || filter.limit() > limits.maxListLimit()) {
             throw MyelinException.invalid("limit", "limit must be between 1 and " + limits.maxListLimit() + ", got " + filter.limit());
         }
         validateFilter(filter);
-        return storage.reads().read(c -> new AxonListQuery(filter, index.size(), listCounts).run(c, this::row));
+        return storage.reads().read(c -> new AxonListQuery(filter, index.size(), listCounts)
+                .run(c, this::row, limits.maxPageBytes(), memory));
     }
 
     private Axon row(ResultSet rs) throws SQLException {
@@ -264,13 +335,5 @@ public final class Axons {
     @FunctionalInterface
     interface RowMapper {
         Axon map(ResultSet rs) throws SQLException;
-    }
-
-    static List<Axon> collect(ResultSet rs, RowMapper mapper) throws SQLException {
-        List<Axon> out = new ArrayList<>();
-        while (rs.next()) {
-            out.add(mapper.map(rs));
-        }
-        return out;
     }
 }

@@ -1,7 +1,9 @@
 package io.myelin.sql;
 
+import io.myelin.concurrent.Deadline;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,11 @@ final class AxonLanes implements AutoCloseable {
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final int maxPending;
+    /**
+     * Past its own deadlines, how much longer a caller waits for its work: time limits act only between SQLite
+     * instructions (see AxonConnection), and a closing connection may checkpoint first.
+     */
+    private static final Duration ANSWER_GRACE = Duration.ofSeconds(30);
 
     AxonLanes(int threads, int maxPending) {
         this.maxPending = maxPending;
@@ -62,9 +70,41 @@ final class AxonLanes implements AutoCloseable {
 
     /** Runs {@code work} in the axon's lane and waits for it; MyelinExceptions pass through unchanged. */
     <T> T call(String axonId, Callable<T> work) {
-        CompletableFuture<T> f = submit(axonId, work);
+        return call(axonId, null, null, work);
+    }
+
+    /**
+     * Runs {@code work} in the axon's lane and waits for it. When its turn comes, work whose client is gone or
+     * that is past {@code startBy} is not started: the caller gets 503 marked {@link MyelinException#nothingApplied}
+     * (safe to retry). The caller waits at most until {@code startBy} plus {@code runBudget} plus a grace period;
+     * past that it gets 503 with an unknown outcome (the work may still finish).
+     *
+     * @param startBy   null: no start deadline
+     * @param runBudget how long the work may run once started (its own limits stop it); null: no bound on the wait
+     */
+    <T> T call(String axonId, Deadline startBy, Duration runBudget, Callable<T> work) {
+        CompletableFuture<T> f = submit(axonId, startBy == null ? work : () -> {
+            if (startBy.clientGone()) {
+                throw new MyelinException(ErrorKind.UNAVAILABLE, null, "not executed: the client went away while the"
+                        + " request waited for axon " + axonId + "'s earlier SQL work").nothingApplied();
+            }
+            if (startBy.passed()) {
+                throw new MyelinException(ErrorKind.UNAVAILABLE, null, "not executed: the request waited longer than"
+                        + " the queue timeout (sql.queue-timeout) behind axon " + axonId + "'s earlier SQL work;"
+                        + " retry later").retry(true, Duration.ofSeconds(1)).nothingApplied();
+            }
+            return work.call();
+        });
         try {
-            return f.get();
+            if (startBy == null || runBudget == null) {
+                return f.get();
+            }
+            long wait = Math.max(0, startBy.remainingNanos()) + runBudget.toNanos() + ANSWER_GRACE.toNanos();
+            return f.get(wait, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.error("SQL work for axon {} gave no answer in time; the lane is still busy with it", axonId);
+            throw new MyelinException(ErrorKind.UNAVAILABLE, null, "no answer from axon " + axonId + "'s SQL work in"
+                    + " time; its outcome is unknown").retry(false, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MyelinException(ErrorKind.UNAVAILABLE, null, "interrupted while waiting for the SQL result of"
@@ -95,7 +135,8 @@ final class AxonLanes implements AutoCloseable {
         if (pending.incrementAndGet() > maxPending && !exempt) {
             pending.decrementAndGet();
             throw new MyelinException(ErrorKind.TOO_MANY_REQUESTS, null, "too many SQL requests in flight ("
-                    + maxPending + " queued or running, sql.max-pending); retry later");
+                    + maxPending + " queued or running, sql.max-pending); retry later")
+                    .retry(true, Duration.ofSeconds(1)).nothingApplied();
         }
         CompletableFuture<T> f = new CompletableFuture<>();
         Task task = new Task(() -> {
@@ -108,7 +149,8 @@ final class AxonLanes implements AutoCloseable {
             }
         }, () -> {
             pending.decrementAndGet();
-            f.completeExceptionally(new MyelinException(ErrorKind.UNAVAILABLE, null, "SQL engine is shutting down"));
+            f.completeExceptionally(new MyelinException(ErrorKind.UNAVAILABLE, null, "SQL engine is shutting down")
+                    .nothingApplied());
         });
         boolean[] schedule = new boolean[1];
         lanes.compute(axonId, (id, lane) -> {

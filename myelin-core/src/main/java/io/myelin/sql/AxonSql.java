@@ -1,5 +1,7 @@
 package io.myelin.sql;
 
+import io.myelin.concurrent.Deadline;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.text.Utf8;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
@@ -96,9 +98,36 @@ public final class AxonSql implements AutoCloseable {
      *                         included); 507 when the server's disk is full; 5xx for other storage failures
      */
     public SqlResult query(String axonId, String sql, List<Object> params) {
+        return query(axonId, sql, params, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
+    }
+
+    /**
+     * {@link #query(String, String, List)} for a request that stops being worth running at {@code startBy}: when
+     * its turn in the axon's lane comes after that, or after its client went away, it is not started (503, marked
+     * {@link MyelinException#nothingApplied}). Its rows are bounded by {@code sql.max-result-bytes} (JSON-encoded)
+     * and held in {@code memory}, which the caller closes once it has written them; when the server's budget is
+     * spent, a read-only statement gets 503 (retry shortly) and one that may have written returns fewer rows with
+     * {@code rows_read_limit_reached}.
+     */
+    public SqlResult query(String axonId, String sql, List<Object> params, Deadline startBy, MemoryBudget.Lease memory) {
         DatabaseFiles.validateId(axonId);
         PreparedSql p = prepare(sql, params, "sql", "params");
-        return lanes.call(axonId, () -> withConnection(axonId, c -> runner.run(c, p)));
+        return lanes.call(axonId, startBy, limits.statementTimeout(),
+                () -> withConnection(axonId, c -> runner.run(c, p, allowance(memory))));
+    }
+
+    /**
+     * True unless the statement is known to change nothing (a plain SELECT, VALUES, EXPLAIN or a PRAGMA read).
+     * Callers use it to skip the bookkeeping that makes writes safe to retry. Validates like {@link #query}.
+     *
+     * @throws MyelinException 400/403/413 as {@link #query} would, before anything runs
+     */
+    public boolean mayWrite(String sql, String field) {
+        if (sql == null) {
+            throw MyelinException.invalid(field, field + " is required");
+        }
+        checkSize(sql, field);
+        return StatementGuard.check(StatementSplitter.single(sql, field).tokens(), field).mayWrite();
     }
 
     /**
@@ -111,6 +140,15 @@ public final class AxonSql implements AutoCloseable {
      *                         full and 5xx for other storage failures (everything rolled back)
      */
     public BatchResult batch(String axonId, List<SqlStatement> statements) {
+        return batch(axonId, statements, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
+    }
+
+    /**
+     * {@link #batch(String, List)} for a request that stops being worth starting at {@code startBy}, whose rows are
+     * held in {@code memory} until its caller has written them (see {@link #query(String, String, List, Deadline,
+     * MemoryBudget.Lease)}).
+     */
+    public BatchResult batch(String axonId, List<SqlStatement> statements, Deadline startBy, MemoryBudget.Lease memory) {
         DatabaseFiles.validateId(axonId);
         if (statements == null || statements.isEmpty()) {
             throw MyelinException.invalid("statements", "statements must hold at least one statement");
@@ -128,7 +166,8 @@ public final class AxonSql implements AutoCloseable {
             }
             prepared.add(prepare(st.sql(), st.params(), base + ".sql", base + ".params"));
         }
-        return lanes.call(axonId, () -> withConnection(axonId, c -> batchRunner.run(c, prepared)));
+        return lanes.call(axonId, startBy, limits.batchTimeout(),
+                () -> withConnection(axonId, c -> batchRunner.run(c, prepared, allowance(memory))));
     }
 
     /**
@@ -213,16 +252,24 @@ public final class AxonSql implements AutoCloseable {
         if (sql == null) {
             throw MyelinException.invalid(sqlField, sqlField + " is required");
         }
+        checkSize(sql, sqlField);
+        StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
+        StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
+        Object[] values = SqlParams.convert(params, paramField, limits);
+        return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
+    }
+
+    private ResultAllowance allowance(MemoryBudget.Lease memory) {
+        return new ResultAllowance(limits.maxResultBytes(), memory);
+    }
+
+    private void checkSize(String sql, String sqlField) {
         // One pass that measures and refuses unpaired surrogates (sqlite-jdbc would store them as '?').
         long bytes = Utf8.checkedLength(sql, sqlField);
         if (bytes > limits.maxSqlBytes()) {
             throw MyelinException.tooLarge(sqlField, sqlField + " is " + bytes + " bytes; SQL text is limited to "
                     + limits.maxSqlBytes() + " bytes (sql.max-sql-bytes)");
         }
-        StatementSplitter.Piece piece = StatementSplitter.single(sql, sqlField);
-        StatementGuard.Kind kind = StatementGuard.check(piece.tokens(), sqlField);
-        Object[] values = SqlParams.convert(params, paramField, limits);
-        return new PreparedSql(piece.text(), values, piece.tokens(), kind, sqlField, paramField);
     }
 
     @FunctionalInterface

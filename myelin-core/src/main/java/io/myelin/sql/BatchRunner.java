@@ -11,7 +11,9 @@ import java.util.List;
  * <p>IMMEDIATE takes the write lock up front, so a batch never fails half way with "database is locked" on
  * its first write. On the first failing statement the whole transaction is rolled back and the remaining
  * statements are reported as not executed; the call still returns normally (HTTP 200), as the step results
- * are the documented way to learn about the failure. A statement that times out is such a failure too.
+ * are the documented way to learn about the failure. A statement that times out is such a failure too, and so is
+ * the statement running when the whole batch passes {@code sql.batch-timeout}: each statement gets the smaller of
+ * {@code sql.statement-timeout} and what is left of the batch's budget.
  *
  * <p>COMMIT can fail on its own (a deferred foreign key, a full disk). No step is to blame then, so the batch
  * is rolled back and the call fails as a whole with 400 (413 for a database at its cap, 507 for a full disk),
@@ -27,7 +29,9 @@ final class BatchRunner {
         this.limits = limits;
     }
 
-    BatchResult run(AxonConnection c, List<PreparedSql> statements) {
+    /** @param allowance shared by all statements: the batch's answer as a whole is bounded */
+    BatchResult run(AxonConnection c, List<PreparedSql> statements, ResultAllowance allowance) {
+        long deadline = System.nanoTime() + limits.batchTimeout().toNanos();
         try {
             c.execInternal("BEGIN IMMEDIATE");
         } catch (SQLException e) {
@@ -37,7 +41,7 @@ final class BatchRunner {
         try {
             for (int i = 0; i < statements.size(); i++) {
                 try {
-                    steps.add(BatchResult.Step.ok(runner.run(c, statements.get(i))));
+                    steps.add(BatchResult.Step.ok(runner.run(c, statements.get(i), deadline, allowance)));
                 } catch (MyelinException e) {
                     if (e.kind().status() >= 500) {
                         throw e;

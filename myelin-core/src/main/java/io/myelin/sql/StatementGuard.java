@@ -42,8 +42,15 @@ final class StatementGuard {
     /** What the runner needs to know about an allowed statement. */
     enum Kind {
         ORDINARY,
+        /** Known to change nothing: SELECT, VALUES, EXPLAIN, a WITH whose statement is a SELECT, a PRAGMA read. */
+        READ_ONLY,
         /** Plain VACUUM: needs one attach slot for SQLite's internal scratch database. */
-        VACUUM
+        VACUUM;
+
+        /** False only when the statement is known to change nothing; anything unclassified may write. */
+        boolean mayWrite() {
+            return this != READ_ONLY;
+        }
     }
 
     /** Pragmas that only describe the schema or check it; arguments name a table or index. */
@@ -88,14 +95,14 @@ final class StatementGuard {
         }
         String lead = Ascii.lower(tokens.get(i).value());
         List<Token> rest = tokens.subList(i + 1, tokens.size());
-        return switch (lead) {
+        boolean explained = i > 0;
+        Kind kind = switch (lead) {
             case "attach", "detach" -> throw refused(field, lead.toUpperCase()
                     + " is refused: an axon's database cannot reach other database files");
             case "vacuum" -> vacuum(rest, field);
-            case "pragma" -> {
-                pragma(rest, field);
-                yield Kind.ORDINARY;
-            }
+            case "pragma" -> pragma(rest, field);
+            case "select", "values" -> Kind.READ_ONLY;
+            case "with" -> mainStatementReads(rest) ? Kind.READ_ONLY : Kind.ORDINARY;
             case "create" -> {
                 create(rest, field);
                 yield Kind.ORDINARY;
@@ -109,6 +116,8 @@ final class StatementGuard {
                 yield Kind.ORDINARY;
             }
         };
+        // EXPLAIN compiles the statement without running it.
+        return explained && kind != Kind.VACUUM ? Kind.READ_ONLY : kind;
     }
 
     private static void scanNames(List<Token> tokens, String field) {
@@ -146,10 +155,39 @@ final class StatementGuard {
         throw refused(field, "this VACUUM is refused: only VACUUM or VACUUM main is allowed");
     }
 
+    /**
+     * True when a {@code WITH} statement's main statement (the first SELECT/VALUES/INSERT/UPDATE/DELETE/REPLACE
+     * outside the common table expressions' parentheses) is a query.
+     */
+    private static boolean mainStatementReads(List<Token> rest) {
+        int depth = 0;
+        for (Token t : rest) {
+            if (t.isPunct('(')) {
+                depth++;
+            } else if (t.isPunct(')')) {
+                depth--;
+            } else if (depth == 0 && t.type() == SqlTokenizer.Type.WORD) {
+                String w = Ascii.lower(t.value());
+                switch (w) {
+                    case "select", "values" -> {
+                        return true;
+                    }
+                    case "insert", "update", "delete", "replace" -> {
+                        return false;
+                    }
+                    default -> {
+                        // a CTE name, AS, MATERIALIZED, RECURSIVE, a comma: keep looking
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** {@code PRAGMA [schema.]name [= value | (value)]}. */
-    private static void pragma(List<Token> rest, String field) {
+    private static Kind pragma(List<Token> rest, String field) {
         if (rest.isEmpty() || !rest.getFirst().isName()) {
-            return; // SQLite reports the syntax error
+            return Kind.ORDINARY; // SQLite reports the syntax error
         }
         int i = 0;
         String name = Ascii.lower(rest.get(i).value());
@@ -162,15 +200,18 @@ final class StatementGuard {
             name = Ascii.lower(rest.get(i).value());
         }
         boolean hasArgument = i + 1 < rest.size();
-        if (INTROSPECTION_PRAGMAS.contains(name) || WRITABLE_PRAGMAS.contains(name)) {
-            return;
+        if (INTROSPECTION_PRAGMAS.contains(name)) {
+            return name.equals("optimize") ? Kind.ORDINARY : Kind.READ_ONLY; // optimize writes statistics
+        }
+        if (WRITABLE_PRAGMAS.contains(name)) {
+            return hasArgument ? Kind.ORDINARY : Kind.READ_ONLY;
         }
         if (READ_ONLY_PRAGMAS.contains(name)) {
             if (hasArgument) {
                 throw refused(field, "changing PRAGMA " + name + " is refused: it may be read but the server owns"
                         + " this setting");
             }
-            return;
+            return Kind.READ_ONLY;
         }
         throw refused(field, "PRAGMA " + name + " is refused: only introspection pragmas and user_version are"
                 + " allowed (it could change how the database is stored or reach outside it)");

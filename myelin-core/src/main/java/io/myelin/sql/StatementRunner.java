@@ -1,6 +1,7 @@
 package io.myelin.sql;
 
 import io.myelin.error.MyelinException;
+import io.myelin.text.JsonSize;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,11 +34,24 @@ final class StatementRunner {
         this.limits = limits;
     }
 
-    SqlResult run(AxonConnection c, PreparedSql s) {
+    SqlResult run(AxonConnection c, PreparedSql s, ResultAllowance allowance) {
+        return run(c, s, null, allowance);
+    }
+
+    /**
+     * @param batchDeadline {@link System#nanoTime()} by which the enclosing batch must end, or null: the statement
+     *                      gets the smaller of {@code sql.statement-timeout} and what is left of the batch
+     */
+    SqlResult run(AxonConnection c, PreparedSql s, Long batchDeadline, ResultAllowance allowance) {
         long started = System.nanoTime();
         DB db = c.jdbc().getDatabase();
         boolean vacuum = s.kind() == StatementGuard.Kind.VACUUM;
-        c.arm(limits.statementTimeout());
+        long budget = limits.statementTimeout().toNanos();
+        boolean batchBound = batchDeadline != null && batchDeadline - started < budget;
+        if (batchBound) {
+            budget = Math.max(0, batchDeadline - started);
+        }
+        c.arm(java.time.Duration.ofNanos(budget));
         try {
             if (vacuum) {
                 c.setAttachedLimit(1); // VACUUM attaches its own scratch copy; nothing user-named is attached
@@ -51,7 +65,7 @@ final class StatementRunner {
                 bind(ps, s);
                 columns = columns((CoreStatement) ps);
                 if (ps.execute()) {
-                    truncated = readRows(ps.getResultSet(), columns.size(), rows);
+                    truncated = readRows(ps.getResultSet(), columns.size(), rows, allowance, s.kind().mayWrite());
                 }
             }
             long after = db.total_changes();
@@ -59,6 +73,10 @@ final class StatementRunner {
             long ms = (System.nanoTime() - started) / 1_000_000;
             return new SqlResult(columns, rows, new SqlResult.Meta(changes, ms, truncated));
         } catch (SQLException e) {
+            if (c.timedOut() && batchBound) {
+                throw MyelinException.invalid(null, "batch timed out: it ran longer than "
+                        + limits.batchTimeout().toMillis() + " ms (sql.batch-timeout); its changes were rolled back");
+            }
             throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField(), c.file());
         } finally {
             c.disarm();
@@ -106,32 +124,46 @@ final class StatementRunner {
     }
 
     /** Returns true when rows were left unread because of a limit. */
-    private boolean readRows(ResultSet rs, int n, List<List<Object>> rows) throws SQLException {
+    private boolean readRows(ResultSet rs, int n, List<List<Object>> rows, ResultAllowance allowance,
+                             boolean mayWrite) throws SQLException {
         try (rs) {
-            long resultBytes = 0;
             while (rs.next()) {
                 if (rows.size() >= limits.maxRows()) {
                     return true;
                 }
                 List<Object> row = new ArrayList<>(n);
                 long rowBytes = 0;
+                long encodedBytes = 2 + Math.max(0, n - 1); // [ ] and commas
                 for (int i = 1; i <= n; i++) {
                     Object v = rs.getObject(i);
                     rowBytes += storedSize(v);
+                    encodedBytes += encodedSize(v);
                     row.add(encode(v));
                 }
                 if (rowBytes > limits.maxValueBytes()) {
                     throw MyelinException.tooLarge(null, "result row " + rows.size() + " is " + rowBytes
                             + " bytes; rows are limited to " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)");
                 }
-                if (resultBytes + rowBytes > limits.maxResultBytes()) {
+                if (!allowance.admit(encodedBytes + 1, mayWrite)) {
                     return true;
                 }
-                resultBytes += rowBytes;
                 rows.add(row);
             }
             return false;
         }
+    }
+
+    /** Bytes the value takes in the JSON answer (see {@link #encode}). */
+    private static long encodedSize(Object v) {
+        return switch (v) {
+            case null -> 4;
+            case String s -> JsonSize.string(s);
+            case byte[] b -> JsonSize.base64(b.length);
+            case Integer i -> JsonSize.number(i);
+            case Long l -> JsonSize.number(l);
+            case Double d -> Double.isFinite(d) ? JsonSize.number(d) : 4;
+            default -> JsonSize.string(v.toString());
+        };
     }
 
     /** The value as the wire carries it: INTEGER as Long, REAL as Double (null if not finite), BLOB as base64. */

@@ -2,15 +2,13 @@ package io.myelin.stream;
 
 import io.myelin.axon.Axons;
 import io.myelin.axon.LiveAxon;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
+import io.myelin.idempotency.Idempotency;
+import io.myelin.idempotency.RequestKey;
 import io.myelin.storage.Storage;
 import io.myelin.storage.WriteCall;
-import io.myelin.storage.WriteGroup;
-import io.myelin.storage.WriteOp;
 import io.myelin.text.Utf8;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,9 +37,11 @@ public final class EventLog implements AutoCloseable {
     private final EventReads reads;
     private final WriterStatements statements = new WriterStatements();
     private final ScheduledExecutorService maintenance;
+    private final Idempotency idempotency;
 
-    public EventLog(Storage storage, Axons axons, StreamLimits limits) {
+    public EventLog(Storage storage, Axons axons, StreamLimits limits, Idempotency idempotency) {
         this.storage = storage;
+        this.idempotency = idempotency;
         this.axons = axons;
         this.limits = limits;
         this.fanout = new Fanout(limits.maxSubscribersPerAxon(), limits.maxSubscribers());
@@ -59,35 +59,48 @@ public final class EventLog implements AutoCloseable {
         return limits;
     }
 
-    public Appended publish(String axonId, EventDraft draft, String idempotencyKey) {
+    /**
+     * Appends one event; durable when this returns.
+     *
+     * @param key the client's retry identity, or null: with a key, a repeat of the same request returns the
+     *            original's result and appends nothing (422 for a different request under the same key)
+     */
+    public Appended publish(String axonId, EventDraft draft, RequestKey key) {
         validate(draft, "");
-        return append(axonId, List.of(draft), idempotencyKey).get(0);
+        return append(axonId, List.of(draft), key).get(0);
     }
 
-    /** Appends all events atomically, with contiguous sequences, in the given order. */
-    public List<Appended> publishBatch(String axonId, List<EventDraft> drafts, String idempotencyKey) {
+    /** Appends all events atomically, with contiguous sequences, in the given order (see {@link #publish}). */
+    public List<Appended> publishBatch(String axonId, List<EventDraft> drafts, RequestKey key) {
         if (drafts.isEmpty() || drafts.size() > limits.maxBatchEvents()) {
             throw MyelinException.invalid("events", "a batch holds 1.." + limits.maxBatchEvents() + " events, got " + drafts.size());
         }
         for (int i = 0; i < drafts.size(); i++) {
             validate(drafts.get(i), "events[" + i + "].");
         }
-        return append(axonId, drafts, idempotencyKey);
+        return append(axonId, drafts, key);
     }
 
-    private List<Appended> append(String axonId, List<EventDraft> drafts, String idempotencyKey) {
-        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > limits.maxIdempotencyKeyChars())) {
-            throw MyelinException.invalid("Idempotency-Key", "Idempotency-Key must be 1.." + limits.maxIdempotencyKeyChars()
-                    + " characters, got " + idempotencyKey.length());
-        }
+    private List<Appended> append(String axonId, List<EventDraft> drafts, RequestKey key) {
         LiveAxon axon = axons.index().require(axonId);
-        return WriteCall.run(storage.writer(), new AppendOp(axon, drafts, idempotencyKey, statements, fanout));
+        return WriteCall.run(storage.writer(), new AppendOp(axon, drafts, key, idempotency, statements, fanout));
     }
 
     /**
      * Up to {@code limit} events, newest first, older than {@code startingAfter} (a sequence; null: from the head).
+     * A page that would pass {@code limits.max-page-bytes} once encoded ends early with {@code has_more}.
      */
     public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal) {
+        return history(axonId, startingAfter, limit, includeTotal, MemoryBudget.unbounded().lease());
+    }
+
+    /**
+     * {@link #history(String, Long, int, boolean)} with the page held in {@code memory} until the caller has
+     * written it.
+     *
+     * @throws MyelinException 503 (retry shortly) when the server's budget for answers held in memory is spent
+     */
+    public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal, MemoryBudget.Lease memory) {
         if (limit < 1) {
             throw MyelinException.invalid("limit", "limit must be at least 1, got " + limit);
         }
@@ -97,9 +110,10 @@ public final class EventLog implements AutoCloseable {
         LiveAxon axon = axons.index().require(axonId);
         long total = axon.committedSeq();
         long before = startingAfter == null ? Long.MAX_VALUE : startingAfter;
-        List<Event> rows = reads.before(axon, before, limit + 1);
-        boolean hasMore = rows.size() > limit;
-        List<Event> page = hasMore ? rows.subList(0, limit) : rows;
+        EventReads.Slice slice = reads.before(axon, before, limit, limits.maxPageBytes());
+        memory.grow(slice.bytes());
+        List<Event> page = slice.events();
+        boolean hasMore = slice.more();
         return new EventPage(List.copyOf(page), hasMore, includeTotal ? total : null);
     }
 
@@ -163,24 +177,14 @@ public final class EventLog implements AutoCloseable {
     }
 
     private void expireIdempotencyKeys() {
-        long cutoff = System.currentTimeMillis() - limits.idempotencyRetentionMs();
-        storage.writer().submit(new WriteOp() {
-            @Override
-            public void apply(Connection c, WriteGroup g) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM idempotency_keys WHERE created_ms < ?")) {
-                    ps.setLong(1, cutoff);
-                    ps.executeUpdate();
-                }
+        try {
+            long n = idempotency.expireOnce();
+            if (n > 0) {
+                log.info("expired {} idempotency keys", n);
             }
-
-            @Override
-            public void committed() {}
-
-            @Override
-            public void failed(RuntimeException cause) {
-                log.warn("idempotency key expiry failed; will retry: {}", cause.getMessage());
-            }
-        });
+        } catch (RuntimeException e) {
+            log.warn("idempotency key expiry failed; will retry: {}", e.getMessage());
+        }
     }
 
     /** Ends every open subscription (their streams finish cleanly) and stops background work. */

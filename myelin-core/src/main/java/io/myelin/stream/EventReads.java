@@ -2,6 +2,7 @@ package io.myelin.stream;
 
 import io.myelin.axon.LiveAxon;
 import io.myelin.storage.ReadPool;
+import io.myelin.text.JsonSize;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +20,8 @@ final class EventReads {
 
     /**
      * Events with sequence greater than {@code after}, ascending: at most {@code maxEvents}, and no more rows once
-     * {@code maxBytes} of payload have been read (at least one row is always returned if one exists), so a page of
-     * large payloads cannot exhaust the heap.
+     * {@code maxBytes} of encoded events have been read (at least one row is always returned if one exists), so a
+     * page of large payloads cannot exhaust the heap.
      */
     List<Event> after(LiveAxon axon, long after, int maxEvents, long maxBytes) {
         return reads.read(c -> {
@@ -29,36 +30,71 @@ final class EventReads {
                 ps.setLong(1, axon.pk());
                 ps.setLong(2, after);
                 ps.setInt(3, maxEvents);
-                return collect(axon.id(), ps, maxBytes);
+                return collect(axon.id(), ps, maxBytes).events();
             }
         });
     }
 
-    /** Up to {@code limit} events with sequence below {@code before}, newest first. */
-    List<Event> before(LiveAxon axon, long before, int limit) {
+    /**
+     * A history page: events with sequence below {@code before}, newest first.
+     *
+     * @param events at most {@code limit} events, and no more once {@code maxBytes} of encoded events were read
+     *               (at least one if any exists)
+     * @param more   whether older events exist beyond the page
+     * @param bytes  the page's encoded size ({@link #encodedSize})
+     */
+    record Slice(List<Event> events, boolean more, long bytes) {}
+
+    Slice before(LiveAxon axon, long before, int limit, long maxBytes) {
         return reads.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT seq, event_type, origin, source, payload, ts FROM events WHERE axon = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
                 ps.setLong(1, axon.pk());
                 ps.setLong(2, before);
-                ps.setInt(3, limit);
-                return collect(axon.id(), ps, Long.MAX_VALUE);
+                ps.setInt(3, limit + 1);
+                Rows rows = collect(axon.id(), ps, maxBytes);
+                boolean more = rows.events().size() > limit || rows.cut();
+                List<Event> page = rows.events().size() > limit ? List.copyOf(rows.events().subList(0, limit)) : rows.events();
+                long bytes = 0;
+                for (Event e : page) {
+                    bytes += encodedSize(e);
+                }
+                return new Slice(page, more, bytes);
             }
         });
     }
 
-    private static List<Event> collect(String axonId, PreparedStatement ps, long maxBytes) throws SQLException {
+    /** Rows read, and whether they stopped because the page was full rather than because the range ran out. */
+    private record Rows(List<Event> events, boolean cut) {}
+
+    /**
+     * Reads rows until the statement is exhausted or the next row would take the encoded total past
+     * {@code maxBytes} (the first row is always taken).
+     */
+    private static Rows collect(String axonId, PreparedStatement ps, long maxBytes) throws SQLException {
         List<Event> out = new ArrayList<>();
         long bytes = 0;
         try (ResultSet rs = ps.executeQuery()) {
-            while (bytes < maxBytes && rs.next()) {
-                String payload = rs.getString(5);
-                bytes += payload.length() + 64L;
-                out.add(new Event(axonId, rs.getLong(1), rs.getString(2), Origin.valueOf(rs.getString(3)),
-                        rs.getString(4), payload, rs.getLong(6)));
+            while (rs.next()) {
+                Event e = new Event(axonId, rs.getLong(1), rs.getString(2), Origin.valueOf(rs.getString(3)),
+                        rs.getString(4), rs.getString(5), rs.getLong(6));
+                bytes += encodedSize(e);
+                if (bytes > maxBytes && !out.isEmpty()) {
+                    return new Rows(out, true);
+                }
+                out.add(e);
             }
         }
-        return out;
+        return new Rows(out, false);
+    }
+
+    /**
+     * Bytes of the event as JSON (the AxonEventView shape, or an SSE frame's data line): its strings as escaped,
+     * plus the fixed names, numbers and punctuation.
+     */
+    static long encodedSize(Event e) {
+        return 160 + JsonSize.string(e.axonId()) + JsonSize.string(e.eventType()) + JsonSize.string(e.source())
+                + JsonSize.string(e.payload());
     }
 
     /** Axons deleted but whose events are not yet purged (a restart resumes their purge). */

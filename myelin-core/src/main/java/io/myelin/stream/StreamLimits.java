@@ -12,10 +12,12 @@ package io.myelin.stream;
  * @param subscriberBuffer        live events queued per subscriber before it drops back to reading storage
  * @param maxSubscribersPerAxon   concurrent SSE streams on one axon
  * @param maxSubscribers          concurrent SSE streams in total
+ * @param maxPageBytes            largest history page, JSON-encoded: a page that would pass it ends early with
+ *                                has_more
  */
 public record StreamLimits(int maxPayloadBytes, int maxEventTypeChars, int maxSourceChars, int maxBatchEvents,
                            int maxIdempotencyKeyChars, long idempotencyRetentionMs, int subscriberBuffer,
-                           int maxSubscribersPerAxon, int maxSubscribers) {
+                           int maxSubscribersPerAxon, int maxSubscribers, long maxPageBytes) {
     public static final StreamLimits DEFAULTS = new StreamLimits(1 << 20, 256, 256, 1000, 256,
-            24L * 3600 * 1000, 1024, 1000, 20_000);
+            24L * 3600 * 1000, 1024, 1000, 20_000, 8L << 20);
 }

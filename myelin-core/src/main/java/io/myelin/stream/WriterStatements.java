@@ -21,8 +21,6 @@ final class WriterStatements {
     PreparedStatement insertEvent;
     PreparedStatement insertEvents;
     PreparedStatement updateHead;
-    PreparedStatement findKey;
-    PreparedStatement insertKey;
 
     WriterStatements on(Connection c) throws SQLException {
         if (owner != c) {
@@ -30,9 +28,6 @@ final class WriterStatements {
             insertEvent = c.prepareStatement(INSERT + ROW);
             insertEvents = c.prepareStatement(INSERT + String.join(", ", java.util.Collections.nCopies(ROWS_PER_INSERT, ROW)));
             updateHead = c.prepareStatement("UPDATE axons SET last_seq = ? WHERE pk = ?");
-            findKey = c.prepareStatement("SELECT first_seq, count, ts, request_hash FROM idempotency_keys WHERE axon = ? AND key = ?");
-            insertKey = c.prepareStatement(
-                    "INSERT INTO idempotency_keys(axon, key, first_seq, count, ts, created_ms, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
         }
         return this;
     }

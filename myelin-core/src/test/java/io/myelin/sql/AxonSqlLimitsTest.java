@@ -21,7 +21,7 @@ class AxonSqlLimitsTest extends SqlTestSupport {
                 .withStatementTimeout(Duration.ofMillis(400))
                 .withMaxValueBytes(64 * 1024)
                 .withMaxDatabaseBytes(512 * 1024)
-                .withMaxResultBytes(256 * 1024)
+                .withMaxResultBytes(512 * 1024)
                 .withMaxSqlBytes(4096)
                 .withMaxParams(10);
     }
@@ -96,9 +96,21 @@ class AxonSqlLimitsTest extends SqlTestSupport {
         for (int i = 0; i < 10; i++) {
             q(A, "INSERT INTO t VALUES (zeroblob(50000))");
         }
+        // Counted as encoded: 50,000 bytes are 66,668 base64 characters plus quotes and brackets, so 512 KiB fit 7.
         SqlResult r = q(A, "SELECT v FROM t");
-        assertThat(r.rows()).hasSize(5);
+        assertThat(r.rows()).hasSize(7);
         assertThat(r.meta().rowsReadLimitReached()).isTrue();
+    }
+
+    @Test
+    void resultBytesAreCountedAsEncodedNotAsStored() {
+        // 60,000 control characters are 60 KB stored but 360 KB once JSON-escaped (six bytes each): one fits 512 KiB.
+        SqlResult r = q(A, "SELECT replace(printf('%.*c', 60000, 'x'), 'x', char(1)) FROM (SELECT 1 UNION ALL SELECT 2)");
+        assertThat(r.rows()).hasSize(1);
+        assertThat(r.meta().rowsReadLimitReached()).isTrue();
+        SqlResult plain = q(A, "SELECT printf('%.*c', 60000, 'x') FROM (SELECT 1 UNION ALL SELECT 2)");
+        assertThat(plain.rows()).hasSize(2);
+        assertThat(plain.meta().rowsReadLimitReached()).isFalse();
     }
 
     @Test

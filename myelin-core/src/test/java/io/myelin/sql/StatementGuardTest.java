@@ -27,7 +27,32 @@ class StatementGuardTest {
             "SELECT 'temp' AS temp FROM t", "SELECT temperature FROM t",
     })
     void allowed(String sql) {
-        assertThat(check(sql)).isEqualTo(StatementGuard.Kind.ORDINARY);
+        assertThat(check(sql)).isIn(StatementGuard.Kind.ORDINARY, StatementGuard.Kind.READ_ONLY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT * FROM t", "select 1", "WITH x AS (SELECT 1) SELECT * FROM x", "VALUES (1), (2)",
+            "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 5) SELECT * FROM r",
+            "WITH a AS MATERIALIZED (SELECT 1), b AS (SELECT 2) SELECT * FROM a, b",
+            "EXPLAIN QUERY PLAN SELECT * FROM t", "EXPLAIN DELETE FROM t", "PRAGMA table_info(t)",
+            "PRAGMA user_version", "PRAGMA foreign_keys", "PRAGMA integrity_check", "PRAGMA main.index_list(t)",
+    })
+    void readOnlyStatementsAreKnown(String sql) {
+        assertThat(check(sql).mayWrite()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "INSERT INTO t VALUES (?)", "REPLACE INTO t VALUES (1)", "UPDATE t SET a = 1 RETURNING *",
+            "DELETE FROM t", "CREATE TABLE t (a INTEGER)", "DROP TABLE t", "ALTER TABLE t ADD COLUMN b TEXT",
+            "ANALYZE", "REINDEX", "PRAGMA user_version = 7", "PRAGMA optimize", "VACUUM",
+            "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x",
+            "WITH x AS (SELECT 1), y AS (SELECT (SELECT 2)) DELETE FROM t WHERE a IN (SELECT * FROM x)",
+            "CREATE VIRTUAL TABLE docs USING fts5(body)",
+    })
+    void everythingElseMayWrite(String sql) {
+        assertThat(check(sql).mayWrite()).isTrue();
     }
 
     @ParameterizedTest

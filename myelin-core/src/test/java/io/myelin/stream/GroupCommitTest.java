@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.myelin.axon.AxonLimits;
 import io.myelin.axon.Axons;
+import io.myelin.idempotency.Fingerprint;
+import io.myelin.idempotency.Idempotency;
+import io.myelin.idempotency.RequestKey;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.storage.Storage;
@@ -35,14 +38,22 @@ class GroupCommitTest {
     @BeforeEach
     void open() {
         storage = Storage.open(StorageOptions.defaults(dir));
-        axons = Axons.load(storage, AxonLimits.DEFAULTS);
-        log = new EventLog(storage, axons, StreamLimits.DEFAULTS);
+        axons = Axons.load(storage, AxonLimits.DEFAULTS, idempotency());
+        log = new EventLog(storage, axons, StreamLimits.DEFAULTS, idempotency());
     }
 
     @AfterEach
     void close() {
         log.close();
         storage.close();
+    }
+
+    Idempotency idempotency() {
+        return new Idempotency(storage, StreamLimits.DEFAULTS.idempotencyRetentionMs());
+    }
+
+    static RequestKey key(String value) {
+        return new RequestKey(value, "Idempotency-Key", Fingerprint.builder().add(value).build());
     }
 
     static EventDraft draft(String payload) {
@@ -80,7 +91,7 @@ class GroupCommitTest {
 
     @Test
     void failedGroupFailsEveryOpAndLeavesNoSequenceHole() throws Exception {
-        String id = axons.create("g", null).id();
+        String id = axons.create("g", null, null).id();
         assertThat(log.publish(id, draft("first"), null).sequence()).isEqualTo(1);
 
         Gate gate = new Gate();
@@ -108,7 +119,7 @@ class GroupCommitTest {
 
     @Test
     void concurrentPublishesShareGroups() throws Exception {
-        String id = axons.create("share", null).id();
+        String id = axons.create("share", null, null).id();
         Gate gate = new Gate();
         storage.writer().submit(gate);
         gate.entered.await(5, TimeUnit.SECONDS);
@@ -129,22 +140,22 @@ class GroupCommitTest {
 
     @Test
     void stateSurvivesReopen() {
-        String id = axons.create("reopen", java.util.Map.of("k", "v")).id();
-        log.publishBatch(id, List.of(draft("a"), draft("b"), draft("c")), "key");
+        String id = axons.create("reopen", java.util.Map.of("k", "v"), null).id();
+        log.publishBatch(id, List.of(draft("a"), draft("b"), draft("c")), key("key"));
         log.close();
         storage.close();
         storage = Storage.open(StorageOptions.defaults(dir));
-        axons = Axons.load(storage, AxonLimits.DEFAULTS);
-        log = new EventLog(storage, axons, StreamLimits.DEFAULTS);
+        axons = Axons.load(storage, AxonLimits.DEFAULTS, idempotency());
+        log = new EventLog(storage, axons, StreamLimits.DEFAULTS, idempotency());
         assertThat(axons.get(id).metadata()).containsEntry("k", "v");
-        assertThat(log.publishBatch(id, List.of(draft("a"), draft("b"), draft("c")), "key"))
+        assertThat(log.publishBatch(id, List.of(draft("a"), draft("b"), draft("c")), key("key")))
                 .extracting(Appended::sequence).containsExactly(1L, 2L, 3L);
         assertThat(log.publish(id, draft("d"), null).sequence()).isEqualTo(4);
     }
 
     @Test
     void walStaysBoundedUnderSustainedWrites() throws Exception {
-        String id = axons.create("wal", null).id();
+        String id = axons.create("wal", null, null).id();
         String payload = "w".repeat(1000);
         List<EventDraft> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) batch.add(draft(payload));
@@ -159,11 +170,11 @@ class GroupCommitTest {
 
     @Test
     void deletedAxonEventsArePurged() throws Exception {
-        String id = axons.create("purge", null).id();
+        String id = axons.create("purge", null, null).id();
         List<EventDraft> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) batch.add(draft("x" + i));
         for (int i = 0; i < 12; i++) log.publishBatch(id, batch, null);
-        axons.delete(id);
+        axons.delete(id, null);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> storage.reads().read(c -> {
             try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM events")) {
                 rs.next();

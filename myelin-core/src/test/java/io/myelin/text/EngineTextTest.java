@@ -44,8 +44,10 @@ class EngineTextTest {
     @BeforeEach
     void open() {
         storage = Storage.open(StorageOptions.defaults(dir));
-        axons = Axons.load(storage, AxonLimits.DEFAULTS);
-        log = new EventLog(storage, axons, StreamLimits.DEFAULTS);
+        io.myelin.idempotency.Idempotency idempotency = new io.myelin.idempotency.Idempotency(storage,
+                StreamLimits.DEFAULTS.idempotencyRetentionMs());
+        axons = Axons.load(storage, AxonLimits.DEFAULTS, idempotency);
+        log = new EventLog(storage, axons, StreamLimits.DEFAULTS, idempotency);
         sql = new AxonSql(dir.resolve("sql"), SqlLimits.defaults());
     }
 
@@ -67,7 +69,7 @@ class EngineTextTest {
 
     @Test
     void eventsWithUnpairedSurrogatesAreNotStored() {
-        String id = axons.create("events", Map.of()).id();
+        String id = axons.create("events", Map.of(), null).id();
         refused(() -> log.publish(id, new EventDraft("t", Origin.USER_EVENT, "s", "lone:\ud800 end"), null), "payload");
         refused(() -> log.publish(id, new EventDraft("t\udc00", Origin.USER_EVENT, "s", "p"), null), "event_type");
         refused(() -> log.publish(id, new EventDraft("t", Origin.USER_EVENT, "\ud83d", "p"), null), "source");
@@ -81,14 +83,14 @@ class EngineTextTest {
     @Test
     void axonNamesMetadataAndFiltersFollowTheSameRules() {
         long before = axons.index().size();
-        refused(() -> axons.create("n\ud800m", Map.of()), "name");
-        refused(() -> axons.create("n", Map.of("k\ud800", "v")), "metadata");
-        refused(() -> axons.create("n", Map.of("k\u0000", "v")), "metadata");
-        refused(() -> axons.create("n", Map.of("k\u009f", "v")), "metadata");
-        refused(() -> axons.create("n", Map.of("k", "v\udfff")), "metadata.k");
+        refused(() -> axons.create("n\ud800m", Map.of(), null), "name");
+        refused(() -> axons.create("n", Map.of("k\ud800", "v"), null), "metadata");
+        refused(() -> axons.create("n", Map.of("k\u0000", "v"), null), "metadata");
+        refused(() -> axons.create("n", Map.of("k\u009f", "v"), null), "metadata");
+        refused(() -> axons.create("n", Map.of("k", "v\udfff"), null), "metadata.k");
         assertThat(axons.index().size()).isEqualTo(before);
-        String id = axons.create("n", Map.of("k", "v")).id();
-        refused(() -> axons.updateMetadata(id, Map.of("k", "\ud800")), "metadata.k");
+        String id = axons.create("n", Map.of("k", "v"), null).id();
+        refused(() -> axons.updateMetadata(id, Map.of("k", "\ud800"), null), "metadata.k");
         assertThat(axons.get(id).metadata()).isEqualTo(Map.of("k", "v"));
 
         refused(() -> axons.list(new AxonFilter(null, null, null, Map.of("k\u0000", "v"), null, null, 10, true)), "metadata[k\u0000]");

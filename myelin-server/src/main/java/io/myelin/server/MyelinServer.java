@@ -3,9 +3,11 @@ package io.myelin.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.myelin.auth.AccessPolicy;
 import io.myelin.auth.ApiKeys;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.axon.Axons;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.idempotency.Idempotency;
 import io.myelin.server.config.ServerConfig;
 import io.myelin.server.http.ApiHandler;
 import io.myelin.server.http.JsonErrorHandler;
@@ -69,8 +71,9 @@ public final class MyelinServer implements AutoCloseable {
         try {
             ApiKeys keys = ApiKeys.load(storage);
             String generated = bootstrapAdminKey(config, keys);
-            Axons axons = Axons.load(storage, config.axonLimits());
-            EventLog events = new EventLog(storage, axons, config.streamLimits());
+            Idempotency idempotency = new Idempotency(storage, config.streamLimits().idempotencyRetentionMs());
+            Axons axons = Axons.load(storage, config.axonLimits(), idempotency);
+            EventLog events = new EventLog(storage, axons, config.streamLimits(), idempotency);
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
             // must not block); databases of axons deleted while the server was down are removed before serving.
@@ -82,18 +85,20 @@ public final class MyelinServer implements AutoCloseable {
             if (!orphans.isEmpty()) {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
+            MemoryBudget answers = answerBudget(config);
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
+            ServerMetrics.bindAnswers(metrics, answers);
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];
             new HealthRoutes(() -> self[0] == null || !self[0].ready ? "the server is starting or stopping"
                     : storage.health().reason(), VERSION, metrics).register(router);
-            new AxonRoutes(axons).register(router);
-            new EventRoutes(events, config.axonLimits().maxListLimit()).register(router);
+            new AxonRoutes(axons, answers).register(router);
+            new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
-            new SqlRoutes(sql, axons.index()).register(router);
+            new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
 
             Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(),
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
@@ -134,6 +139,28 @@ public final class MyelinServer implements AutoCloseable {
                 + "SQL database takes 3, and {} are kept for connections and the server", limits.maxOpenDatabases(),
                 fits, max, reserved);
         return limits.withMaxOpenDatabases(fits);
+    }
+
+    /**
+     * The budget for answers held in memory while clients read them: {@code limits.response-memory}, but no more
+     * than a quarter of the heap, so that slow readers alone can never exhaust it — and never less than the largest
+     * single answer, which must always be servable.
+     */
+    private static MemoryBudget answerBudget(ServerConfig config) {
+        long configured = config.responseMemory();
+        long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
+        long largest = Math.max(config.sql().maxResultBytes(), config.streamLimits().maxPageBytes());
+        long capacity = Math.max(largest, Math.min(configured, quarterHeap));
+        if (capacity < configured) {
+            log.info("limits.response-memory lowered from {} to {} bytes: a quarter of the JVM heap ({} bytes)",
+                    configured, capacity, Runtime.getRuntime().maxMemory());
+        }
+        if (capacity > quarterHeap) {
+            log.warn("the JVM heap ({} bytes) is small for answers of up to {} bytes (sql.max-result-bytes,"
+                    + " limits.max-page-bytes): give the server more heap (-Xmx) or lower those limits",
+                    Runtime.getRuntime().maxMemory(), largest);
+        }
+        return new MemoryBudget(capacity, "limits.response-memory");
     }
 
     private static Server jetty(ServerConfig config, ApiHandler handler) {

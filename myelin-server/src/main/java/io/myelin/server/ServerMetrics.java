@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.myelin.axon.Axons;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.sql.AxonSql;
 import io.myelin.storage.StorageHealth;
 import io.myelin.storage.WriterStats;
@@ -41,6 +42,14 @@ final class ServerMetrics {
         Gauge.builder("myelin.storage.writable", health, h -> h.writable() ? 1 : 0)
                 .description("1 while storage accepts writes, 0 after a storage failure until a probe write succeeds")
                 .register(r);
+    }
+
+    /** Bytes of answers held in memory for clients still reading them, and the cap. */
+    static void bindAnswers(PrometheusMeterRegistry r, MemoryBudget answers) {
+        Gauge.builder("myelin.answers.held.bytes", answers, MemoryBudget::used)
+                .description("bytes of SQL results and pages held until their clients have read them").register(r);
+        Gauge.builder("myelin.answers.capacity.bytes", answers, MemoryBudget::capacity)
+                .description("limits.response-memory as applied").register(r);
     }
 
     /** Axon SQL gauges: databases open in the LRU and requests queued or running. */

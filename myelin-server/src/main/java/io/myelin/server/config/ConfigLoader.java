@@ -107,10 +107,11 @@ public final class ConfigLoader {
                 integer("limits.max-payload-bytes"), integer("limits.max-event-type-chars"),
                 integer("limits.max-source-chars"), integer("limits.max-batch-events"),
                 integer("limits.max-idempotency-key-chars"), duration("idempotency.retention").toMillis(),
-                integer("sse.subscriber-buffer"), integer("sse.max-per-axon"), integer("sse.max-connections"));
+                integer("sse.subscriber-buffer"), integer("sse.max-per-axon"), integer("sse.max-connections"),
+                longValue("limits.max-page-bytes"));
         AxonLimits axons = new AxonLimits(integer("limits.max-name-chars"), integer("limits.max-metadata-keys"),
                 integer("limits.max-metadata-key-chars"), integer("limits.max-metadata-value-chars"),
-                integer("limits.max-list-limit"));
+                integer("limits.max-list-limit"), longValue("limits.max-page-bytes"));
         Path dataDir = Path.of(values.get("data-dir")).toAbsolutePath().normalize();
         StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
                 integer("storage.write-queue"), integer("storage.max-group-events"));
@@ -122,9 +123,17 @@ public final class ConfigLoader {
         if (port > 65535) {
             throw MyelinException.invalid("port", "port must be 0..65535, got " + port);
         }
+        SqlLimits sql = sqlLimits();
+        long responseMemory = longValue("limits.response-memory");
+        long largest = Math.max(sql.maxResultBytes(), longValue("limits.max-page-bytes"));
+        if (responseMemory < largest) {
+            throw MyelinException.invalid("limits.response-memory", "limits.response-memory (" + responseMemory
+                    + ") must be at least the largest single answer: sql.max-result-bytes and limits.max-page-bytes ("
+                    + largest + ")");
+        }
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
-                duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"), duration("http.body-timeout"), axons, streams,
-                storage, sqlLimits());
+                duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
+                duration("http.body-timeout"), axons, streams, storage, sql, responseMemory);
     }
 
     /**
@@ -146,7 +155,8 @@ public final class ConfigLoader {
             return new SqlLimits(duration("sql.statement-timeout"), integer("sql.max-sql-bytes"),
                     integer("sql.max-params"), integer("sql.max-batch-statements"), integer("sql.max-value-bytes"),
                     longValue("sql.max-database-bytes"), integer("sql.max-rows"), longValue("sql.max-result-bytes"),
-                    integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"));
+                    integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"),
+                    duration("sql.batch-timeout"), duration("sql.queue-timeout"));
         } catch (IllegalArgumentException e) {
             throw MyelinException.invalid("sql", "invalid SQL limits: " + e.getMessage());
         }

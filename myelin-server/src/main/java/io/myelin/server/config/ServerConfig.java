@@ -10,13 +10,16 @@ import java.time.Duration;
 /**
  * The server's resolved configuration. Built by {@link ConfigLoader} from defaults, the YAML file, the
  * environment and command-line flags (later wins).
+ *
+ * @param responseMemory bytes of large answers (SQL results, history and list pages) held at once for clients still
+ *                       reading them ({@code limits.response-memory})
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
-                           Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits, StreamLimits streamLimits,
-                           StorageOptions storage, SqlLimits sql) {
+                           Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits,
+                           StreamLimits streamLimits, StorageOptions storage, SqlLimits sql, long responseMemory) {
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout, axonLimits,
-                streamLimits, storage, sql);
+        return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
+                axonLimits, streamLimits, storage, sql, responseMemory);
     }
 }

@@ -27,6 +27,8 @@ public final class Settings {
             new Setting("limits.max-metadata-key-chars", "256", "longest metadata key"),
             new Setting("limits.max-metadata-value-chars", "256", "longest metadata value"),
             new Setting("limits.max-list-limit", "5000", "largest `limit` on list endpoints"),
+            new Setting("limits.max-page-bytes", "8388608", "largest history or axon-list page, JSON-encoded; a page that would pass it ends early with `has_more: true`"),
+            new Setting("limits.response-memory", "268435456", "bytes of large answers (SQL results, history and list pages) held at once for clients still reading them; beyond it new ones get 503 with `Retry-After`. Lowered at start to a quarter of the JVM heap when that is smaller"),
             new Setting("limits.max-idempotency-key-chars", "256", "longest Idempotency-Key"),
             new Setting("idempotency.retention", "24h", "how long a used Idempotency-Key is remembered"),
             new Setting("storage.read-threads", "4", "platform threads (one read connection each) serving storage reads"),
@@ -39,10 +41,12 @@ public final class Settings {
             new Setting("sql.max-value-bytes", "2097152", "largest TEXT or BLOB value, and largest row, stored or returned"),
             new Setting("sql.max-database-bytes", "1073741824", "largest SQL database of one axon"),
             new Setting("sql.max-rows", "1000", "rows returned by one statement before `rows_read_limit_reached`"),
-            new Setting("sql.max-result-bytes", "33554432", "bytes of values returned by one statement before `rows_read_limit_reached`"),
+            new Setting("sql.max-result-bytes", "33554432", "JSON-encoded bytes of rows in one answer (a batch's statements share it) before `rows_read_limit_reached`"),
             new Setting("sql.max-open-databases", "1000", "per-axon SQL databases kept open; the least recently used are closed first"),
             new Setting("sql.threads", "4", "platform threads running SQL statements (one statement per axon at a time)"),
-            new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"));
+            new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"),
+            new Setting("sql.batch-timeout", "20s", "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
+            new Setting("sql.queue-timeout", "10s", "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"));
 
     public static Setting byKey(String key) {
         for (Setting s : ALL) {

@@ -68,12 +68,14 @@ public final class ApiHandler extends Handler.Abstract {
             if (match.action() != null) {
                 Principal principal = keys.authenticate(bearer(request));
                 policy.check(principal, match.action(), match.params().get("id"));
+                ex.principal(principal);
             }
             match.route().handle(ex);
         } catch (MyelinException e) {
             if (ex.bodyUnreadable()) {
                 log.debug("{} {}: {}", method, path, e.getMessage());
             }
+            retryAdvice(ex, e);
             fail(ex, e.kind(), e.getMessage(), e.field());
         } catch (Throwable t) {
             if (clientGone(t)) {
@@ -86,6 +88,23 @@ public final class ApiHandler extends Handler.Abstract {
             fail(ex, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null);
         }
         return true;
+    }
+
+    /**
+     * {@code Retry-After} (whole seconds, rounded up) and {@code x-should-retry}, which the official Runloop SDKs
+     * obey over their own rules (they otherwise retry 408, 409, 429 and 5xx).
+     */
+    private static void retryAdvice(Exchange ex, MyelinException e) {
+        if (ex.response().isCommitted()) {
+            return;
+        }
+        if (e.shouldRetry() != null) {
+            ex.response().getHeaders().put("x-should-retry", e.shouldRetry().toString());
+        }
+        if (e.retryAfter() != null) {
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            ex.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        }
     }
 
     private static boolean clientGone(Throwable t) {

@@ -8,7 +8,9 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.text.JsonText;
 import java.io.IOException;
+import java.io.BufferedOutputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,8 +23,13 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import io.myelin.auth.Principal;
+import io.myelin.idempotency.Fingerprint;
+import io.myelin.idempotency.RequestKey;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request and its response, as a route sees them: path captures, typed query parameters, a size-limited JSON
@@ -38,6 +45,8 @@ public final class Exchange {
     private final RequestLimits limits;
     private Fields query;
     private boolean bodyUnreadable;
+    private Principal principal;
+    private AtomicBoolean gone;
 
     Exchange(Request request, Response response, Callback callback, RequestLimits limits) {
         this.request = request;
@@ -49,6 +58,68 @@ public final class Exchange {
     /** Sets the path captures once the route is known. */
     void captures(Map<String, String> captures) {
         this.params = captures;
+    }
+
+    void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Who sent the request (authenticated routes), or null on public routes. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /**
+     * The retry identity of this write, fingerprinted with the request (caller, method, path and {@code body}), or
+     * null when the client sent none. {@code Idempotency-Key} wins; else {@code X-Request-Id} counts, because the
+     * official Runloop SDKs send one on every non-GET request and reuse it on their automatic retries.
+     *
+     * @param body the parsed body ({@code {}} for a request without one)
+     * @throws MyelinException 400 naming the header sent when its value is empty, longer than
+     *                         {@code limits.max-idempotency-key-chars}, or not visible ASCII (0x21-0x7E)
+     */
+    public RequestKey requestKey(JsonNode body) {
+        String header = "Idempotency-Key";
+        String value = header(header);
+        if (value == null) {
+            header = "X-Request-Id";
+            value = header(header);
+        }
+        if (value == null) {
+            return null;
+        }
+        int max = limits.maxRetryKeyChars();
+        if (value.isEmpty() || value.length() > max) {
+            throw MyelinException.invalid(header, header + " must be 1.." + max + " characters, got " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw MyelinException.invalid(header, header + " must be visible ASCII (0x21-0x7E); character "
+                        + i + " is U+" + String.format("%04X", (int) c));
+            }
+        }
+        Fingerprint fingerprint = Fingerprint.builder()
+                .add(principal == null ? null : principal.keyName())
+                .add(request.getMethod())
+                .add(request.getHttpURI().getPath())
+                .add(body)
+                .build();
+        return new RequestKey(value, header, fingerprint);
+    }
+
+    /**
+     * True once the client is known to have gone away. HTTP/2 reports a reset stream at once; HTTP/1.1 reports a
+     * closed connection only when Jetty next touches it, so there the queue deadlines are what bound late work.
+     */
+    public java.util.function.BooleanSupplier abandoned() {
+        if (gone == null) {
+            AtomicBoolean flag = new AtomicBoolean();
+            request.addFailureListener(failure -> flag.set(true));
+            gone = flag;
+        }
+        AtomicBoolean flag = gone;
+        return flag::get;
     }
 
     public Request request() {
@@ -82,36 +153,6 @@ public final class Exchange {
             query = RequestTarget.query(request.getHttpURI().getQuery());
         }
         return query;
-    }
-
-    /**
-     * The retry key of a write ({@link RetryKey}): {@code Idempotency-Key}, else {@code X-Request-Id}, else null.
-     *
-     * @throws MyelinException 400 naming the header sent when its value is empty, longer than
-     *                         {@code limits.max-idempotency-key-chars}, or not visible ASCII (0x21-0x7E)
-     */
-    public RetryKey retryKey() {
-        String header = "Idempotency-Key";
-        String value = header(header);
-        if (value == null) {
-            header = "X-Request-Id";
-            value = header(header);
-        }
-        if (value == null) {
-            return null;
-        }
-        int max = limits.maxRetryKeyChars();
-        if (value.isEmpty() || value.length() > max) {
-            throw MyelinException.invalid(header, header + " must be 1.." + max + " characters, got " + value.length());
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                throw MyelinException.invalid(header, header + " must be visible ASCII (0x21-0x7E); character "
-                        + i + " is U+" + String.format("%04X", (int) c));
-            }
-        }
-        return new RetryKey(header, value);
     }
 
     /** The single value of a query parameter, or null when absent. */
@@ -323,7 +364,56 @@ public final class Exchange {
 
     /** Writes {@code body} as JSON with {@code status} and completes the exchange. */
     public void send(int status, Object body) throws IOException {
-        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        sendJson(status, Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    /**
+     * Writes {@code body} as JSON, encoding it straight onto the connection in 64 KiB writes instead of into one
+     * array first, then gives {@code held} back: a large answer costs its objects until the client has read it,
+     * not twice that. Blocks the request's virtual thread while the client reads.
+     */
+    public void stream(Object body, AutoCloseable held) throws IOException {
+        try {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            try (OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(response), 64 * 1024)) {
+                Json.MAPPER.writeValue(out, body);
+            }
+            callback.succeeded();
+        } finally {
+            release(held);
+        }
+    }
+
+    /**
+     * Writes an already encoded JSON body, waits until it is written, then gives {@code held} back and completes
+     * the exchange.
+     */
+    public void sendJson(int status, byte[] bytes, AutoCloseable held) throws IOException {
+        try {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            try (Blocker.Callback written = Blocker.callback()) {
+                response.write(true, ByteBuffer.wrap(bytes), written);
+                written.block();
+            }
+            callback.succeeded();
+        } finally {
+            release(held);
+        }
+    }
+
+    private static void release(AutoCloseable held) {
+        try {
+            held.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing an answer's memory failed", e);
+        }
+    }
+
+    /** Writes an already encoded JSON body (a stored answer) and completes the exchange. */
+    public void sendJson(int status, byte[] bytes) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

@@ -3,6 +3,8 @@ package io.myelin.server.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.auth.Action;
 import io.myelin.axon.AxonFilter;
+import io.myelin.axon.AxonPage;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.axon.Axons;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Bodies;
@@ -17,9 +19,11 @@ import org.eclipse.jetty.util.Fields;
 /** Axon CRUD and list (Runloop: {@code src/resources/axons/axons.ts}). */
 public final class AxonRoutes {
     private final Axons axons;
+    private final MemoryBudget answers;
 
-    public AxonRoutes(Axons axons) {
+    public AxonRoutes(Axons axons, MemoryBudget answers) {
         this.axons = axons;
+        this.answers = answers;
     }
 
     public void register(Router r) {
@@ -27,19 +31,24 @@ public final class AxonRoutes {
         r.route("GET", "/v1/axons", Action.AXON_LIST, this::list);
         r.route("GET", "/v1/axons/{id}", Action.AXON_READ, ex -> ex.ok(axons.get(ex.path("id"))));
         r.route("POST", "/v1/axons/{id}", Action.AXON_UPDATE, this::update);
-        r.route("DELETE", "/v1/axons/{id}", Action.AXON_DELETE, ex -> ex.ok(axons.delete(ex.path("id"))));
+        r.route("DELETE", "/v1/axons/{id}", Action.AXON_DELETE, this::delete);
     }
 
     private void create(Exchange ex) throws Exception {
         JsonNode body = ex.jsonBody();
-        ex.ok(axons.create(Bodies.string(body, "name", "", false), Bodies.stringMap(body, "metadata")));
+        ex.ok(axons.create(Bodies.string(body, "name", "", false), Bodies.stringMap(body, "metadata"),
+                ex.requestKey(body)));
+    }
+
+    private void delete(Exchange ex) throws Exception {
+        ex.ok(axons.delete(ex.path("id"), ex.requestKey(ex.jsonBody())));
     }
 
     private void update(Exchange ex) throws Exception {
         String id = ex.path("id");
         axons.index().require(id);
         JsonNode body = ex.jsonBody();
-        ex.ok(axons.updateMetadata(id, Bodies.stringMap(body, "metadata")));
+        ex.ok(axons.updateMetadata(id, Bodies.stringMap(body, "metadata"), ex.requestKey(body)));
     }
 
     private void list(Exchange ex) throws Exception {
@@ -61,8 +70,14 @@ public final class AxonRoutes {
                 throw MyelinException.invalid(name, "metadata filters are metadata[KEY]=VALUE or metadata[KEY][in]=A,B; got '" + name + "'");
             }
         }
-        ex.ok(axons.list(new AxonFilter(ex.query("id"), ex.query("name"), ex.query("search"), equals, in,
-                emptyToNull(ex.query("starting_after")), limit, ex.boolQuery("include_total_count", true))));
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            AxonPage page = axons.list(new AxonFilter(ex.query("id"), ex.query("name"), ex.query("search"), equals, in,
+                    emptyToNull(ex.query("starting_after")), limit, ex.boolQuery("include_total_count", true)), held);
+            ex.stream(page, held);
+        } finally {
+            held.close();
+        }
     }
 
     private static String requireKey(String param, String key) {

@@ -2,10 +2,10 @@ package io.myelin.server.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.auth.Action;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
-import io.myelin.server.http.RetryKey;
 import io.myelin.server.http.Router;
 import io.myelin.stream.EventDraft;
 import io.myelin.stream.EventLog;
@@ -18,11 +18,16 @@ import java.util.Map;
 public final class EventRoutes {
     private final EventLog log;
     private final int maxPage;
+    private final MemoryBudget answers;
 
-    /** @param maxPage largest {@code limit} a history request may ask for ({@code limits.max-list-limit}) */
-    public EventRoutes(EventLog log, int maxPage) {
+    /**
+     * @param maxPage largest {@code limit} a history request may ask for ({@code limits.max-list-limit})
+     * @param answers where history pages are held until written
+     */
+    public EventRoutes(EventLog log, int maxPage, MemoryBudget answers) {
         this.log = log;
         this.maxPage = maxPage;
+        this.answers = answers;
     }
 
     public void register(Router r) {
@@ -32,8 +37,9 @@ public final class EventRoutes {
     }
 
     private void publish(Exchange ex) throws Exception {
-        EventDraft draft = draft(ex.jsonBody(), "");
-        ex.ok(log.publish(ex.path("id"), draft, idempotencyKey(ex)));
+        JsonNode body = ex.jsonBody();
+        EventDraft draft = draft(body, "");
+        ex.ok(log.publish(ex.path("id"), draft, ex.requestKey(body)));
     }
 
     private void publishBatch(Exchange ex) throws Exception {
@@ -58,13 +64,19 @@ public final class EventRoutes {
             }
             drafts.add(draft(e, prefix));
         }
-        ex.ok(Map.of("results", log.publishBatch(ex.path("id"), drafts, idempotencyKey(ex))));
+        ex.ok(Map.of("results", log.publishBatch(ex.path("id"), drafts, ex.requestKey(body))));
     }
 
     private void history(Exchange ex) throws Exception {
         int limit = ex.intQuery("limit", 20, 1, maxPage);
         Long startingAfter = ex.longQuery("starting_after");
-        ex.ok(log.history(ex.path("id"), startingAfter, limit, ex.boolQuery("include_total_count", true)));
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            ex.stream(log.history(ex.path("id"), startingAfter, limit, ex.boolQuery("include_total_count", true), held),
+                    held);
+        } finally {
+            held.close();
+        }
     }
 
     private static EventDraft draft(JsonNode body, String prefix) {
@@ -80,15 +92,5 @@ public final class EventRoutes {
             throw MyelinException.invalid(prefix + "origin",
                     "origin must be one of EXTERNAL_EVENT, AGENT_EVENT, USER_EVENT; got '" + value + "'");
         }
-    }
-
-    /**
-     * {@code Idempotency-Key}, or else the {@code x-request-id} that the official Runloop SDKs attach to every
-     * POST and reuse on their automatic retries: honouring it makes an SDK retry after a lost response append
-     * nothing twice. Validated by {@link Exchange#retryKey()} (400 naming the header sent).
-     */
-    private static String idempotencyKey(Exchange ex) {
-        RetryKey key = ex.retryKey();
-        return key == null ? null : key.value();
     }
 }

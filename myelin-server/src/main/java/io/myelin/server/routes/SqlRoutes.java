@@ -3,7 +3,15 @@ package io.myelin.server.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.auth.Action;
 import io.myelin.axon.AxonIndex;
+import io.myelin.concurrent.Deadline;
+import io.myelin.concurrent.MemoryBudget;
+import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.idempotency.Idempotency;
+import io.myelin.idempotency.Reply;
+import io.myelin.idempotency.RequestKey;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Duration;
 import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
 import io.myelin.server.http.Json;
@@ -18,14 +26,27 @@ import java.util.List;
  * {@code /sql/batch}. Thin: check the axon exists, read the body's typed fields (400 naming the field), call
  * {@link AxonSql}, render. Parameter values are handed over as Jackson decodes them; {@link AxonSql} checks
  * their types and names the offending {@code params[i]}.
+ *
+ * <p>Retries: a request that may write and carries a retry identity ({@code Idempotency-Key}, else the SDKs'
+ * {@code x-request-id}) runs at most once ({@link Idempotency#once}); a retry gets the original's answer, waiting
+ * for it if it still runs. Requests that only read skip that bookkeeping: running them again is harmless. Every
+ * request is not started at all once its client is gone (HTTP/2) or it waited longer than {@code sql.queue-timeout}.
  */
 public final class SqlRoutes {
     private final AxonSql sql;
     private final AxonIndex axons;
+    private final Idempotency idempotency;
+    private final Duration retryWait;
+    private final MemoryBudget answers;
 
-    public SqlRoutes(AxonSql sql, AxonIndex axons) {
+    /** @param answers where results are held until written ({@code limits.response-memory}) */
+    public SqlRoutes(AxonSql sql, AxonIndex axons, Idempotency idempotency, MemoryBudget answers) {
         this.sql = sql;
         this.axons = axons;
+        this.idempotency = idempotency;
+        this.answers = answers;
+        // A retry waits as long as its original may still take: queued, then run to the batch limit.
+        this.retryWait = sql.limits().queueTimeout().plus(sql.limits().batchTimeout());
     }
 
     public void register(Router r) {
@@ -38,7 +59,20 @@ public final class SqlRoutes {
         axons.require(id);
         JsonNode body = ex.jsonBody();
         String text = Bodies.string(body, "sql", "", true);
-        ex.ok(sql.query(id, text, params(body, "")));
+        List<Object> params = params(body, "");
+        RequestKey key = ex.requestKey(body);
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            if (key != null && sql.mayWrite(text, "sql")) {
+                Reply reply = idempotency.once(id, key, retryWait,
+                        () -> render(sql.query(id, text, params, startBy(ex), held)));
+                ex.sendJson(reply.status(), reply.body(), held);
+            } else {
+                ex.stream(sql.query(id, text, params, startBy(ex), held), held);
+            }
+        } finally {
+            held.close();
+        }
     }
 
     private void batch(Exchange ex) throws Exception {
@@ -67,8 +101,42 @@ public final class SqlRoutes {
             }
             list.add(new SqlStatement(Bodies.string(st, "sql", prefix, true), params(st, prefix)));
         }
-        ex.ok(sql.batch(id, list));
+        RequestKey key = ex.requestKey(body);
+        MemoryBudget.Lease held = answers.lease();
+        try {
+            if (key != null && mayWrite(list)) {
+                Reply reply = idempotency.once(id, key, retryWait,
+                        () -> render(sql.batch(id, list, startBy(ex), held)));
+                ex.sendJson(reply.status(), reply.body(), held);
+            } else {
+                ex.stream(sql.batch(id, list, startBy(ex), held), held);
+            }
+        } finally {
+            held.close();
+        }
     }
+
+    private boolean mayWrite(List<SqlStatement> statements) {
+        for (int i = 0; i < statements.size(); i++) {
+            if (sql.mayWrite(statements.get(i).sql(), "statements[" + i + "].sql")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Deadline startBy(Exchange ex) {
+        return Deadline.in(sql.limits().queueTimeout(), ex.abandoned());
+    }
+
+    private static Reply render(Object result) {
+        try {
+            return new Reply(200, Json.MAPPER.writeValueAsBytes(result));
+        } catch (JsonProcessingException e) {
+            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot encode the SQL result: " + e.getMessage(), e);
+        }
+    }
+
 
     /** The {@code params} array as plain Java values; absent or null means none. */
     private static List<Object> params(JsonNode obj, String prefix) {

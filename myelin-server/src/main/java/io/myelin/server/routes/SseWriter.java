@@ -24,6 +24,7 @@ final class SseWriter {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final int KEEP_BYTES = 4096;
+    private static final int FLUSH_BYTES = 64 * 1024;
 
     private final Response response;
     // Small to start and shrunk after a large flush: ten thousand idle streams must not each hold a replay-sized buffer.
@@ -35,12 +36,19 @@ final class SseWriter {
 
     /**
      * Frames a batch of events through one JSON generator, writing the fields directly: a replay frames
-     * hundreds of thousands of events, and a generator plus a bean serializer per event would dominate it.
+     * hundreds of thousands of events, and a generator plus a bean serializer per event would dominate it. The
+     * framed bytes are written whenever they pass {@value #FLUSH_BYTES}, so a page of large events never needs a
+     * buffer of its own size (a megabyte payload of control characters is six once escaped).
      */
     void events(List<Event> events) throws IOException {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(buffer)) {
             g.setRootValueSeparator(null);
             for (Event e : events) {
+                if (buffer.size() > FLUSH_BYTES) {
+                    g.flush();
+                    write(); // the generator keeps writing into this buffer: empty it, do not replace it
+                    buffer.reset();
+                }
                 g.writeRaw("id: ");
                 g.writeRaw(Long.toString(e.sequence()));
                 g.writeRaw("\ndata: ");
@@ -73,15 +81,19 @@ final class SseWriter {
     }
 
     private void flush() throws IOException {
-        // The write blocks until Jetty is done with the bytes, so the buffer's array can be lent without a copy.
-        try (Blocker.Callback cb = Blocker.callback()) {
-            response.write(false, buffer.view(), cb);
-            cb.block();
-        }
+        write();
         if (buffer.size() > KEEP_BYTES) {
             buffer = new FrameBuffer();
         } else {
             buffer.reset();
+        }
+    }
+
+    private void write() throws IOException {
+        // The write blocks until Jetty is done with the bytes, so the buffer's array can be lent without a copy.
+        try (Blocker.Callback cb = Blocker.callback()) {
+            response.write(false, buffer.view(), cb);
+            cb.block();
         }
     }
 

@@ -1,0 +1,121 @@
+package io.myelin.concurrent;
+
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A server-wide cap on the bytes of large answers held in memory at once: SQL results and history or list pages
+ * that are read, encoded and then written to clients that may read them slowly. Without it, N slow readers of the
+ * largest allowed answer hold N times that answer, and enough of them exhaust the heap.
+ *
+ * <p><b>Algorithm.</b> One atomic counter. A request takes a {@link Lease} and grows it while it builds its answer
+ * ({@link Lease#grow}); growth that would pass the capacity fails at once (never waits: the request is refused or
+ * truncated by its caller, see there), and the lease gives everything back when the answer has been written
+ * ({@link Lease#close}). Small answers cost a few atomic adds.
+ *
+ * <p>Threading: thread-safe. A lease is normally used by one thread at a time (the thread building the answer,
+ * then the one writing it), but its methods are synchronized so that a caller giving up early (closing) while the
+ * builder still grows it can never leak bytes: growth after close fails.
+ */
+public final class MemoryBudget {
+    private final long capacity;
+    private final String setting;
+    private final AtomicLong used = new AtomicLong();
+
+    /** @param setting the configuration key that sets {@code capacity}, named in refusals */
+    public MemoryBudget(long capacity, String setting) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+        this.setting = setting;
+    }
+
+    /** A budget that never refuses (engine callers that are not serving network clients). */
+    public static MemoryBudget unbounded() {
+        return new MemoryBudget(Long.MAX_VALUE, "none");
+    }
+
+    public Lease lease() {
+        return new Lease();
+    }
+
+    /** Bytes held by open leases right now. */
+    public long used() {
+        return used.get();
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    private boolean tryTake(long bytes) {
+        while (true) {
+            long now = used.get();
+            if (now + bytes > capacity) {
+                return false;
+            }
+            if (used.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** The bytes one answer holds. Close it once the answer is written (or abandoned). */
+    public final class Lease implements AutoCloseable {
+        private long held;
+        private boolean closed;
+
+        private Lease() {}
+
+        /** Adds {@code bytes} to the lease if the budget has them; false (and nothing taken) otherwise. */
+        public synchronized boolean tryGrow(long bytes) {
+            if (closed) {
+                throw new IllegalStateException("lease already closed");
+            }
+            if (bytes <= 0) {
+                return true;
+            }
+            if (!tryTake(bytes)) {
+                return false;
+            }
+            held += bytes;
+            return true;
+        }
+
+        /**
+         * Adds {@code bytes}, or fails with 503 and {@code Retry-After}: the server is holding as much as it may
+         * for clients reading earlier answers, and this answer can be asked for again shortly.
+         */
+        public void grow(long bytes) {
+            if (!tryGrow(bytes)) {
+                throw refusal(bytes);
+            }
+        }
+
+        /** The 503 {@link #grow} throws, for callers that decide later whether to raise it. */
+        public MyelinException refusal(long bytes) {
+            return new MyelinException(ErrorKind.UNAVAILABLE, null, "the server is holding " + (used() >> 20)
+                    + " MiB of answers for clients still reading them, its limit (" + setting + " = "
+                    + (capacity >> 20) + " MiB); this answer needs " + Math.max(1, bytes >> 20)
+                    + " MiB more: retry shortly").retry(true, Duration.ofSeconds(1)).nothingApplied();
+        }
+
+        /** Bytes held by this lease. */
+        public synchronized long held() {
+            return held;
+        }
+
+        /** Gives everything back. Idempotent. */
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                used.addAndGet(-held);
+                held = 0;
+            }
+        }
+    }
+}
