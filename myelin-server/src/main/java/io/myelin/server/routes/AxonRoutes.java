@@ -9,6 +9,7 @@ import io.myelin.axon.Axons;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
+import io.myelin.server.http.Json;
 import io.myelin.server.http.Router;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,8 +41,9 @@ public final class AxonRoutes {
                 ex.requestKey(body)));
     }
 
+    /** A delete carries no body (the SDK sends an empty one with a JSON Content-Type): the path is the request. */
     private void delete(Exchange ex) throws Exception {
-        ex.ok(axons.delete(ex.path("id"), ex.requestKey(ex.jsonBody())));
+        ex.ok(axons.delete(ex.path("id"), ex.requestKey(Json.MAPPER.createObjectNode())));
     }
 
     private void update(Exchange ex) throws Exception {
