@@ -190,6 +190,44 @@ class InvalidJsonCorpusTest {
         assertThat(run(cases)).isEqualTo(cases.size() * bodiesPerCase());
     }
 
+    /**
+     * A generated grammar corpus, always available: every proper prefix of a valid body of each route (an object
+     * cut anywhere is never valid JSON), and each value of a valid body replaced by text that RFC 8259 does not allow
+     * there (the list below, one entry per kind of mistake).
+     */
+    static List<Case> invalidGrammar() {
+        List<String> bad = List.of("", "'single'", "NaN", "Infinity", "-Infinity", "+1", "01", "1.", ".5", "1e", "0x10",
+                "--1", "1.0e+", "tru", "nul", "True", "undefined", "\"unterminated", "\"bad escape \\x\"",
+                "\"\\u12\"", "\"\\uD800\"", "\"\\uDC00\\uD800\"", "\"tab\there\"", "\"nl\nhere\"", "[1,]",
+                "[,1]", "{\"a\":1,}", "{\"a\"}", "{\"a\" 1}", "{1:2}", "{\"a\":1 \"b\":2}", "[1 2]", "/* c */ 1",
+                "1 // c", "[\"a\"]]", "{}}", "\"a\" \"b\"", "[" .repeat(1001) + "]".repeat(1001),
+                "1" + "0".repeat(1001), "{\"k\":1,\"k\":2}");
+        List<String> valid = List.of(
+                "{\"name\":\"n\",\"metadata\":{\"k\":\"v\"}}",
+                "{\"event_type\":\"t\",\"origin\":\"USER_EVENT\",\"source\":\"s\",\"payload\":\"p\"}",
+                "{\"events\":[{\"event_type\":\"t\",\"origin\":\"USER_EVENT\",\"source\":\"s\",\"payload\":\"p\"}]}",
+                "{\"sql\":\"SELECT ?\",\"params\":[1,\"two\",null,true]}",
+                "{\"statements\":[{\"sql\":\"SELECT ?\",\"params\":[1.5]}]}");
+        List<Case> cases = new ArrayList<>();
+        for (String v : valid) {
+            for (int cut = 1; cut < v.length(); cut++) {
+                cases.add(new Case("prefix " + cut + " of " + v, v.substring(0, cut).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        for (String b : bad) {
+            cases.add(new Case("value " + b, ("{\"name\":" + b + "}").getBytes(StandardCharsets.UTF_8)));
+            cases.add(new Case("bare " + b, b.getBytes(StandardCharsets.UTF_8)));
+        }
+        return cases;
+    }
+
+    @Test
+    void malformedJsonIsRefusedByEveryRoute() {
+        List<Case> cases = invalidGrammar();
+        assertThat(cases).hasSizeGreaterThan(300);
+        assertThat(run(cases)).isEqualTo(cases.size() * bodiesPerCase());
+    }
+
     private static int bodiesPerCase() {
         return routes().stream().mapToInt(r -> 1 + r.templates().size()).sum();
     }
