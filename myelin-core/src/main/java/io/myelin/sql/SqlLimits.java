@@ -18,6 +18,15 @@ import java.util.Objects;
  * @param maxOpenDatabases   per-axon databases kept open at once (least recently used are closed first)
  * @param threads            platform threads running SQLite work
  * @param maxPendingTasks    requests queued or running across all axons before new ones get 429
+ * @param maxLikePatternBytes UTF-8 size of one LIKE or GLOB pattern ({@code SQLITE_LIMIT_LIKE_PATTERN_LENGTH})
+ * @param maxExpressionDepth depth of one expression tree, and of views, CTEs and subqueries nested in one
+ *                           another ({@code SQLITE_LIMIT_EXPR_DEPTH}, which SQLite applies to both)
+ * @param maxCompoundSelect  terms of one compound SELECT ({@code SQLITE_LIMIT_COMPOUND_SELECT})
+ * @param maxTriggerDepth    triggers (and foreign key actions) firing one another ({@code SQLITE_LIMIT_TRIGGER_DEPTH})
+ * @param threadStackBytes   native stack of each SQL thread, in bytes; at least {@link #requiredStackBytes()}
+ *
+ * <p>The four depth limits bound how deep SQLite recurses on the native stack of an SQL thread, and
+ * {@code threadStackBytes} must hold the deepest statement they admit: {@link NativeStack} has the measurements.
  */
 public record SqlLimits(
         Duration statementTimeout,
@@ -30,7 +39,12 @@ public record SqlLimits(
         long maxResultBytes,
         int maxOpenDatabases,
         int threads,
-        int maxPendingTasks) {
+        int maxPendingTasks,
+        int maxLikePatternBytes,
+        int maxExpressionDepth,
+        int maxCompoundSelect,
+        int maxTriggerDepth,
+        long threadStackBytes) {
 
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_SQL_BYTES = 100 * 1024;
@@ -42,6 +56,20 @@ public record SqlLimits(
     public static final long DEFAULT_MAX_RESULT_BYTES = 32L * 1024 * 1024;
     public static final int DEFAULT_MAX_OPEN_DATABASES = 1000;
     public static final int DEFAULT_MAX_PENDING_TASKS = 10_000;
+    public static final int DEFAULT_MAX_LIKE_PATTERN_BYTES = 1000;
+    public static final int DEFAULT_MAX_EXPRESSION_DEPTH = 1000;
+    public static final int DEFAULT_MAX_COMPOUND_SELECT = 500;
+    public static final int DEFAULT_MAX_TRIGGER_DEPTH = 1000;
+    public static final long DEFAULT_THREAD_STACK_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * SQLite's compiled-in ceilings in sqlite-jdbc's build: {@code sqlite3_limit} silently caps a higher value,
+     * so a setting above them would promise a limit that is not applied.
+     */
+    public static final int SQLITE_MAX_LIKE_PATTERN_BYTES = 50_000;
+    public static final int SQLITE_MAX_EXPRESSION_DEPTH = 1000;
+    public static final int SQLITE_MAX_COMPOUND_SELECT = 500;
+    public static final int SQLITE_MAX_TRIGGER_DEPTH = 1000;
 
     public SqlLimits {
         Objects.requireNonNull(statementTimeout, "statementTimeout");
@@ -67,6 +95,32 @@ public record SqlLimits(
         if (maxParams > 32766) {
             throw new IllegalArgumentException("maxParams must be <= 32766: " + maxParams);
         }
+        withinSqlite("maxLikePatternBytes (sql.max-like-pattern-bytes)", maxLikePatternBytes,
+                SQLITE_MAX_LIKE_PATTERN_BYTES);
+        withinSqlite("maxExpressionDepth (sql.max-expression-depth)", maxExpressionDepth, SQLITE_MAX_EXPRESSION_DEPTH);
+        withinSqlite("maxCompoundSelect (sql.max-compound-select)", maxCompoundSelect, SQLITE_MAX_COMPOUND_SELECT);
+        withinSqlite("maxTriggerDepth (sql.max-trigger-depth)", maxTriggerDepth, SQLITE_MAX_TRIGGER_DEPTH);
+        long required = NativeStack.requiredBytes(maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect,
+                maxTriggerDepth);
+        if (threadStackBytes < required) {
+            throw new IllegalArgumentException("threadStackBytes (sql.thread-stack-size) is " + threadStackBytes
+                    + " bytes, but SQLite may recurse through " + required + " bytes of native stack at these limits"
+                    + " (sql.max-like-pattern-bytes " + maxLikePatternBytes + ", sql.max-expression-depth "
+                    + maxExpressionDepth + ", sql.max-compound-select " + maxCompoundSelect + ", sql.max-trigger-depth "
+                    + maxTriggerDepth + "): raise the stack or lower the limits");
+        }
+    }
+
+    private static void withinSqlite(String name, int value, int ceiling) {
+        if (value <= 0 || value > ceiling) {
+            throw new IllegalArgumentException(name + " must be between 1 and " + ceiling + ", SQLite's own maximum: "
+                    + value);
+        }
+    }
+
+    /** The native stack, in bytes, that the deepest statement these limits admit can use ({@link NativeStack}). */
+    public long requiredStackBytes() {
+        return NativeStack.requiredBytes(maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth);
     }
 
     private static void positive(String name, long value) {
@@ -79,61 +133,104 @@ public record SqlLimits(
         return new SqlLimits(DEFAULT_STATEMENT_TIMEOUT, DEFAULT_MAX_SQL_BYTES, DEFAULT_MAX_PARAMS,
                 DEFAULT_MAX_BATCH_STATEMENTS, DEFAULT_MAX_VALUE_BYTES, DEFAULT_MAX_DATABASE_BYTES, DEFAULT_MAX_ROWS,
                 DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_OPEN_DATABASES,
-                Math.max(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_PENDING_TASKS);
+                Math.max(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_PENDING_TASKS,
+                DEFAULT_MAX_LIKE_PATTERN_BYTES, DEFAULT_MAX_EXPRESSION_DEPTH, DEFAULT_MAX_COMPOUND_SELECT,
+                DEFAULT_MAX_TRIGGER_DEPTH, DEFAULT_THREAD_STACK_BYTES);
     }
 
     public SqlLimits withStatementTimeout(Duration v) {
         return new SqlLimits(v, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes, maxDatabaseBytes,
-                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks);
+                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxSqlBytes(int v) {
         return new SqlLimits(statementTimeout, v, maxParams, maxBatchStatements, maxValueBytes, maxDatabaseBytes,
-                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks);
+                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxParams(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, v, maxBatchStatements, maxValueBytes, maxDatabaseBytes,
-                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks);
+                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxBatchStatements(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, v, maxValueBytes, maxDatabaseBytes,
-                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks);
+                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxValueBytes(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, v, maxDatabaseBytes,
-                maxRows, Math.max(maxResultBytes, v), maxOpenDatabases, threads, maxPendingTasks);
+                maxRows, Math.max(maxResultBytes, v), maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxDatabaseBytes(long v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes, v,
-                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks);
+                maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxRows(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
-                maxDatabaseBytes, v, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks);
+                maxDatabaseBytes, v, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxResultBytes(long v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
-                maxDatabaseBytes, maxRows, v, maxOpenDatabases, threads, maxPendingTasks);
+                maxDatabaseBytes, maxRows, v, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxOpenDatabases(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
-                maxDatabaseBytes, maxRows, maxResultBytes, v, threads, maxPendingTasks);
+                maxDatabaseBytes, maxRows, maxResultBytes, v, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withThreads(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
-                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, v, maxPendingTasks);
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, v, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
     }
 
     public SqlLimits withMaxPendingTasks(int v) {
         return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
-                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, v);
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, v,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
+    }
+
+    public SqlLimits withMaxLikePatternBytes(int v) {
+        return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                v, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
+    }
+
+    public SqlLimits withMaxExpressionDepth(int v) {
+        return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, v, maxCompoundSelect, maxTriggerDepth, threadStackBytes);
+    }
+
+    public SqlLimits withMaxCompoundSelect(int v) {
+        return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, v, maxTriggerDepth, threadStackBytes);
+    }
+
+    public SqlLimits withMaxTriggerDepth(int v) {
+        return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, v, threadStackBytes);
+    }
+
+    public SqlLimits withThreadStackBytes(long v) {
+        return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
+                maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
+                maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth, v);
     }
 }
