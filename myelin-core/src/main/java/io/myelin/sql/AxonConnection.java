@@ -24,6 +24,14 @@ import org.sqlite.SQLiteOpenMode;
  *   <li>{@code trusted_schema = OFF}: views and triggers cannot call functions with side effects.</li>
  *   <li>{@code SQLITE_LIMIT_LENGTH} = max value/row size, {@code SQLITE_LIMIT_SQL_LENGTH},
  *       {@code SQLITE_LIMIT_VARIABLE_NUMBER} = max params, {@code max_page_count} = max database size.</li>
+ *   <li>The limits that bound SQLite's native recursion ({@link NativeStack}): {@code LIKE_PATTERN_LENGTH},
+ *       {@code EXPR_DEPTH}, {@code COMPOUND_SELECT}, {@code TRIGGER_DEPTH} from {@link SqlLimits}; and fixed
+ *       at SQLite's usual defaults, since sqlite-jdbc's build raises some of them: {@code COLUMN} =
+ *       {@value #MAX_COLUMNS} (the build allows 32,767), {@code FUNCTION_ARG} = {@value #MAX_FUNCTION_ARGS},
+ *       {@code WORKER_THREADS} = 0 (a sorter helper thread would run SQLite on a stack we do not size);
+ *       {@code VDBE_OP} = {@value #MAX_PROGRAM_OPS}, which bounds the memory one compiled statement takes. Each is
+ *       read back after it is set, so a build whose ceiling is lower fails the open instead of silently
+ *       applying less.</li>
  *   <li>WAL journal (persistent in the file, so set once, when the file does not yet report it) with
  *       {@code synchronous = FULL}: a commit is fsynced before the call returns.</li>
  *   <li>{@code foreign_keys = ON}: the documented FOREIGN KEY failures happen.</li>
@@ -43,6 +51,15 @@ final class AxonConnection implements AutoCloseable {
     /** Page cache per connection; with 1,000 open databases this caps cache memory near 1 GiB worst case. */
     private static final int CACHE_KIB = 1024;
     private static final int SQLITE_UTF8 = 1;
+    static final int MAX_COLUMNS = 2000;
+    static final int MAX_FUNCTION_ARGS = 127;
+    /**
+     * Operations in one compiled statement ({@code SQLITE_LIMIT_VDBE_OP}). The build allows 250 million: a table
+     * whose generated columns each add the previous one to itself compiles to 2^n of them, and with 22 such
+     * columns a 700-byte CREATE TABLE took 0.7 GB of native memory (24 exhausted a 6 GB address space). A 100 KiB
+     * INSERT of 7,000 rows compiles to 29,000 operations.
+     */
+    static final int MAX_PROGRAM_OPS = 1_000_000;
 
     private final String axonId;
     private final Path file;
@@ -79,6 +96,14 @@ final class AxonConnection implements AutoCloseable {
         // SQLite counts SQL length in bytes; the guard's own check names the field, this is the backstop.
         conn.setLimit(SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, limits.maxSqlBytes());
         conn.setLimit(SQLiteLimits.SQLITE_LIMIT_VARIABLE_NUMBER, limits.maxParams());
+        setLimit(SQLiteLimits.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, limits.maxLikePatternBytes());
+        setLimit(SQLiteLimits.SQLITE_LIMIT_EXPR_DEPTH, limits.maxExpressionDepth());
+        setLimit(SQLiteLimits.SQLITE_LIMIT_COMPOUND_SELECT, limits.maxCompoundSelect());
+        setLimit(SQLiteLimits.SQLITE_LIMIT_TRIGGER_DEPTH, limits.maxTriggerDepth());
+        setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, MAX_COLUMNS);
+        setLimit(SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG, MAX_FUNCTION_ARGS);
+        setLimit(SQLiteLimits.SQLITE_LIMIT_WORKER_THREADS, 0);
+        setLimit(SQLiteLimits.SQLITE_LIMIT_VDBE_OP, MAX_PROGRAM_OPS);
         refuseFunction("load_extension");
         refuseFunction("fts3_tokenizer");
         try (Statement st = conn.createStatement()) {
@@ -107,6 +132,16 @@ final class AxonConnection implements AutoCloseable {
                 return 0;
             }
         });
+    }
+
+    /** Sets a limit that bounds native work and checks that SQLite applied it (it caps at its compiled ceiling). */
+    private void setLimit(SQLiteLimits limit, int value) throws SQLException {
+        conn.setLimit(limit, value);
+        int applied = conn.getDatabase().limit(limit.getId(), -1); // a negative value only reads the limit
+        if (applied != value) {
+            throw new SQLException("SQLite applied " + limit + " = " + applied + " instead of " + value
+                    + " (its compiled maximum is lower); lower the setting");
+        }
     }
 
     /**

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Back-pressure: tasks queued or running across all lanes are counted; beyond {@code maxPending} a submit
  * fails fast with 429 rather than queueing without bound.
+ *
+ * <p>Stack: SQLite recurses on the native stack of the thread that runs it, and an overflow there kills the
+ * JVM. The threads get an explicit stack ({@code sql.thread-stack-size}, 64 MiB by default) instead of the JVM's
+ * 1 MiB; {@link NativeStack} has the measurements behind its size and the limits that bound the recursion.
  */
 final class AxonLanes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AxonLanes.class);
@@ -58,11 +62,13 @@ final class AxonLanes implements AutoCloseable {
      */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(30);
 
-    AxonLanes(int threads, int maxPending) {
+    /** @param stackBytes native stack of each thread, in bytes (see {@link NativeStack}) */
+    AxonLanes(int threads, int maxPending, long stackBytes) {
         this.maxPending = maxPending;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = Thread.ofPlatform().name("myelin-sql-" + n.incrementAndGet()).daemon(true).unstarted(r);
+            Thread t = Thread.ofPlatform().name("myelin-sql-" + n.incrementAndGet()).daemon(true)
+                    .stackSize(stackBytes).unstarted(r);
             t.setUncaughtExceptionHandler((th, e) -> log.error("uncaught in {}", th.getName(), e));
             return t;
         });

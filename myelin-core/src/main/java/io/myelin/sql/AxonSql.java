@@ -76,7 +76,7 @@ public final class AxonSql implements AutoCloseable {
         this.axonExists = Objects.requireNonNull(axonExists, "axonExists");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.files = new DatabaseFiles(Objects.requireNonNull(sqlRoot, "sqlRoot"));
-        this.lanes = new AxonLanes(limits.threads(), limits.maxPendingTasks());
+        this.lanes = new AxonLanes(limits.threads(), limits.maxPendingTasks(), limits.threadStackBytes());
         this.databases = new OpenDatabases(limits.maxOpenDatabases(), this::open);
         this.runner = new StatementRunner(limits);
         this.batchRunner = new BatchRunner(runner, limits);

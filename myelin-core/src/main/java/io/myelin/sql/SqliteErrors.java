@@ -17,7 +17,10 @@ import org.sqlite.SQLiteException;
  * statement problems (syntax, constraints, missing objects, type mismatch) are 400; a timeout is 400
  * {@code statement timed out}; the size limits are 413, the axon's database at {@code sql.max-database-bytes}
  * included; a full disk is 507; storage trouble (I/O, corruption, out of memory, lock contention) is 5xx, because
- * the caller did nothing wrong and the connection may be unusable.
+ * the caller did nothing wrong and the connection may be unusable (except out of memory in the caller's own
+ * statement, which {@link StatementRunner} reports as its size: 400). A statement refused by one of the limits that
+ * bound SQLite's recursion ({@link NativeStack}) is 400 with a message that names the limit, its value and its
+ * setting.
  */
 final class SqliteErrors {
     private SqliteErrors() {}
@@ -64,7 +67,51 @@ final class SqliteErrors {
         if (primary == SQLiteErrorCode.SQLITE_AUTH.code) {
             return new MyelinException(ErrorKind.FORBIDDEN, field, msg, e);
         }
-        return new MyelinException(ErrorKind.INVALID_REQUEST, field, msg, e);
+        return new MyelinException(ErrorKind.INVALID_REQUEST, field, explainLimit(msg, limits), e);
+    }
+
+    /**
+     * SQLite's message for a statement that one of the complexity limits refused, followed by the limit and the
+     * setting that sets it; any other message unchanged. These messages are SQLite's stable wording.
+     */
+    static String explainLimit(String msg, SqlLimits limits) {
+        if (msg.startsWith("LIKE or GLOB pattern too complex")) {
+            return msg + ": a LIKE or GLOB pattern may hold at most " + limits.maxLikePatternBytes()
+                    + " bytes (sql.max-like-pattern-bytes = " + limits.maxLikePatternBytes() + ")";
+        }
+        if (msg.startsWith("Expression tree is too large")) {
+            return msg + ": expressions nest at most " + limits.maxExpressionDepth()
+                    + " deep (sql.max-expression-depth = " + limits.maxExpressionDepth() + ")";
+        }
+        if (msg.startsWith("VIEWs and/or subqueries nested too deep")) {
+            return msg + ": views, CTEs and subqueries nest at most " + limits.maxExpressionDepth()
+                    + " deep (sql.max-expression-depth = " + limits.maxExpressionDepth() + ")";
+        }
+        if (msg.startsWith("too many terms in compound SELECT")) {
+            return msg + ": a compound SELECT has at most " + limits.maxCompoundSelect()
+                    + " terms (sql.max-compound-select = " + limits.maxCompoundSelect() + ")";
+        }
+        if (msg.startsWith("triggers nested too deep") || msg.startsWith("too many levels of trigger recursion")) {
+            return msg + ": triggers and foreign key actions fire one another at most " + limits.maxTriggerDepth()
+                    + " deep (sql.max-trigger-depth = " + limits.maxTriggerDepth() + ")";
+        }
+        if (msg.startsWith("too many columns") || msg.startsWith("too many terms in ")) {
+            return msg + ": tables, indexes, results and ORDER BY/GROUP BY clauses hold at most "
+                    + AxonConnection.MAX_COLUMNS + " columns or terms";
+        }
+        if (msg.startsWith("too many arguments on")) {
+            return msg + ": a function takes at most " + AxonConnection.MAX_FUNCTION_ARGS + " arguments";
+        }
+        if (msg.equals("Recursion limit")) {
+            return "Recursion limit: the statement nests parentheses, subqueries or CASE expressions deeper than"
+                    + " SQLite's parser accepts (a fixed limit of a few hundred levels)";
+        }
+        return msg;
+    }
+
+    static boolean isOutOfMemory(SQLException e) {
+        return e instanceof SQLiteException se && se.getResultCode() != null
+                && (se.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_NOMEM.code;
     }
 
     /** True when the connection should be closed rather than reused. */

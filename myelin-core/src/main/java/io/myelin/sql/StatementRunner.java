@@ -1,5 +1,6 @@
 package io.myelin.sql;
 
+import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.text.JsonSize;
 import java.sql.PreparedStatement;
@@ -77,6 +78,9 @@ final class StatementRunner {
                 throw MyelinException.invalid(null, "batch timed out: it ran longer than "
                         + limits.batchTimeout().toMillis() + " ms (sql.batch-timeout); its changes were rolled back");
             }
+            if (SqliteErrors.isOutOfMemory(e)) {
+                throw tooComplex(s, e);
+            }
             throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField(), c.file());
         } finally {
             c.disarm();
@@ -88,6 +92,18 @@ final class StatementRunner {
                 }
             }
         }
+    }
+
+    /**
+     * SQLite reports a compiled program that grows past {@code SQLITE_LIMIT_VDBE_OP} as out of memory, while it
+     * prepares the statement or, for DDL, while the new schema is parsed as the statement runs. That is the size
+     * of the caller's statement, so a 400; a real allocation failure on this thread looks the same to us, and the
+     * connection stays usable either way.
+     */
+    private static MyelinException tooComplex(PreparedSql s, SQLException e) {
+        return new MyelinException(ErrorKind.INVALID_REQUEST, s.sqlField(), "statement too complex: SQLite ran out of"
+                + " memory for it; a compiled statement holds at most " + AxonConnection.MAX_PROGRAM_OPS + " operations,"
+                + " counting the views, triggers and generated columns it expands", e);
     }
 
     private void bind(PreparedStatement ps, PreparedSql s) throws SQLException {

@@ -14,7 +14,7 @@ class AxonSqlBatchTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.defaults().withStatementTimeout(Duration.ofMillis(300));
+        return SqlLimits.builder().statementTimeout(Duration.ofMillis(300)).build();
     }
 
     @BeforeEach

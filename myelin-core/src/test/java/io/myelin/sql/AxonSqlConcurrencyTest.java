@@ -17,7 +17,7 @@ class AxonSqlConcurrencyTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.defaults().withThreads(4);
+        return SqlLimits.builder().threads(4).build();
     }
 
     /**

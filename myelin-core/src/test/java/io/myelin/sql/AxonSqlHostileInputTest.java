@@ -36,7 +36,7 @@ class AxonSqlHostileInputTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.defaults().withStatementTimeout(Duration.ofMillis(200)).withMaxParams(20);
+        return SqlLimits.builder().statementTimeout(Duration.ofMillis(200)).maxParams(20).build();
     }
 
     @Test

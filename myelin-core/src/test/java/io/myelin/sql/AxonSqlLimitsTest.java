@@ -18,12 +18,12 @@ class AxonSqlLimitsTest extends SqlTestSupport {
     @Override
     SqlLimits limits() {
         return SqlLimits.defaults()
-                .withStatementTimeout(Duration.ofMillis(400))
-                .withMaxValueBytes(64 * 1024)
-                .withMaxDatabaseBytes(512 * 1024)
-                .withMaxResultBytes(512 * 1024)
-                .withMaxSqlBytes(4096)
-                .withMaxParams(10);
+                .toBuilder().statementTimeout(Duration.ofMillis(400))
+                .maxValueBytes(64 * 1024)
+                .maxDatabaseBytes(512 * 1024)
+                .maxResultBytes(512 * 1024)
+                .maxSqlBytes(4096)
+                .maxParams(10).build();
     }
 
     @Test
@@ -136,7 +136,7 @@ class AxonSqlLimitsTest extends SqlTestSupport {
 
     @Test
     void pendingWorkIsBounded() throws Exception {
-        try (AxonSql tiny = new AxonSql(dir.resolve("tiny"), limits().withThreads(1).withMaxPendingTasks(1))) {
+        try (AxonSql tiny = new AxonSql(dir.resolve("tiny"), limits().toBuilder().threads(1).maxPendingTasks(1).build())) {
             List<Thread> threads = new ArrayList<>();
             List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread slow = Thread.ofVirtual().start(() -> {

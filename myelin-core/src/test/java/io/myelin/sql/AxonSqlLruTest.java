@@ -13,7 +13,7 @@ class AxonSqlLruTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.defaults().withMaxOpenDatabases(CAP);
+        return SqlLimits.builder().maxOpenDatabases(CAP).build();
     }
 
     private static long openFds() throws IOException {

@@ -138,7 +138,7 @@ public final class MyelinServer implements AutoCloseable {
         log.warn("sql.max-open-databases lowered from {} to {}: the process may open {} files (ulimit -n), each open "
                 + "SQL database takes 3, and {} are kept for connections and the server", limits.maxOpenDatabases(),
                 fits, max, reserved);
-        return limits.withMaxOpenDatabases(fits);
+        return limits.toBuilder().maxOpenDatabases(fits).build();
     }
 
     /**

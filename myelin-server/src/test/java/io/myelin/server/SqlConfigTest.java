@@ -29,6 +29,11 @@ class SqlConfigTest {
         assertThat(sql.maxDatabaseBytes()).isEqualTo(1024L * 1024 * 1024);
         assertThat(sql.maxRows()).isEqualTo(1000);
         assertThat(sql.maxOpenDatabases()).isEqualTo(1000);
+        assertThat(sql.maxLikePatternBytes()).isEqualTo(1000);
+        assertThat(sql.maxExpressionDepth()).isEqualTo(1000);
+        assertThat(sql.maxCompoundSelect()).isEqualTo(500);
+        assertThat(sql.maxTriggerDepth()).isEqualTo(1000);
+        assertThat(sql.threadStackBytes()).isEqualTo(64L * 1024 * 1024);
     }
 
     @Test
@@ -59,5 +64,25 @@ class SqlConfigTest {
                 .isInstanceOf(MyelinException.class).hasMessageContaining("sql.max-database-bytes");
         assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-database-bytes", "1000").build())
                 .isInstanceOf(MyelinException.class).hasMessageContaining("maxDatabaseBytes");
+    }
+
+    @Test
+    void complexityLimitsAndTheStackTheyNeedAreSettings() {
+        SqlLimits sql = new ConfigLoader().flag("sql.max-like-pattern-bytes", 200).flag("sql.max-expression-depth", 100)
+                .flag("sql.max-compound-select", 50).flag("sql.max-trigger-depth", 10)
+                .env(Map.of("MYELIN_SQL_THREAD_STACK_SIZE", "8388608")).build().sql();
+        assertThat(sql.maxLikePatternBytes()).isEqualTo(200);
+        assertThat(sql.maxExpressionDepth()).isEqualTo(100);
+        assertThat(sql.maxCompoundSelect()).isEqualTo(50);
+        assertThat(sql.maxTriggerDepth()).isEqualTo(10);
+        assertThat(sql.threadStackBytes()).isEqualTo(8L << 20);
+        // SQLite would silently cap a limit above its own maximum.
+        assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-expression-depth", 5000).build())
+                .isInstanceOf(MyelinException.class).hasMessageContaining("sql.max-expression-depth")
+                .hasMessageContaining("1000");
+        // A stack that the deepest statement at the default limits could overflow is refused at start.
+        assertThatThrownBy(() -> new ConfigLoader().flag("sql.thread-stack-size", 1024 * 1024).build())
+                .isInstanceOf(MyelinException.class).hasMessageContaining("sql.thread-stack-size")
+                .hasMessageContaining("lower the limits");
     }
 }

@@ -156,7 +156,10 @@ public final class ConfigLoader {
                     integer("sql.max-params"), integer("sql.max-batch-statements"), integer("sql.max-value-bytes"),
                     longValue("sql.max-database-bytes"), integer("sql.max-rows"), longValue("sql.max-result-bytes"),
                     integer("sql.max-open-databases"), integer("sql.threads"), integer("sql.max-pending"),
-                    duration("sql.batch-timeout"), duration("sql.queue-timeout"));
+                    duration("sql.batch-timeout"), duration("sql.queue-timeout"),
+                    integer("sql.max-like-pattern-bytes"), integer("sql.max-expression-depth"),
+                    integer("sql.max-compound-select"), integer("sql.max-trigger-depth"),
+                    longValue("sql.thread-stack-size"));
         } catch (IllegalArgumentException e) {
             throw MyelinException.invalid("sql", "invalid SQL limits: " + e.getMessage());
         }

@@ -46,7 +46,12 @@ public final class Settings {
             new Setting("sql.threads", "4", "platform threads running SQL statements (one statement per axon at a time)"),
             new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"),
             new Setting("sql.batch-timeout", "20s", "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
-            new Setting("sql.queue-timeout", "10s", "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"));
+            new Setting("sql.queue-timeout", "10s", "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"),
+            new Setting("sql.max-like-pattern-bytes", "1000", "largest LIKE or GLOB pattern (UTF-8 bytes, at most 50000); matching recurses once per wildcard and takes time in proportion to pattern size times value size"),
+            new Setting("sql.max-expression-depth", "1000", "deepest SQL expression, and deepest nesting of views, CTEs and subqueries (at most 1000)"),
+            new Setting("sql.max-compound-select", "500", "most terms of one compound SELECT: UNION, UNION ALL, INTERSECT, EXCEPT (at most 500)"),
+            new Setting("sql.max-trigger-depth", "1000", "deepest chain of triggers and foreign key actions firing one another (at most 1000)"),
+            new Setting("sql.thread-stack-size", "67108864", "native stack of each SQL thread (bytes); must hold the deepest statement the four limits above admit, or the server refuses to start"));
 
     public static Setting byKey(String key) {
         for (Setting s : ALL) {
