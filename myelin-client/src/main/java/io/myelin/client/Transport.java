@@ -226,7 +226,7 @@ final class Transport {
     }
 
     private MyelinConnectionException connectionFailure(HttpRequest req, IOException e, int attempts) {
-        String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
+        String tries = attempts > 1 ? "; gave up after " + attempts + " attempts" : "";
         if (e instanceof HttpTimeoutException) {
             return new MyelinConnectionException(req.method() + " " + req.uri() + " timed out"
                     + req.timeout().map(t -> " after " + t.toMillis() + " ms").orElse("") + tries, e);
