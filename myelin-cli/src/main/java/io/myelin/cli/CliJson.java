@@ -4,22 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.myelin.client.json.MyelinJson;
 
-/** JSON output in the wire's own shapes (snake_case), so {@code --json} output reads like the HTTP API. */
+/**
+ * JSON for {@code --json} output and for reading JSON given on the command line. Output uses the client's own
+ * wire mapping ({@link MyelinJson}): the client's records are the wire objects with camelCase components, so a
+ * record printed through it reads exactly like the HTTP API's answer.
+ */
 final class CliJson {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectMapper WIRE = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    /** The wire mapping, reading strictly: text after the JSON value is an error, not ignored. */
+    static final ObjectMapper MAPPER = MyelinJson.newMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private CliJson() {
     }
 
-    /**
-     * A client record (axon, event, publish result, SQL result) in its wire shape: the records' components are the
-     * wire fields in camelCase, so a snake_case mapper writes exactly what the HTTP API returned.
-     */
+    /** A client record (axon, event, publish result, SQL result) in its wire shape. */
     static JsonNode wire(Object record) {
-        return WIRE.valueToTree(record);
+        return MAPPER.valueToTree(record);
     }
 
     /** Parses JSON text, or returns {@code null} when it is not JSON. */

@@ -1,8 +1,12 @@
 package io.myelin.cli;
 
 import io.myelin.client.MyelinClient;
+import io.myelin.client.RetryAttempt;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -18,10 +22,17 @@ abstract class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The longest wait between two tries while a command waits for a server that is (re)starting. */
+    static final Duration WAIT_RETRY_MAX_DELAY = Duration.ofSeconds(2);
+
     @Override
     public final Integer call() {
-        try (MyelinClient client = options.connect()) {
-            return run(client);
+        try {
+            MyelinClient.Builder builder = options.builder();
+            configure(builder);
+            try (MyelinClient client = builder.build()) {
+                return run(client);
+            }
         } catch (Exception e) {
             return Failures.report(e, err(), options.verbose);
         } finally {
@@ -32,6 +43,31 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** Does the work; returns an {@link ExitCode}. Exceptions are reported by {@link #call()}. */
     protected abstract int run(MyelinClient client) throws Exception;
+
+    /** Tunes the client before it is built; by default the client's own retries (3 attempts per request). */
+    protected void configure(MyelinClient.Builder client) {
+    }
+
+    /**
+     * Makes every request keep trying while the server cannot be reached or answers that it is busy: until
+     * {@code limit} per request, or without end when {@code limit} is {@code null} (the user stops the command).
+     * The first retry prints one line on stderr, so a wrong {@code --server} does not look like a silent hang.
+     */
+    void waitForServer(MyelinClient.Builder client, Duration limit, String until) {
+        AtomicBoolean told = new AtomicBoolean();
+        Consumer<RetryAttempt> notice = r -> {
+            if (told.compareAndSet(false, true)) {
+                err().println("myelin: waiting for the server (" + r.failure().getMessage() + "); retrying " + until);
+                err().flush();
+            }
+        };
+        client.maxRetries(Integer.MAX_VALUE)
+                .retryBackoff(Duration.ofMillis(250), WAIT_RETRY_MAX_DELAY)
+                .retryListener(notice);
+        if (limit != null) {
+            client.callTimeout(limit);
+        }
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -28,14 +28,20 @@ final class ClientOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
     boolean verbose;
 
+    /** A client for the configured server and key, with the client's default retries. */
     MyelinClient connect() {
+        return builder().build();
+    }
+
+    /** The builder {@link #connect()} uses, for commands that tune their retries before building. */
+    MyelinClient.Builder builder() {
         MyelinClient.Builder b = MyelinClient.builder();
         try {
             b.baseUrl(server);
         } catch (IllegalArgumentException e) {
             throw new Failures.UsageProblem("--server: " + e.getMessage());
         }
-        return b.apiKey(resolveApiKey()).build();
+        return b.apiKey(resolveApiKey());
     }
 
     private String resolveApiKey() {

@@ -52,14 +52,25 @@ final class ExecCommand extends ClientCommand {
             description = "Event type that ends the turn; repeatable (default: turn.completed, turn.failed, turn.cancelled).")
     List<String> until;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up after this long, e.g. 90s, 5m, PT1H (exit status 7).")
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = {"Give up after this long, e.g. 90s, 5m, PT1H (exit status 7).",
+                    "Until then, a server that cannot be reached (e.g. restarting) is waited for."})
     String timeout;
 
     @Option(names = "--source", paramLabel = "NAME", defaultValue = "cli", description = "Source of the published message (default: ${DEFAULT-VALUE}).")
     String source;
 
     @Override
+    protected void configure(MyelinClient.Builder client) {
+        if (timeout != null) {
+            // A session started while the server (re)starts waits for it, within the same --timeout.
+            waitForServer(client, DurationText.parse(timeout), "until --timeout " + timeout + " passes");
+        }
+    }
+
+    @Override
     protected int run(MyelinClient client) throws InterruptedException {
+        long started = System.nanoTime();
         Duration limit = timeout == null ? null : DurationText.parse(timeout);
         if (mode.resume && axonId == null) {
             throw new Failures.UsageProblem("--resume needs --axon ID");
@@ -88,7 +99,7 @@ final class ExecCommand extends ClientCommand {
         try (Subscription sub = axon.subscribe(after);
              StatusLine status = new StatusLine(out(), err(), !json() && Terminal.isInteractive(),
                      () -> statusText(sub)).start()) {
-            o = EventFollower.follow(sub, e -> endTypes.contains(e.eventType()), limit,
+            o = EventFollower.follow(sub, e -> endTypes.contains(e.eventType()), remaining(limit, started),
                     e -> status.println(EventFormat.format(e, json())));
         }
         long last = o.lastSequence();
@@ -103,6 +114,15 @@ final class ExecCommand extends ClientCommand {
             }
             case CLOSED -> ExitCode.FAILURE;
         };
+    }
+
+    /** What is left of {@code limit} since {@code started} (at least 1 ns), or {@code null} for no limit. */
+    private static Duration remaining(Duration limit, long started) {
+        if (limit == null) {
+            return null;
+        }
+        long left = limit.toNanos() - (System.nanoTime() - started);
+        return Duration.ofNanos(Math.max(1, left));
     }
 
     /** The sequence of the newest USER_EVENT message, or 0 when there is none: the current turn follows it. */

@@ -62,22 +62,22 @@ final class SqlCommand extends ClientCommand {
             throw new Failures.UsageProblem("no SQL statements in " + file);
         }
         SqlBatchResult batch = client.axon(axonId).sql().batch(statements.stream().map(SqlStatement::of).toList());
-        for (int i = 0; i < batch.steps().size(); i++) {
-            SqlStep step = batch.steps().get(i);
+        for (int i = 0; i < batch.results().size(); i++) {
+            SqlStep step = batch.results().get(i);
             String stmt = i < statements.size() ? statements.get(i) : "";
             if (json()) {
                 ObjectNode o = CliJson.MAPPER.createObjectNode().put("step", i + 1).put("sql", stmt);
                 if (step.ok()) {
-                    o.set("success", CliJson.wire(step.result()));
+                    o.set("success", CliJson.wire(step.success()));
                 } else {
-                    o.putObject("error").put("message", step.error());
+                    o.set("error", CliJson.wire(step.error()));
                 }
                 out().println(CliJson.line(o));
             } else if (step.ok()) {
-                out().println("step " + (i + 1) + " ok      " + Table.cell(stmt) + "  (" + step.result().meta().changes()
-                        + " changes, " + step.result().rows().size() + " rows)");
+                out().println("step " + (i + 1) + " ok      " + Table.cell(stmt) + "  (" + step.success().meta().changes()
+                        + " changes, " + step.success().rows().size() + " rows)");
             } else {
-                out().println("step " + (i + 1) + " FAILED  " + Table.cell(stmt) + "  " + step.error());
+                out().println("step " + (i + 1) + " FAILED  " + Table.cell(stmt) + "  " + step.error().message());
             }
         }
         if (!batch.ok()) {
@@ -85,7 +85,7 @@ final class SqlCommand extends ClientCommand {
             return ExitCode.REJECTED;
         }
         if (!json()) {
-            out().println(batch.steps().size() + " statements applied");
+            out().println(batch.results().size() + " statements applied");
         }
         return ExitCode.OK;
     }

@@ -28,11 +28,19 @@ final class TailCommand extends ClientCommand {
             description = "Without --after: start with the last N events (default: ${DEFAULT-VALUE}).")
     int lines;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep following new events until interrupted.")
+    @Option(names = {"-f", "--follow"},
+            description = "Keep following new events until interrupted; waits for a server that cannot be reached yet.")
     boolean follow;
 
     @Option(names = "--count", paramLabel = "N", description = "Exit after printing N events.")
     Integer count;
+
+    @Override
+    protected void configure(MyelinClient.Builder client) {
+        if (follow) {
+            waitForServer(client, null, "until it answers (Ctrl-C to stop)");
+        }
+    }
 
     @Override
     protected int run(MyelinClient client) throws InterruptedException {

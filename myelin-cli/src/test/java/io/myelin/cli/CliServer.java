@@ -60,15 +60,26 @@ final class CliServer implements AutoCloseable {
 
     /** Runs {@code myelin ARGS --server URL --api-key KEY} in-process. */
     Result run(String... args) {
+        return run(new StringWriter(), args);
+    }
+
+    /**
+     * Like {@link #run(String...)}, writing stderr into {@code err} as it goes, so a test can watch it while the
+     * command runs ({@link StringWriter} is thread-safe).
+     */
+    Result run(StringWriter err, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--server", url(), "--api-key", KEY));
-        return runRaw(all.toArray(String[]::new));
+        return runRaw(err, all.toArray(String[]::new));
     }
 
     /** Runs {@code myelin ARGS} exactly as given. */
     static Result runRaw(String... args) {
+        return runRaw(new StringWriter(), args);
+    }
+
+    private static Result runRaw(StringWriter err, String... args) {
         StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));

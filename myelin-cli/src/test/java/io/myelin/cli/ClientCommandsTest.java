@@ -14,10 +14,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client commands, run in-process through the real {@code myelin} command tree against a real server. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientCommandsTest {
     static CliServer server;
 

@@ -2,8 +2,11 @@ package io.myelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.client.MyelinClient;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +14,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code myelin exec} and {@code myelin tail --follow} against a real server, with a scripted agent. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ExecCommandTest {
     private static final Pattern EVENT_LINE = Pattern.compile("^#(\\d+)  ");
     /** Commands block for their whole run: never on the common pool, which may have a single worker. */
@@ -160,5 +166,44 @@ class ExecCommandTest {
             assertThat(t.exit()).as(t.err()).isZero();
             assertThat(sequences(t.out())).isEqualTo(range(1, 14));
         }
+    }
+
+    @Test
+    void execAndTailStartedWhileTheServerIsDownWaitForItToComeUp() throws Exception {
+        String axon = server.run("axons", "create", "-q").out().strip();
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("back"), Duration.ofMillis(20)).serve(axon)) {
+            server.stop(); // e.g. a restart: nothing listens on the port
+            StringWriter execErr = new StringWriter();
+            StringWriter tailErr = new StringWriter();
+            CompletableFuture<CliServer.Result> exec = CompletableFuture.supplyAsync(
+                    () -> server.run(execErr, "exec", "--axon", axon, "--input", "are you there?", "--timeout", "120s"), THREADS);
+            CompletableFuture<CliServer.Result> tail = CompletableFuture.supplyAsync(
+                    () -> server.run(tailErr, "tail", axon, "--after", "0", "--follow", "--count", "3"), THREADS);
+            // Both have met the closed port and are waiting, not failed.
+            await().atMost(Duration.ofSeconds(60))
+                    .failFast("exec or tail ended instead of waiting", () -> exec.isDone() || tail.isDone())
+                    .until(() ->
+                    execErr.toString().contains("waiting for the server") && tailErr.toString().contains("waiting for the server"));
+            assertThat(exec).isNotDone();
+            assertThat(tail).isNotDone();
+            assertThat(execErr.toString()).contains("connection refused", "until --timeout 120s passes");
+            server.start();
+
+            CliServer.Result e = exec.get(150, TimeUnit.SECONDS);
+            assertThat(e.exit()).as(e.err()).isZero();
+            assertThat(e.lines()).startsWith("sent #1").endsWith("last-seq 3");
+            assertThat(sequences(e.out())).isEqualTo(range(2, 3));
+            CliServer.Result t = tail.get(150, TimeUnit.SECONDS);
+            assertThat(t.exit()).as(t.err()).isZero();
+            assertThat(sequences(t.out())).isEqualTo(range(1, 3));
+        }
+    }
+
+    @Test
+    void withoutATimeoutExecGivesUpOnAnUnreachableServerAfterTheClientsRetries() {
+        CliServer.Result r = CliServer.runRaw("exec", "--input", "x", "--server", "http://127.0.0.1:1", "--api-key", "k");
+        assertThat(r.exit()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(r.err().lines()).hasSize(1).first().asString()
+                .startsWith("myelin: cannot reach http://127.0.0.1:1").contains("after 3 attempts");
     }
 }

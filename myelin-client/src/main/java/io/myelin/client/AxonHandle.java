@@ -19,18 +19,32 @@ public interface AxonHandle {
     /** The axon's id. */
     String id();
 
-    /** Appends one event. */
+    /**
+     * Appends one event, durably: the answer comes once it is on the server's disk. The client's own retries
+     * (see {@link MyelinClient}) reuse one generated idempotency key, so they never append it twice.
+     *
+     * @throws NotFoundException          404: no such axon
+     * @throws MyelinApiException         400 or 413: a field is missing or over its limit ({@code field()} names it)
+     * @throws MyelinConnectionException  no answer after every retry: whether it was appended is unknown; publish
+     *                                    with an idempotency key of your own to retry safely
+     */
     Published publish(NewEvent event);
 
     /**
-     * Appends one event at most once per {@code idempotencyKey}: repeating the call with the same key (for
-     * instance after a {@link MyelinConnectionException}) returns the first call's result instead of appending
-     * again.
+     * Appends one event at most once per {@code idempotencyKey} on this axon: repeating the call with the same key
+     * (for instance after a {@link MyelinConnectionException}, from any process, within the server's retention
+     * of 24 h by default) returns the first call's result instead of appending again.
+     *
+     * @param idempotencyKey 1..256 visible ASCII characters
+     * @throws MyelinApiException 422 when the key was already used for a different event
      */
     Published publish(NewEvent event, String idempotencyKey);
 
     /** Appends up to 1000 events atomically, in order; results are in the same order. */
     List<Published> publishBatch(List<NewEvent> events);
+
+    /** {@link #publishBatch(List)} at most once per {@code idempotencyKey}, like {@link #publish(NewEvent, String)}. */
+    List<Published> publishBatch(List<NewEvent> events, String idempotencyKey);
 
     /**
      * One page of history, newest first.

@@ -28,4 +28,11 @@ public interface AxonSql {
      * carries the error, and the server has rolled back the whole batch.
      */
     SqlBatchResult batch(List<SqlStatement> statements);
+
+    /**
+     * {@link #batch(List)} at most once per {@code idempotencyKey}: repeating it with the same key returns the first
+     * run's answer without running the statements again. If the server died while the first run was in progress,
+     * the repeat fails with 409 ({@link ConflictException}): its outcome is unknown, and it is never run twice.
+     */
+    SqlBatchResult batch(List<SqlStatement> statements, String idempotencyKey);
 }

@@ -10,9 +10,9 @@ import java.util.List;
  * @param totalCount total number of events in the axon when the server counted them, else {@code null}
  */
 public record EventPage(List<AxonEvent> events, boolean hasMore, Long totalCount) {
-    /** Copies {@code events} so the record stays immutable. */
+    /** Copies {@code events} so the record stays immutable; {@code null} becomes empty. */
     public EventPage {
-        events = List.copyOf(events);
+        events = events == null ? List.of() : List.copyOf(events);
     }
 
     /** The cursor for the next (older) page: the lowest sequence on this page, or {@code null} if empty. */

@@ -1,11 +1,6 @@
 package io.myelin.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -34,29 +29,28 @@ final class HttpAxonHandle implements AxonHandle {
     @Override
     public Published publish(NewEvent event) {
         Objects.requireNonNull(event, "event");
-        return Wire.published(transport.post(path + "/publish", Wire.newEvent(event)));
+        return transport.write("POST", path + "/publish", event, null, Published.class);
     }
 
     @Override
     public Published publish(NewEvent event, String idempotencyKey) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        return Wire.published(transport.send("POST", path + "/publish", new Query(), Wire.newEvent(event),
-                Map.of("Idempotency-Key", idempotencyKey)));
+        return transport.write("POST", path + "/publish", event, idempotencyKey, Published.class);
     }
 
     @Override
     public List<Published> publishBatch(List<NewEvent> events) {
+        return publishBatch(events, null);
+    }
+
+    @Override
+    public List<Published> publishBatch(List<NewEvent> events, String idempotencyKey) {
         if (events.isEmpty() || events.size() > MAX_BATCH) {
             throw new IllegalArgumentException("a batch holds 1.." + MAX_BATCH + " events, got " + events.size());
         }
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        ArrayNode list = body.putArray("events");
-        events.forEach(e -> list.add(Wire.newEvent(e)));
-        JsonNode n = transport.post(path + "/publish/batch", body);
-        List<Published> out = new ArrayList<>();
-        n.path("results").forEach(r -> out.add(Wire.published(r)));
-        return out;
+        return transport.write("POST", path + "/publish/batch", new WireTypes.PublishBatch(events), idempotencyKey,
+                WireTypes.PublishedBatch.class).results();
     }
 
     @Override
@@ -65,7 +59,7 @@ final class HttpAxonHandle implements AxonHandle {
             throw new IllegalArgumentException("limit must be 1.." + AxonFilter.MAX_PAGE_SIZE + ", was " + limit);
         }
         Query q = new Query().add("limit", limit).add("starting_after", beforeSequence).add("include_total_count", false);
-        return Wire.eventPage(transport.get(path + "/events", q));
+        return transport.get(path + "/events", q, EventPage.class);
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.myelin.client;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Objects;
 
 /** {@link AxonSql} over HTTP; stateless, hence thread-safe. */
 final class HttpAxonSql implements AxonSql {
@@ -16,14 +15,19 @@ final class HttpAxonSql implements AxonSql {
 
     @Override
     public SqlResult query(String sql, Object... params) {
-        return Wire.sqlResult(transport.post(axonPath + "/sql/query", Wire.statement(SqlStatement.of(sql, params))));
+        return transport.write("POST", axonPath + "/sql/query", WireTypes.Statement.of(SqlStatement.of(sql, params)),
+                null, SqlResult.class);
     }
 
     @Override
     public SqlBatchResult batch(List<SqlStatement> statements) {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        ArrayNode list = body.putArray("statements");
-        statements.forEach(s -> list.add(Wire.statement(s)));
-        return Wire.sqlBatch(transport.post(axonPath + "/sql/batch", body));
+        return batch(statements, null);
+    }
+
+    @Override
+    public SqlBatchResult batch(List<SqlStatement> statements, String idempotencyKey) {
+        Objects.requireNonNull(statements, "statements");
+        WireTypes.Batch body = new WireTypes.Batch(statements.stream().map(WireTypes.Statement::of).toList());
+        return transport.write("POST", axonPath + "/sql/batch", body, idempotencyKey, SqlBatchResult.class);
     }
 }

@@ -1,9 +1,5 @@
 package io.myelin.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,32 +13,24 @@ final class HttpAxons implements Axons {
 
     @Override
     public Axon create(String name, Map<String, String> metadata) {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        if (name != null) {
-            body.put("name", name);
-        }
-        if (metadata != null && !metadata.isEmpty()) {
-            body.set("metadata", Wire.MAPPER.valueToTree(metadata));
-        }
-        return Wire.axon(transport.post("/v1/axons", body));
+        WireTypes.CreateAxon body = new WireTypes.CreateAxon(name, metadata == null || metadata.isEmpty() ? null : metadata);
+        return transport.write("POST", "/v1/axons", body, null, Axon.class);
     }
 
     @Override
     public Axon get(String axonId) {
-        return Wire.axon(transport.get(path(axonId), new Query()));
+        return transport.get(path(axonId), new Query(), Axon.class);
     }
 
     @Override
     public Axon updateMetadata(String axonId, Map<String, String> metadata) {
         Objects.requireNonNull(metadata, "metadata (use an empty map to clear)");
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.set("metadata", Wire.MAPPER.valueToTree(metadata));
-        return Wire.axon(transport.post(path(axonId), body));
+        return transport.write("POST", path(axonId), new WireTypes.UpdateAxon(metadata), null, Axon.class);
     }
 
     @Override
     public void delete(String axonId) {
-        transport.send("DELETE", path(axonId), new Query(), null, Map.of());
+        transport.write("DELETE", path(axonId), null, null, Void.class);
     }
 
     @Override
@@ -61,10 +49,8 @@ final class HttpAxons implements Axons {
                 .add("include_total_count", false); // counting costs the server a query per page; we never need it
         f.metadata().forEach((k, v) -> q.add("metadata[" + k + "]", v));
         f.metadataIn().forEach((k, vs) -> q.add("metadata[" + k + "][in]", String.join(",", vs)));
-        JsonNode n = transport.get("/v1/axons", q);
-        List<Axon> axons = new ArrayList<>();
-        n.path("axons").forEach(a -> axons.add(Wire.axon(a)));
-        return new CursorPager.Page<>(axons, n.path("has_more").asBoolean(false));
+        WireTypes.AxonList page = transport.get("/v1/axons", q, WireTypes.AxonList.class);
+        return new CursorPager.Page<>(page.axons(), page.hasMore());
     }
 
     static String path(String axonId) {

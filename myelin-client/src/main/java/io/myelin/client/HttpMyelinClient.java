@@ -20,7 +20,7 @@ final class HttpMyelinClient implements MyelinClient {
     private boolean closed; // guarded by lock
 
     HttpMyelinClient(MyelinClient.Builder b) {
-        this.transport = new Transport(b.baseUrl, b.apiKey, b.connectTimeout, b.requestTimeout);
+        this.transport = new Transport(b);
         this.axons = new HttpAxons(transport);
         this.sseSettings = new SseSubscription.Settings(b.reconnectInitialDelay, b.reconnectMaxDelay,
                 b.streamSilenceTimeout, b.requestTimeout, b.subscriptionBuffer);

@@ -22,6 +22,7 @@ public class MyelinApiException extends MyelinException {
     private final String type;
     private final String field;
     private final String serverMessage;
+    private transient RetryAdvice advice = RetryAdvice.NONE; // set once, before the exception is thrown
 
     /**
      * Creates an exception for one error response; {@link #of} picks the subclass for you.
@@ -48,6 +49,17 @@ public class MyelinApiException extends MyelinException {
             case 429 -> new RateLimitedException(status, type, message, field);
             default -> new MyelinApiException(status, type, message, field);
         };
+    }
+
+    /** This exception, carrying the answer's retry headers (for the client's own retry decisions). */
+    MyelinApiException advised(RetryAdvice a) {
+        this.advice = a;
+        return this;
+    }
+
+    /** What the answer's headers said about retrying; {@link RetryAdvice#NONE} when unknown. */
+    RetryAdvice advice() {
+        return advice == null ? RetryAdvice.NONE : advice;
     }
 
     /** The HTTP status, e.g. 404. */

@@ -3,6 +3,7 @@ package io.myelin.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The entry point: a client for one Myelin server (or any server speaking the Axon API).
@@ -17,9 +18,22 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p><b>Retries.</b> Every call is retried on transient failures: no connection (refused, reset, closed before
+ * the answer), a timed-out attempt, and the answers 408, 409, 429 and 5xx; a server's {@code x-should-retry} header
+ * overrides that rule either way, and other 4xx answers are never retried. By default a call makes up to 3 attempts
+ * (2 retries), waiting between them what the server asked with {@code Retry-After-Ms} or {@code Retry-After}, else an
+ * exponential backoff with jitter from 0.5 s up to 8 s ({@link Builder#maxRetries}, {@link Builder#retryBackoff},
+ * {@link Builder#callTimeout}). Retrying a write is safe: every non-GET call (publish, batch publish, axon create,
+ * update and delete, SQL query and batch) sends an {@code Idempotency-Key}, the caller's where the method takes
+ * one, else one generated per call ({@code myl-<uuid>}), the same on every attempt; the server applies a write
+ * at most once per key and answers a repeat with the original's answer. A call that still fails throws the last
+ * failure.
+ *
  * <p>Threading: a client is immutable and safe for concurrent use by any number of threads; share one per
  * server. It holds an HTTP connection pool and the background threads of open subscriptions: {@link #close()}
- * ends all of them.
+ * ends all of them, and ends every retry wait in progress with a {@link MyelinConnectionException}. A call blocks
+ * its thread, including while it waits to retry; interrupting the thread ends the wait (the interrupt flag stays
+ * set) with a {@link MyelinConnectionException}.
  */
 public interface MyelinClient extends AutoCloseable {
 
@@ -60,6 +74,11 @@ public interface MyelinClient extends AutoCloseable {
         String apiKey;
         Duration connectTimeout = Duration.ofSeconds(10);
         Duration requestTimeout = Duration.ofSeconds(60);
+        int maxRetries = 2;
+        Duration initialRetryDelay = Duration.ofMillis(500);
+        Duration maxRetryDelay = Duration.ofSeconds(8);
+        Duration callTimeout;
+        Consumer<RetryAttempt> retryListener;
         Duration reconnectInitialDelay = Duration.ofMillis(100);
         Duration reconnectMaxDelay = Duration.ofSeconds(5);
         Duration streamSilenceTimeout = Duration.ofSeconds(90);
@@ -110,9 +129,60 @@ public interface MyelinClient extends AutoCloseable {
             return this;
         }
 
-        /** How long to wait for a response to an ordinary request (default 60 s). */
+        /**
+         * How long one attempt of an ordinary request may wait for its answer (default 60 s); an attempt that
+         * times out is retried like a dropped connection. See {@link #callTimeout} for a limit on the whole call.
+         */
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = positive(d, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * How many times a call is sent again after a transient failure (default 2, so at most 3 attempts); 0
+         * disables retries. {@link Integer#MAX_VALUE} retries until the {@link #callTimeout} passes.
+         */
+        public Builder maxRetries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, got " + retries);
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        /**
+         * The waits between attempts of a call when the server did not say how long to wait: exponential backoff
+         * with decorrelated jitter, each wait drawn between {@code initial} and three times the previous one, at
+         * most {@code max} (defaults 0.5 s and 8 s). {@code max} also caps a server's {@code Retry-After}.
+         */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.initialRetryDelay = positive(initial, "initial");
+            this.maxRetryDelay = positive(max, "max");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff must be >= initial backoff");
+            }
+            return this;
+        }
+
+        /**
+         * The longest one call may take, across all its attempts and waits (default: none; the retry count
+         * bounds it). An attempt's own timeout is shortened to what is left; a retry whose wait would end past
+         * the deadline is not made, and the last failure is thrown instead. Does not apply to subscriptions.
+         */
+        public Builder callTimeout(Duration d) {
+            this.callTimeout = positive(d, "callTimeout");
+            if (d.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException("callTimeout must be at most 365 days, got " + d);
+            }
+            return this;
+        }
+
+        /**
+         * Called on the calling thread before each retry wait, with the failed attempt (default: none). It must
+         * return quickly; what it throws propagates to the caller of the request.
+         */
+        public Builder retryListener(Consumer<RetryAttempt> listener) {
+            this.retryListener = listener;
             return this;
         }
 

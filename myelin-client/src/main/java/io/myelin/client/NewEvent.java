@@ -35,6 +35,6 @@ public record NewEvent(String eventType, Origin origin, String source, String pa
 
     /** An event whose payload is {@code value} serialized to JSON (maps, lists, records, strings, numbers). */
     public static NewEvent json(String eventType, Origin origin, String source, Object value) {
-        return new NewEvent(eventType, origin, source, Wire.toJsonText(value));
+        return new NewEvent(eventType, origin, source, Json.text(value));
     }
 }

@@ -1,5 +1,7 @@
 package io.myelin.client;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+
 /**
  * Who produced an event. Publishers may use {@link #EXTERNAL_EVENT}, {@link #AGENT_EVENT} and
  * {@link #USER_EVENT}; the server itself writes {@link #SYSTEM_EVENT}. {@link #UNKNOWN} stands for an origin
@@ -15,6 +17,7 @@ public enum Origin {
     /** Written by the server itself; cannot be published. */
     SYSTEM_EVENT,
     /** An origin newer than this client; cannot be published. */
+    @JsonEnumDefaultValue
     UNKNOWN;
 
     /** Parses a wire value; values this client does not know map to {@link #UNKNOWN}. */

@@ -4,25 +4,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The outcome of a batch, one step per statement in order. A batch is atomic: when a step failed, the server
- * rolled back the whole batch.
+ * The outcome of a batch, one result per statement in order. A batch is atomic: when a statement failed, the
+ * server rolled back the whole batch.
  *
- * @param steps one entry per statement
+ * @param results one entry per statement (the wire's {@code results})
  */
-public record SqlBatchResult(List<SqlStep> steps) {
+public record SqlBatchResult(List<SqlStep> results) {
     public SqlBatchResult {
-        steps = List.copyOf(steps);
+        results = results == null ? List.of() : List.copyOf(results);
     }
 
     /** Whether every statement succeeded. */
     public boolean ok() {
-        return steps.stream().allMatch(SqlStep::ok);
+        return results.stream().allMatch(SqlStep::ok);
     }
 
-    /** The 0-based index of the first failed step, if any. */
+    /** The 0-based index of the first failed statement, if any. */
     public Optional<Integer> firstFailure() {
-        for (int i = 0; i < steps.size(); i++) {
-            if (!steps.get(i).ok()) {
+        for (int i = 0; i < results.size(); i++) {
+            if (!results.get(i).ok()) {
                 return Optional.of(i);
             }
         }

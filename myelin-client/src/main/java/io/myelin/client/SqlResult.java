@@ -19,10 +19,11 @@ import java.util.function.Function;
  * @param meta    execution details
  */
 public record SqlResult(List<SqlColumn> columns, List<List<Object>> rows, SqlMeta meta) {
+    /** Copies the lists so the record stays immutable; {@code null} lists become empty. */
     public SqlResult {
-        columns = List.copyOf(columns);
-        List<List<Object>> copy = new ArrayList<>(rows.size());
-        for (List<Object> row : rows) {
+        columns = columns == null ? List.of() : List.copyOf(columns);
+        List<List<Object>> copy = new ArrayList<>(rows == null ? 0 : rows.size());
+        for (List<Object> row : rows == null ? List.<List<Object>>of() : rows) {
             copy.add(Collections.unmodifiableList(new ArrayList<>(row))); // values may be null
         }
         rows = Collections.unmodifiableList(copy);

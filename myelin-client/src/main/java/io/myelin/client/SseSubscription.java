@@ -1,6 +1,5 @@
 package io.myelin.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -138,6 +137,7 @@ final class SseSubscription implements Subscription {
             long connectedAt = System.nanoTime();
             long receivedBefore = buffer.received();
             End end;
+            Duration asked = null; // how long the server asked to wait, if it did
             try (InputStream in = transport.openStream(streamPath, new Query().add("after_sequence", startCursor()),
                     settings.headersTimeout())) {
                 if (!buffer.enter(SubscriptionState.STREAMING)) {
@@ -145,7 +145,8 @@ final class SseSubscription implements Subscription {
                 }
                 end = pump(in);
             } catch (MyelinApiException e) {
-                end = retryable(e.status()) ? End.BROKEN : fail(e);
+                end = e.advice().retryable(e.status()) ? End.BROKEN : fail(e);
+                asked = e.advice().retryAfter();
             } catch (MyelinConnectionException | IOException e) {
                 end = End.BROKEN;
             } catch (InterruptedException e) {
@@ -165,8 +166,12 @@ final class SseSubscription implements Subscription {
             if (!buffer.enter(SubscriptionState.BACKING_OFF)) {
                 return;
             }
+            Duration delay = backoff.next();
+            if (asked != null) {
+                delay = asked.compareTo(settings.maxDelay()) > 0 ? settings.maxDelay() : asked;
+            }
             try {
-                Thread.sleep(backoff.next());
+                Thread.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.interrupted(); // closed (the loop condition sees it) or a stale watchdog interrupt
             }
@@ -183,26 +188,26 @@ final class SseSubscription implements Subscription {
             if (f.data().isBlank() || (f.event() != null && !f.event().equals("message"))) {
                 continue; // frames of other types are not events of the log
             }
-            buffer.offer(Wire.event(Wire.MAPPER.readTree(f.data())));
+            buffer.offer(Json.read(f.data(), AxonEvent.class));
         }
         return End.EOF;
     }
 
-    /** Reads an {@code event: error} frame: 408 is the routine idle close, 5xx-like codes are retried. */
+    /** Reads an {@code event: error} frame: 408 is the routine idle close; codes {@link RetryAdvice} retries reconnect. */
     private End serverError(String data) {
         int code = 0;
         String message = data;
         try {
-            JsonNode n = Wire.MAPPER.readTree(data);
-            code = n.path("code").asInt(0);
-            message = n.path("message").asText(data);
+            WireTypes.StreamError e = Json.read(data, WireTypes.StreamError.class);
+            code = e.code();
+            message = e.message() == null ? data : e.message();
         } catch (IOException | RuntimeException e) {
             // unreadable error frame: treat as a broken stream
         }
         if (code == 408) {
             return End.IDLE_TIMEOUT;
         }
-        if (code == 0 || retryable(code)) {
+        if (code == 0 || RetryAdvice.NONE.retryable(code)) {
             return End.BROKEN;
         }
         return fail(MyelinApiException.of(code, "stream_error", message, null));
@@ -214,10 +219,6 @@ final class SseSubscription implements Subscription {
             onClose.accept(this);
         }
         return End.FATAL;
-    }
-
-    private static boolean retryable(int status) {
-        return status == 408 || status == 429 || status >= 500;
     }
 
     /** The after_sequence to ask for, or {@code null} (from the very beginning) for a negative start. */

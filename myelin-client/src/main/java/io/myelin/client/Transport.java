@@ -1,8 +1,8 @@
 package io.myelin.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,27 +10,55 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * HTTP plumbing: builds authenticated requests, turns error responses into {@link MyelinApiException}s and
- * I/O failures into {@link MyelinConnectionException}s. Thread-safe ({@link HttpClient} is).
+ * HTTP plumbing: builds authenticated requests, retries transient failures, maps JSON to records, turns error
+ * answers into {@link MyelinApiException}s and I/O failures into {@link MyelinConnectionException}s.
+ *
+ * <p><b>Retries.</b> One logical call makes at most {@code 1 + maxRetries} attempts. A connection failure (refused,
+ * reset, closed before the answer, timed out) is retried; an error answer is retried when {@link RetryAdvice} says
+ * so. Every non-GET call carries an {@code Idempotency-Key}, the caller's or one generated for the call, and every
+ * attempt sends the same one: the server applies the write at most once and answers a repeat with the original's
+ * answer, so retrying a publish whose answer was lost never appends twice. Between attempts the client waits what
+ * the server asked ({@code Retry-After-Ms}/{@code Retry-After}, at most the maximum delay), else the next
+ * {@link Backoff} delay. With a call timeout, no attempt and no wait goes past the call's deadline.
+ *
+ * <p>Threading: thread-safe ({@link HttpClient} is; each call's retry state lives on its own stack). A retry wait
+ * ends early when the calling thread is interrupted (the flag stays set) or the client is closed.
  */
 final class Transport {
+    /** What the generated keys start with, so they are easy to tell from a caller's own in the server's records. */
+    static final String KEY_PREFIX = "myl-";
+
     private final HttpClient http;
     private final URI base;
     private final String apiKey;
     private final Duration requestTimeout;
+    private final int maxRetries;
+    private final Duration initialRetryDelay;
+    private final Duration maxRetryDelay;
+    private final Duration callTimeout; // null: no deadline beyond the retry count
+    private final Consumer<RetryAttempt> retryListener;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
-    Transport(URI base, String apiKey, Duration connectTimeout, Duration requestTimeout) {
-        this.base = base;
-        this.apiKey = apiKey;
-        this.requestTimeout = requestTimeout;
+    Transport(MyelinClient.Builder b) {
+        this.base = b.baseUrl;
+        this.apiKey = b.apiKey;
+        this.requestTimeout = b.requestTimeout;
+        this.maxRetries = b.maxRetries;
+        this.initialRetryDelay = b.initialRetryDelay;
+        this.maxRetryDelay = b.maxRetryDelay;
+        this.callTimeout = b.callTimeout;
+        this.retryListener = b.retryListener;
         // HTTP/1.1 on purpose: the default would attempt an h2c upgrade on every plain-http request, and SSE
         // gains nothing from HTTP/2 here.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
+                .connectTimeout(b.connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
@@ -39,45 +67,45 @@ final class Transport {
         return base;
     }
 
-    JsonNode get(String path, Query query) {
-        return send("GET", path, query, null, Map.of());
-    }
-
-    JsonNode post(String path, JsonNode body) {
-        return send("POST", path, new Query(), body, Map.of());
-    }
-
-    JsonNode send(String method, String path, Query query, JsonNode body, Map<String, String> headers) {
-        HttpRequest.Builder rb = request(path, query).timeout(requestTimeout);
-        headers.forEach(rb::header);
-        if (body != null) {
-            rb.header("Content-Type", "application/json");
-            rb.method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        } else {
-            rb.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<byte[]> response = exchange(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-        byte[] bytes = response.body();
-        if (response.statusCode() >= 400) {
-            throw error(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
-        }
-        if (bytes.length == 0) {
-            return Wire.MAPPER.createObjectNode();
-        }
-        try {
-            return Wire.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new MyelinConnectionException(method + " " + path + ": response is not JSON", e);
-        }
+    /** {@code GET path?query}, read as a {@code type}; retried like any call. */
+    <T> T get(String path, Query query, Class<T> type) {
+        return call("GET", path + query, null, null, type);
     }
 
     /**
-     * Opens a streaming GET. The caller owns (and must close) the returned body. Error statuses throw after
-     * reading the (small) error body.
+     * A write: {@code method path} with {@code body} as JSON ({@code null}: no body), read as a {@code type}
+     * ({@link Void}: the answer is discarded).
+     *
+     * @param idempotencyKey the caller's key, or {@code null} to generate one for this call
+     */
+    <T> T write(String method, String path, Object body, String idempotencyKey, Class<T> type) {
+        byte[] bytes = body == null ? null : Json.text(body).getBytes(StandardCharsets.UTF_8);
+        return call(method, path, bytes, idempotencyKey == null ? newKey() : idempotencyKey, type);
+    }
+
+    /** A fresh idempotency key: {@code myl-} and a random UUID. */
+    static String newKey() {
+        return KEY_PREFIX + UUID.randomUUID();
+    }
+
+    /**
+     * Opens a streaming GET, in one attempt (a subscription reconnects by its own loop). The caller owns (and must
+     * close) the returned body. Error statuses throw after reading the (small) error body; the exception carries
+     * the answer's {@link RetryAdvice}.
      */
     InputStream openStream(String path, Query query, Duration headersTimeout) {
-        HttpRequest req = request(path, query).timeout(headersTimeout).header("Accept", "text/event-stream").GET().build();
-        HttpResponse<InputStream> response = exchange(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest req = request(path + query).timeout(headersTimeout).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw connectionFailure(req, e, 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MyelinConnectionException(req.method() + " " + req.uri() + " interrupted", e);
+        } catch (IllegalStateException e) {
+            throw new MyelinConnectionException("client is closed", e); // HttpClient refuses requests once shut down
+        }
         if (response.statusCode() >= 400) {
             String body;
             try (InputStream in = response.body()) {
@@ -85,37 +113,125 @@ final class Transport {
             } catch (IOException e) {
                 body = "";
             }
-            throw error(response.statusCode(), body);
+            throw error(response.statusCode(), body).advised(RetryAdvice.of(response.headers()));
         }
         return response.body();
     }
 
+    /** Ends every call's retry wait and refuses new requests. */
     void close() {
+        closed.countDown();
         http.shutdownNow();
     }
 
-    private HttpRequest.Builder request(String path, Query query) {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + path + query)).header("Accept", "application/json");
+    private <T> T call(String method, String pathAndQuery, byte[] body, String key, Class<T> type) {
+        boolean bounded = callTimeout != null;
+        long deadline = bounded ? System.nanoTime() + callTimeout.toNanos() : 0;
+        Backoff backoff = null;
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest.Builder rb = request(pathAndQuery).timeout(bounded ? attemptTimeout(deadline) : requestTimeout);
+            if (key != null) {
+                rb.header("Idempotency-Key", key);
+            }
+            if (body != null) {
+                rb.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            } else {
+                rb.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpRequest req = rb.build();
+            MyelinException failure;
+            RetryAdvice advice;
+            try {
+                HttpResponse<byte[]> response = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if (status < 400) {
+                    return decode(req, response.body(), type);
+                }
+                advice = RetryAdvice.of(response.headers());
+                MyelinApiException api = error(status, new String(response.body(), StandardCharsets.UTF_8)).advised(advice);
+                if (!advice.retryable(status)) {
+                    throw api;
+                }
+                failure = api;
+            } catch (IOException e) {
+                failure = connectionFailure(req, e, attempt);
+                advice = RetryAdvice.NONE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MyelinConnectionException(method + " " + req.uri() + " interrupted", e);
+            } catch (IllegalStateException e) {
+                throw new MyelinConnectionException("client is closed", e); // HttpClient refuses requests once shut down
+            }
+            if (attempt > maxRetries || closed.getCount() == 0) {
+                throw failure;
+            }
+            Duration delay;
+            if (advice.retryAfter() != null) {
+                delay = advice.retryAfter().compareTo(maxRetryDelay) > 0 ? maxRetryDelay : advice.retryAfter();
+            } else {
+                if (backoff == null) {
+                    backoff = new Backoff(initialRetryDelay, maxRetryDelay);
+                }
+                delay = backoff.next();
+            }
+            if (bounded && deadline - System.nanoTime() - delay.toNanos() <= 0) {
+                throw failure; // the next attempt could not start before the call's deadline
+            }
+            if (retryListener != null) {
+                retryListener.accept(new RetryAttempt(method, pathAndQuery, attempt, delay, failure));
+            }
+            pause(delay, failure);
+        }
+    }
+
+    /** Waits {@code delay} unless the client closes or the thread is interrupted first. */
+    private void pause(Duration delay, MyelinException failure) {
+        try {
+            if (closed.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new MyelinConnectionException("client is closed (while waiting to retry after: "
+                        + failure.getMessage() + ")", failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            MyelinConnectionException interrupted = new MyelinConnectionException(
+                    "interrupted while waiting to retry after: " + failure.getMessage(), e);
+            interrupted.addSuppressed(failure);
+            throw interrupted;
+        }
+    }
+
+    private Duration attemptTimeout(long deadline) {
+        long left = deadline - System.nanoTime();
+        return left < requestTimeout.toNanos() ? Duration.ofNanos(Math.max(left, 1)) : requestTimeout;
+    }
+
+    private <T> T decode(HttpRequest req, byte[] bytes, Class<T> type) {
+        if (type == Void.class) {
+            return null;
+        }
+        try {
+            return Json.read(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+        } catch (IOException | RuntimeException e) {
+            throw new MyelinConnectionException(req.method() + " " + req.uri() + ": unreadable answer ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header("Accept", "application/json");
         if (apiKey != null) {
             rb.header("Authorization", "Bearer " + apiKey);
         }
         return rb;
     }
 
-    private <T> HttpResponse<T> exchange(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(req, handler);
-        } catch (HttpTimeoutException e) {
-            throw new MyelinConnectionException(req.method() + " " + req.uri() + " timed out", e);
-        } catch (IOException e) {
-            throw new MyelinConnectionException("cannot reach " + base + " (" + reason(e) + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MyelinConnectionException(req.method() + " " + req.uri() + " interrupted", e);
-        } catch (IllegalStateException e) {
-            // HttpClient refuses new requests once shut down.
-            throw new MyelinConnectionException("client is closed", e);
+    private MyelinConnectionException connectionFailure(HttpRequest req, IOException e, int attempts) {
+        String tries = attempts > 1 ? "; gave up after " + attempts + " attempts" : "";
+        if (e instanceof HttpTimeoutException) {
+            return new MyelinConnectionException(req.method() + " " + req.uri() + " timed out"
+                    + req.timeout().map(t -> " after " + t.toMillis() + " ms").orElse("") + tries, e);
         }
+        return new MyelinConnectionException("cannot reach " + base + " (" + reason(e) + ")" + tries, e);
     }
 
     /** The most specific message in the cause chain: HttpClient often wraps "Connection refused" message-less. */
@@ -124,7 +240,7 @@ final class Transport {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 why = t.getMessage();
-            } else if (why == null && t instanceof java.net.ConnectException) {
+            } else if (why == null && t instanceof ConnectException) {
                 why = "connection refused";
             }
         }
@@ -137,12 +253,11 @@ final class Transport {
         String message = body.isBlank() ? "HTTP " + status : body.strip();
         String field = null;
         try {
-            JsonNode err = Wire.MAPPER.readTree(body).path("error");
-            if (err.isObject()) {
-                type = err.path("type").asText(type);
-                message = err.path("message").asText(message);
-                JsonNode f = err.get("field");
-                field = f == null || f.isNull() ? null : f.asText();
+            WireTypes.ErrorDetail err = Json.read(body, WireTypes.ErrorBody.class).error();
+            if (err != null) {
+                type = err.type() == null ? type : err.type();
+                message = err.message() == null ? message : err.message();
+                field = err.field();
             }
         } catch (IOException | RuntimeException e) {
             // not JSON: keep the raw text as the message

@@ -9,16 +9,21 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** A real Myelin server in this JVM on a free loopback port, with a fresh data dir and a known admin key. */
+/**
+ * A real Myelin server in this JVM on a free loopback port, with a fresh data dir and a known admin key. It can be
+ * stopped and started again on the same port and data dir.
+ */
 final class LocalServer implements AutoCloseable {
     static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghij";
 
-    private final MyelinServer server;
     private final Path dataDir;
+    private final Map<String, String> settings;
+    private int port;
+    private MyelinServer server;
 
-    private LocalServer(MyelinServer server, Path dataDir) {
-        this.server = server;
+    private LocalServer(Path dataDir, Map<String, String> settings) {
         this.dataDir = dataDir;
+        this.settings = settings;
     }
 
     static LocalServer start() {
@@ -28,17 +33,33 @@ final class LocalServer implements AutoCloseable {
     /** @param settings extra server settings, e.g. {@code sse.idle-timeout=1s} */
     static LocalServer start(Map<String, String> settings) {
         try {
-            Path dir = Files.createTempDirectory("myelin-client-test");
-            ConfigLoader loader = new ConfigLoader().flag("port", 0).flag("data-dir", dir).flag("admin-key", ADMIN_KEY);
-            settings.forEach(loader::flag);
-            return new LocalServer(MyelinServer.start(loader.build()), dir);
+            LocalServer s = new LocalServer(Files.createTempDirectory("myelin-client-test"), settings);
+            s.restart();
+            return s;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** Starts the server (again): the first time on a free port, later on the same one. */
+    void restart() {
+        ConfigLoader loader = new ConfigLoader().flag("port", port).flag("data-dir", dataDir).flag("admin-key", ADMIN_KEY);
+        settings.forEach(loader::flag);
+        server = MyelinServer.start(loader.build());
+        port = server.port();
+    }
+
+    /** Stops the server, keeping its data dir and port for {@link #restart()}. */
+    void stop() {
+        server.close();
+    }
+
+    int port() {
+        return port;
+    }
+
     String url() {
-        return server.uri().toString();
+        return "http://127.0.0.1:" + port;
     }
 
     MyelinClient.Builder clientBuilder() {

@@ -41,8 +41,8 @@ class SqlTest {
                 SqlStatement.of("INSERT INTO todo (title, done, score, data) VALUES (?, ?, ?, ?)", "write docs", 0, 1.5, new byte[] {1, 2, 3}),
                 SqlStatement.of("INSERT INTO todo (title, done, score, data) VALUES (?, ?, ?, ?)", "ship", 1, null, null)));
         assertThat(setup.ok()).isTrue();
-        assertThat(setup.steps()).hasSize(3);
-        assertThat(setup.steps().get(1).result().meta().changes()).isEqualTo(1);
+        assertThat(setup.results()).hasSize(3);
+        assertThat(setup.results().get(1).success().meta().changes()).isEqualTo(1);
 
         SqlResult r = sql.query("SELECT id, title, done, score, data FROM todo ORDER BY id");
         assertThat(r.columns()).extracting(SqlColumn::name).containsExactly("id", "title", "done", "score", "data");
@@ -72,11 +72,11 @@ class SqlTest {
                 SqlStatement.of("INSERT INTO t (id) VALUES (?)", 1),
                 SqlStatement.of("INSERT INTO nope (id) VALUES (1)")));
         assertThat(b.ok()).isFalse();
-        assertThat(b.firstFailure()).contains(b.steps().size() - 1);
-        SqlStep failed = b.steps().getLast();
+        assertThat(b.firstFailure()).contains(b.results().size() - 1);
+        SqlStep failed = b.results().getLast();
         assertThat(failed.ok()).isFalse();
-        assertThat(failed.error()).contains("nope");
-        assertThat(failed.result()).isNull();
+        assertThat(failed.error().message()).contains("nope");
+        assertThat(failed.success()).isNull();
         // Atomic: the table from step 1 does not exist.
         assertThatThrownBy(() -> sql.query("SELECT * FROM t")).isInstanceOfSatisfying(MyelinApiException.class,
                 e -> assertThat(e.status()).isEqualTo(400));
