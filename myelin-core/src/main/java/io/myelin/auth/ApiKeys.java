@@ -2,17 +2,10 @@ package io.myelin.auth;
 
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
-import io.myelin.storage.Storage;
-import io.myelin.storage.WriteCall;
-import io.myelin.storage.WriteGroup;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,24 +24,17 @@ public final class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ADMIN = "admin";
 
-    private final Storage storage;
+    private final KeyStore store;
     private final ConcurrentHashMap<String, Principal> byHash = new ConcurrentHashMap<>();
 
-    private ApiKeys(Storage storage) {
-        this.storage = storage;
+    private ApiKeys(KeyStore store) {
+        this.store = store;
     }
 
-    public static ApiKeys load(Storage storage) {
-        ApiKeys keys = new ApiKeys(storage);
-        storage.reads().read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT hash, name, role FROM api_keys");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.byHash.put(rs.getString(1), new Principal(rs.getString(2), Role.valueOf(rs.getString(3))));
-                }
-            }
-            return null;
-        });
+    /** Loads every key's hash from the store. */
+    public static ApiKeys load(KeyStore store) {
+        ApiKeys keys = new ApiKeys(store);
+        keys.byHash.putAll(store.loadAll());
         return keys;
     }
 
@@ -101,28 +87,9 @@ public final class ApiKeys {
         if (byHash.containsKey(hash)) {
             return;
         }
-        WriteCall.run(storage.writer(), new WriteCall<Boolean>() {
-            @Override
-            public void apply(Connection c, WriteGroup g) throws SQLException {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM api_keys WHERE name = ?");
-                     PreparedStatement ins = c.prepareStatement(
-                             "INSERT INTO api_keys(hash, name, role, created_ms) VALUES (?, ?, ?, ?)")) {
-                    del.setString(1, ADMIN);
-                    del.executeUpdate();
-                    ins.setString(1, hash);
-                    ins.setString(2, ADMIN);
-                    ins.setString(3, Role.ADMIN.name());
-                    ins.setLong(4, g.nowMs());
-                    ins.executeUpdate();
-                }
-                result(Boolean.TRUE);
-            }
-
-            @Override
-            protected void onCommitted() {
-                byHash.values().removeIf(p -> p.keyName().equals(ADMIN));
-                byHash.put(hash, new Principal(ADMIN, Role.ADMIN));
-            }
+        store.replace(ADMIN, Role.ADMIN, hash, () -> {
+            byHash.values().removeIf(p -> p.keyName().equals(ADMIN));
+            byHash.put(hash, new Principal(ADMIN, Role.ADMIN));
         });
     }
 

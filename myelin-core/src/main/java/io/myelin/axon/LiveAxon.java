@@ -4,9 +4,10 @@ package io.myelin.axon;
  * The in-memory index entry of one live axon: all the engine keeps for an axon nobody is using. Its storage key,
  * its id, and the head of its event stream.
  *
- * <p>Threading: {@link #committedSeq} is written only by the writer thread after a commit and read by anyone.
- * {@link #pendingSeq} is confined to the writer thread: it runs ahead of the committed head while a group
- * transaction is open and is put back if the group rolls back.
+ * <p>Threading: {@link #committedSeq} is written by the {@link io.myelin.stream.CommitFeed} listener after a commit
+ * and read by anyone. {@link #pendingSeq} belongs to the one-node storage adapter and is confined to its writer
+ * thread: it runs ahead of the committed head while a group transaction is open and is put back if the group rolls
+ * back. On many nodes the index is each node's cache of the shared axons table, kept current by the commit feed.
  */
 public final class LiveAxon {
     private final long pk;
@@ -15,7 +16,7 @@ public final class LiveAxon {
     private volatile boolean deleted;
     private long pendingSeq;
 
-    LiveAxon(long pk, String id, long committedSeq) {
+    public LiveAxon(long pk, String id, long committedSeq) {
         this.pk = pk;
         this.id = id;
         this.committedSeq = committedSeq;
@@ -40,7 +41,7 @@ public final class LiveAxon {
         return deleted;
     }
 
-    // ---- writer thread only ----
+    // ---- the one-node adapter's writer thread only ----
 
     public long pendingSeq() {
         return pendingSeq;

@@ -47,7 +47,7 @@ public final class StorageErrors {
      * database has no page cap, so {@code SQLITE_FULL} always means the filesystem: 507; so does an I/O error while
      * the filesystem is full (an fsync or a shm/WAL extension that ran out of space). Anything else is 503.
      */
-    static MyelinException groupFailure(Throwable e, int ops, Path dataDir) {
+    public static MyelinException groupFailure(Throwable e, int ops, Path dataDir) {
         int primary = primaryCode(e);
         String nothing = "nothing in this group of " + ops + " write" + (ops == 1 ? "" : "s") + " was stored";
         if (primary == SQLiteErrorCode.SQLITE_FULL.code

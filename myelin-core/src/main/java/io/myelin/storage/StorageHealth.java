@@ -61,7 +61,7 @@ public final class StorageHealth implements AutoCloseable {
     }
 
     /** The test write the probe commits; without one the probe checks free space only. */
-    void probeWith(Supplier<CompletableFuture<?>> write) {
+    public void probeWith(Supplier<CompletableFuture<?>> write) {
         this.probeWrite = write;
     }
 

@@ -4,55 +4,41 @@ import io.myelin.axon.Axons;
 import io.myelin.axon.LiveAxon;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
-import io.myelin.idempotency.Idempotency;
 import io.myelin.idempotency.RequestKey;
-import io.myelin.storage.Storage;
-import io.myelin.storage.WriteCall;
 import io.myelin.text.Utf8;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The event stream of every axon: publish (single, batch, idempotent), history, and live subscription.
  *
- * <p>A publish is validated on the caller's thread, queued to the single writer, and answered only after the
- * group holding it has been committed and fsync'd; the writer then hands the events to the axon's live
- * subscribers. See {@link io.myelin.storage.GroupCommitWriter} for the commit algorithm and {@link Subscription}
- * for the replay/live hand-over.
+ * <p>A publish is validated on the caller's thread and stored through the {@link EventStore} port, which answers
+ * only once the events are durable. Committed events come back through the {@link CommitFeed}: this class moves the
+ * axon's committed head and hands them to the {@link Fanout}, which wakes the axon's live subscribers. See
+ * {@link Subscription} for the replay/live hand-over.
  *
- * <p>Background work (purging deleted axons' events, expiring idempotency keys) runs on one maintenance thread,
- * which only queues writer ops: the writer itself never submits to its own queue.
+ * <p>Clients publish {@code USER_EVENT}, {@code AGENT_EVENT} and {@code EXTERNAL_EVENT}; only the server itself
+ * appends {@code SYSTEM_EVENT}s ({@link #publishSystem}).
+ *
+ * <p>Threading: thread-safe; publishes block the caller (a virtual thread) until durable.
  */
 public final class EventLog implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+    private static final String SYSTEM_SOURCE = "myelin";
 
-    private final Storage storage;
+    private final EventStore store;
     private final Axons axons;
     private final StreamLimits limits;
     private final Fanout fanout;
-    private final EventReads reads;
-    private final WriterStatements statements = new WriterStatements();
-    private final ScheduledExecutorService maintenance;
-    private final Idempotency idempotency;
 
-    public EventLog(Storage storage, Axons axons, StreamLimits limits, Idempotency idempotency) {
-        this.storage = storage;
-        this.idempotency = idempotency;
+    public EventLog(EventStore store, CommitFeed commits, Axons axons, StreamLimits limits) {
+        this.store = store;
         this.axons = axons;
         this.limits = limits;
-        this.fanout = new Fanout(limits.maxSubscribersPerAxon(), limits.maxSubscribers());
-        this.reads = new EventReads(storage.reads());
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                .name("myelin-maintenance").daemon(true).unstarted(r));
+        this.fanout = new Fanout(limits.maxSubscribersPerAxon(), limits.maxSubscribers(), limits.fanoutQueue());
+        commits.listen((axon, events) -> {
+            axon.publishCommitted(events.get(events.size() - 1).sequence());
+            fanout.deliver(axon, events);
+        });
         axons.onDelete(this::axonDeleted);
-        for (long[] pending : reads.pendingPurges()) {
-            schedulePurge(pending[0], PurgeOp.CHUNK, pending[1]);
-        }
-        maintenance.scheduleWithFixedDelay(this::expireIdempotencyKeys, 1, 10, TimeUnit.MINUTES);
     }
 
     public StreamLimits limits() {
@@ -81,9 +67,19 @@ public final class EventLog implements AutoCloseable {
         return append(axonId, drafts, key);
     }
 
+    /**
+     * Appends a {@code SYSTEM_EVENT} on the server's own behalf (lifecycle, intents): the one path by which that
+     * origin enters a stream. {@code payload} is JSON text; {@code eventType} names what happened
+     * ({@code turn.started}, {@code devbox.suspended}, ...). Durable when this returns.
+     */
+    public Appended publishSystem(String axonId, String eventType, String payload) {
+        EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, SYSTEM_SOURCE, payload);
+        check(draft, "", true);
+        return append(axonId, List.of(draft), null).get(0);
+    }
+
     private List<Appended> append(String axonId, List<EventDraft> drafts, RequestKey key) {
-        LiveAxon axon = axons.index().require(axonId);
-        return WriteCall.run(storage.writer(), new AppendOp(axon, drafts, key, idempotency, statements, fanout));
+        return store.append(axons.index().require(axonId), drafts, key);
     }
 
     /**
@@ -110,7 +106,7 @@ public final class EventLog implements AutoCloseable {
         LiveAxon axon = axons.index().require(axonId);
         long total = axon.committedSeq();
         long before = startingAfter == null ? Long.MAX_VALUE : startingAfter;
-        EventReads.Slice slice = reads.before(axon, before, limit, limits.maxPageBytes());
+        EventStore.HistorySlice slice = store.before(axon, before, limit, limits.maxPageBytes());
         memory.grow(slice.bytes());
         List<Event> page = slice.events();
         boolean hasMore = slice.more();
@@ -125,15 +121,24 @@ public final class EventLog implements AutoCloseable {
         LiveAxon axon = axons.index().require(axonId);
         SubscriberBuffer buffer = new SubscriberBuffer(limits.subscriberBuffer());
         fanout.register(axon, buffer);
-        return new Subscription(axon, afterSequence, buffer, reads, fanout);
+        return new Subscription(axon, afterSequence, buffer, store, fanout);
     }
 
     public int openSubscriptions() {
         return fanout.total();
     }
 
-    /** Checks one draft against the limits; {@code prefix} names its place in a batch ("events[3]."). */
+    /** Committed batches waiting for the fan-out thread (a gauge). */
+    public int fanoutBacklog() {
+        return fanout.backlog();
+    }
+
+    /** Checks one client draft against the limits; {@code prefix} names its place in a batch ("events[3]."). */
     public void validate(EventDraft d, String prefix) {
+        check(d, prefix, false);
+    }
+
+    private void check(EventDraft d, String prefix, boolean system) {
         if (d.eventType() == null || d.eventType().isEmpty()) {
             throw MyelinException.invalid(prefix + "event_type", "event_type is required and must not be empty");
         }
@@ -145,7 +150,7 @@ public final class EventLog implements AutoCloseable {
         if (d.origin() == null) {
             throw MyelinException.invalid(prefix + "origin", "origin is required: one of EXTERNAL_EVENT, AGENT_EVENT, USER_EVENT");
         }
-        if (d.origin() == Origin.SYSTEM_EVENT) {
+        if (d.origin() == Origin.SYSTEM_EVENT && !system) {
             throw MyelinException.invalid(prefix + "origin", "origin SYSTEM_EVENT is reserved to the server");
         }
         if (d.source() == null) {
@@ -168,30 +173,12 @@ public final class EventLog implements AutoCloseable {
 
     private void axonDeleted(LiveAxon axon) {
         fanout.closeAll(axon);
-        schedulePurge(axon.pk(), PurgeOp.CHUNK, axon.committedSeq());
+        store.purge(axon);
     }
 
-    private void schedulePurge(long pk, long upTo, long lastSeq) {
-        maintenance.execute(() -> storage.writer().submit(
-                new PurgeOp(pk, upTo, lastSeq, () -> schedulePurge(pk, upTo + PurgeOp.CHUNK, lastSeq))));
-    }
-
-    private void expireIdempotencyKeys() {
-        try {
-            long n = idempotency.expireOnce();
-            if (n > 0) {
-                log.info("expired {} idempotency keys", n);
-            }
-        } catch (RuntimeException e) {
-            log.warn("idempotency key expiry failed; will retry: {}", e.getMessage());
-        }
-    }
-
-    /** Ends every open subscription (their streams finish cleanly) and stops background work. */
+    /** Ends every open subscription (their streams finish cleanly) and stops the fan-out. */
     @Override
     public void close() {
         fanout.closeEverything();
-        maintenance.shutdownNow();
     }
-
 }

@@ -6,20 +6,28 @@ import io.myelin.error.MyelinException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Live subscribers per axon. Only axons that currently have subscribers have an entry, so idle axons cost nothing
  * here.
  *
- * <p>After each commit the writer thread takes the axon's subscriber array (copy-on-write: no lock) and hands
- * it, with the events, to one dispatcher thread, which offers them to every buffer and wakes the readers. Waking
- * a hundred readers per event costs more than a commit, so it stays off the writer: publishers are answered
- * without waiting for fan-out. One dispatcher thread keeps every subscriber's events in commit order.
- * Registration and removal (rare by comparison) take one lock and replace the array.
+ * <p>After each commit the {@link CommitFeed} listener takes the axon's subscriber array (copy-on-write: no lock)
+ * and hands it, with the events, to one dispatcher thread ({@code myelin-fanout}), which offers them to every buffer
+ * and wakes the readers. Waking a hundred readers per event costs more than a commit, so it stays off the commit
+ * path: publishers are answered without waiting for fan-out. One dispatcher thread keeps every subscriber's events
+ * in commit order. Registration and removal (rare by comparison) take one lock and replace the array.
+ *
+ * <p><b>Bounded.</b> At most {@code queueCapacity} deliveries wait for the dispatcher (each holds its events).
+ * When it is full, the subscribers of that delivery are marked overflowed instead: they re-read what they missed
+ * from storage, exactly as a slow reader whose own buffer overflowed does, so nothing is lost and memory stays
+ * bounded. The dispatcher catches and logs everything; one failing delivery cannot stop it.
  */
 final class Fanout {
+    private static final Logger log = LoggerFactory.getLogger(Fanout.class);
     private static final SubscriberBuffer[] NONE = new SubscriberBuffer[0];
 
     private final ConcurrentHashMap<Long, SubscriberBuffer[]> byAxon = new ConcurrentHashMap<>();
@@ -27,12 +35,17 @@ final class Fanout {
     private final int maxPerAxon;
     private final int maxTotal;
     private int total;
-    private final LinkedBlockingQueue<Runnable> dispatch = new LinkedBlockingQueue<>();
-    private final Thread dispatcher = Thread.ofPlatform().name("myelin-fanout").daemon(true).start(this::dispatchLoop);
+    private final ArrayBlockingQueue<Delivery> dispatch;
+    private final Thread dispatcher;
 
-    Fanout(int maxPerAxon, int maxTotal) {
+    /** Events for the subscribers registered when they were committed. */
+    private record Delivery(SubscriberBuffer[] subscribers, List<Event> events) {}
+
+    Fanout(int maxPerAxon, int maxTotal, int queueCapacity) {
         this.maxPerAxon = maxPerAxon;
         this.maxTotal = maxTotal;
+        this.dispatch = new ArrayBlockingQueue<>(queueCapacity);
+        this.dispatcher = Thread.ofPlatform().name("myelin-fanout").daemon(true).start(this::dispatchLoop);
     }
 
     void register(LiveAxon axon, SubscriberBuffer buffer) {
@@ -91,27 +104,41 @@ final class Fanout {
     }
 
     /**
-     * Writer thread, after commit: queues the events for every subscriber registered now. A subscriber that
-     * registers later reads them from storage instead (see {@link Subscription}).
+     * Commit-feed thread, after commit: queues the events for every subscriber registered now; never blocks. A
+     * subscriber that registers later reads them from storage instead (see {@link Subscription}).
      */
     void deliver(LiveAxon axon, List<Event> events) {
         SubscriberBuffer[] subs = byAxon.get(axon.pk());
         if (subs == null) {
             return;
         }
-        dispatch.add(() -> {
+        if (!dispatch.offer(new Delivery(subs, events))) {
             for (SubscriberBuffer s : subs) {
-                s.offer(events);
+                s.overflow();
             }
-        });
+        }
+    }
+
+    /** Deliveries waiting for the dispatcher. */
+    int backlog() {
+        return dispatch.size();
     }
 
     private void dispatchLoop() {
         while (true) {
+            Delivery d;
             try {
-                dispatch.take().run();
+                d = dispatch.take();
             } catch (InterruptedException e) {
                 return;
+            }
+            for (SubscriberBuffer s : d.subscribers()) {
+                try {
+                    s.offer(d.events());
+                } catch (RuntimeException | Error e) {
+                    log.error("fan-out to a subscriber failed; it re-reads from storage", e);
+                    s.overflow();
+                }
             }
         }
     }

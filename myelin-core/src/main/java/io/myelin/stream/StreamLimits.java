@@ -14,10 +14,13 @@ package io.myelin.stream;
  * @param maxSubscribers          concurrent SSE streams in total
  * @param maxPageBytes            largest history page, JSON-encoded: a page that would pass it ends early with
  *                                has_more
+ * @param fanoutQueue             committed batches that may wait for the fan-out thread; beyond it their subscribers
+ *                                re-read from storage
  */
 public record StreamLimits(int maxPayloadBytes, int maxEventTypeChars, int maxSourceChars, int maxBatchEvents,
                            int maxIdempotencyKeyChars, long idempotencyRetentionMs, int subscriberBuffer,
-                           int maxSubscribersPerAxon, int maxSubscribers, long maxPageBytes) {
+                           int maxSubscribersPerAxon, int maxSubscribers, long maxPageBytes,
+                           int fanoutQueue) {
     public static final StreamLimits DEFAULTS = new StreamLimits(1 << 20, 256, 256, 1000, 256,
-            24L * 3600 * 1000, 1024, 1000, 20_000, 8L << 20);
+            24L * 3600 * 1000, 1024, 1000, 20_000, 8L << 20, 4096);
 }

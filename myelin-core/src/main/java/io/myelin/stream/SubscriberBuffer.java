@@ -7,9 +7,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The small bounded queue between the writer thread (producer) and one subscriber (consumer).
+ * The small bounded queue between the fan-out thread (producer) and one subscriber (consumer).
  *
- * <p>The writer never waits here: when the queue is full it drops the events and sets {@code overflowed}. The
+ * <p>The producer never waits here: when the queue is full it drops the events and sets {@code overflowed}. The
  * subscriber sees the flag on its next poll and re-reads from storage from its own cursor, so a slow reader costs
  * the publishers nothing and loses nothing. The queue starts tiny and grows up to its capacity, so ten thousand idle
  * subscribers cost ten thousand small deques.
@@ -28,7 +28,7 @@ final class SubscriberBuffer {
         this.capacity = capacity;
     }
 
-    /** Writer thread: hands over committed events, or marks overflow when they do not fit. Never blocks long. */
+    /** Fan-out thread: hands over committed events, or marks overflow when they do not fit. Never blocks long. */
     void offer(List<Event> events) {
         lock.lock();
         try {
@@ -42,6 +42,23 @@ final class SubscriberBuffer {
                 queue.addAll(events);
             }
             changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks events as missed without handing any over (the fan-out queue was full): the subscriber re-reads from
+     * storage from its cursor. Any thread; never blocks long.
+     */
+    void overflow() {
+        lock.lock();
+        try {
+            if (!closed) {
+                overflowed = true;
+                queue.clear();
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }

@@ -28,12 +28,12 @@ public final class Subscription implements AutoCloseable {
 
     private final LiveAxon axon;
     private final SubscriberBuffer buffer;
-    private final EventReads reads;
+    private final EventStore reads;
     private final Fanout fanout;
     private volatile State state = State.CATCHING_UP;
     private long cursor;
 
-    Subscription(LiveAxon axon, long after, SubscriberBuffer buffer, EventReads reads, Fanout fanout) {
+    Subscription(LiveAxon axon, long after, SubscriberBuffer buffer, EventStore reads, Fanout fanout) {
         this.axon = axon;
         this.cursor = after;
         this.buffer = buffer;

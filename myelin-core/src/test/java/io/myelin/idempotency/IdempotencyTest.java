@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
-import io.myelin.storage.Storage;
-import io.myelin.storage.StorageOptions;
+import io.myelin.storage.sqlite.SqliteStores;
+import io.myelin.storage.sqlite.StorageOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +26,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class IdempotencyTest {
     Path dir;
-    Storage storage;
+    SqliteStores storage;
     Idempotency idempotency;
 
     @BeforeEach
     void open() throws Exception {
         dir = Files.createTempDirectory("myelin-idem");
-        storage = Storage.open(StorageOptions.defaults(dir));
-        idempotency = new Idempotency(storage, Duration.ofHours(24).toMillis());
+        storage = SqliteStores.open(StorageOptions.defaults(dir));
+        idempotency = new Idempotency(storage.requests(), Duration.ofHours(24).toMillis(), java.time.InstantSource.system());
     }
 
     @AfterEach
@@ -128,7 +128,7 @@ class IdempotencyTest {
         }));
         try {
             assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
-            Idempotency restarted = new Idempotency(storage, Duration.ofHours(24).toMillis());
+            Idempotency restarted = new Idempotency(storage.requests(), Duration.ofHours(24).toMillis(), java.time.InstantSource.system());
             assertThatThrownBy(() -> restarted.once("axn_a", key("k", "r"), Duration.ofSeconds(1), () -> reply("x")))
                     .isInstanceOfSatisfying(MyelinException.class, e -> assertThat(e.getMessage()).contains("outcome is unknown"));
         } finally {
@@ -141,7 +141,7 @@ class IdempotencyTest {
         for (int i = 0; i < 12; i++) {
             idempotency.once("axn_a", key("k" + i, "r"), Duration.ofSeconds(1), () -> reply("x"));
         }
-        Idempotency expireAll = new Idempotency(storage, -1);
+        Idempotency expireAll = new Idempotency(storage.requests(), -1, java.time.InstantSource.system());
         assertThat(expireAll.expireOnce()).isEqualTo(12);
         assertThat(idempotency.once("axn_a", key("k0", "other"), Duration.ofSeconds(1), () -> reply("new")).body())
                 .isEqualTo("new".getBytes(StandardCharsets.UTF_8));

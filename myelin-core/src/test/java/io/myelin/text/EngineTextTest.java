@@ -11,8 +11,8 @@ import io.myelin.error.MyelinException;
 import io.myelin.sql.AxonSql;
 import io.myelin.sql.SqlLimits;
 import io.myelin.sql.SqlStatement;
-import io.myelin.storage.Storage;
-import io.myelin.storage.StorageOptions;
+import io.myelin.storage.sqlite.SqliteStores;
+import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.EventDraft;
 import io.myelin.stream.EventLog;
 import io.myelin.stream.Origin;
@@ -36,18 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineTextTest {
     @TempDir
     Path dir;
-    Storage storage;
+    SqliteStores storage;
     Axons axons;
     EventLog log;
     AxonSql sql;
 
     @BeforeEach
     void open() {
-        storage = Storage.open(StorageOptions.defaults(dir));
-        io.myelin.idempotency.Idempotency idempotency = new io.myelin.idempotency.Idempotency(storage,
-                StreamLimits.DEFAULTS.idempotencyRetentionMs());
-        axons = Axons.load(storage, AxonLimits.DEFAULTS, idempotency);
-        log = new EventLog(storage, axons, StreamLimits.DEFAULTS, idempotency);
+        storage = SqliteStores.open(StorageOptions.defaults(dir));
+        io.myelin.idempotency.Idempotency idempotency = new io.myelin.idempotency.Idempotency(storage.requests(), StreamLimits.DEFAULTS.idempotencyRetentionMs(), java.time.InstantSource.system());
+        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS);
+        log = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
         sql = new AxonSql(dir.resolve("sql"), SqlLimits.defaults());
     }
 

@@ -20,7 +20,7 @@ import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.sql.AxonSql;
 import io.myelin.storage.DataDir;
-import io.myelin.storage.Storage;
+import io.myelin.storage.sqlite.SqliteStores;
 import io.myelin.stream.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -47,7 +49,8 @@ public final class MyelinServer implements AutoCloseable {
     public static final String VERSION = readVersion();
 
     private final ServerConfig config;
-    private final Storage storage;
+    private final SqliteStores storage;
+    private final ScheduledExecutorService maintenance;
     private final EventLog events;
     private final AxonSql sql;
     private final Server jetty;
@@ -55,10 +58,12 @@ public final class MyelinServer implements AutoCloseable {
     private volatile boolean ready;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private MyelinServer(ServerConfig config, Storage storage, EventLog events, AxonSql sql, Server jetty,
+    private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
+                         EventLog events, AxonSql sql, Server jetty,
                          String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
+        this.maintenance = maintenance;
         this.events = events;
         this.sql = sql;
         this.jetty = jetty;
@@ -66,14 +71,18 @@ public final class MyelinServer implements AutoCloseable {
     }
 
     public static MyelinServer start(ServerConfig config) {
-        Storage storage = Storage.open(config.storage());
+        SqliteStores storage = SqliteStores.open(config.storage());
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .name("myelin-maintenance").daemon(true).unstarted(r));
         AxonSql sql = null;
         try {
-            ApiKeys keys = ApiKeys.load(storage);
+            ApiKeys keys = ApiKeys.load(storage.keys());
             String generated = bootstrapAdminKey(config, keys);
-            Idempotency idempotency = new Idempotency(storage, config.streamLimits().idempotencyRetentionMs());
-            Axons axons = Axons.load(storage, config.axonLimits(), idempotency);
-            EventLog events = new EventLog(storage, axons, config.streamLimits(), idempotency);
+            Idempotency idempotency = new Idempotency(storage.requests(), config.streamLimits().idempotencyRetentionMs(),
+                    config.storage().clock());
+            maintenance.scheduleWithFixedDelay(() -> expire(idempotency), 1, 10, TimeUnit.MINUTES);
+            Axons axons = Axons.load(storage.axons(), config.axonLimits());
+            EventLog events = new EventLog(storage.events(), storage.commits(), axons, config.streamLimits());
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
             // must not block); databases of axons deleted while the server was down are removed before serving.
@@ -86,7 +95,7 @@ public final class MyelinServer implements AutoCloseable {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
             MemoryBudget answers = answerBudget(config);
-            PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage.writer().stats());
+            PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
             ServerMetrics.bindAnswers(metrics, answers);
@@ -103,7 +112,7 @@ public final class MyelinServer implements AutoCloseable {
             Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(),
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
                             config.bodyTimeout())));
-            self[0] = new MyelinServer(config, storage, events, sql, jetty, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
@@ -111,6 +120,7 @@ public final class MyelinServer implements AutoCloseable {
             if (sql != null) {
                 sql.close();
             }
+            maintenance.shutdownNow();
             storage.close();
             if (e instanceof MyelinException me) throw me;
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + config.host() + ":" + config.port()
@@ -139,6 +149,18 @@ public final class MyelinServer implements AutoCloseable {
                 + "SQL database takes 3, and {} are kept for connections and the server", limits.maxOpenDatabases(),
                 fits, max, reserved);
         return limits.toBuilder().maxOpenDatabases(fits).build();
+    }
+
+    /** Deletes expired idempotency keys; a maintenance task, so it catches and logs everything. */
+    private static void expire(Idempotency idempotency) {
+        try {
+            long n = idempotency.expireOnce();
+            if (n > 0) {
+                log.info("expired {} idempotency keys", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("idempotency key expiry failed; will retry: {}", e.getMessage());
+        }
     }
 
     /**
@@ -242,6 +264,7 @@ public final class MyelinServer implements AutoCloseable {
             log.warn("HTTP stop: {}", e.toString());
         }
         sql.close();
+        maintenance.shutdownNow();
         storage.close();
     }
 

@@ -12,7 +12,10 @@ import io.myelin.axon.Axons;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.sql.AxonSql;
 import io.myelin.storage.StorageHealth;
-import io.myelin.storage.WriterStats;
+import io.myelin.storage.sqlite.GroupCommitWriter;
+import io.myelin.storage.sqlite.ReadPool;
+import io.myelin.storage.sqlite.SqliteStores;
+import io.myelin.storage.sqlite.WriterStats;
 import io.myelin.stream.EventLog;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class ServerMetrics {
     private ServerMetrics() {}
 
-    static PrometheusMeterRegistry create(Axons axons, EventLog log, WriterStats writer) {
+    static PrometheusMeterRegistry create(Axons axons, EventLog log, SqliteStores storage) {
+        WriterStats writer = storage.writer().stats();
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(r);
         new JvmThreadMetrics().bindTo(r);
@@ -32,6 +36,14 @@ final class ServerMetrics {
                 .description("group transactions committed").register(r);
         FunctionCounter.builder("myelin.writer.ops", writer, WriterStats::ops)
                 .description("writes committed (a batch publish is one)").register(r);
+        Gauge.builder("myelin.writer.queue", storage.writer(), GroupCommitWriter::queued)
+                .description("writes waiting for the writer").register(r);
+        Gauge.builder("myelin.writer.queue.oldest.seconds", storage.writer(), GroupCommitWriter::oldestQueuedSeconds)
+                .description("how long the oldest write not yet taken by the writer has waited").register(r);
+        Gauge.builder("myelin.read.queue", storage.reads(), ReadPool::queued)
+                .description("storage reads waiting for a read thread").register(r);
+        Gauge.builder("myelin.fanout.backlog", log, EventLog::fanoutBacklog)
+                .description("committed batches waiting for the fan-out thread").register(r);
         FunctionCounter.builder("myelin.writer.commit.seconds", writer, w -> w.commitNanos() / (double) TimeUnit.SECONDS.toNanos(1))
                 .description("time spent in group transactions, including fsync").register(r);
         return r;

@@ -7,7 +7,7 @@ import io.myelin.auth.ApiKeys;
 import io.myelin.axon.AxonLimits;
 import io.myelin.error.MyelinException;
 import io.myelin.sql.SqlLimits;
-import io.myelin.storage.StorageOptions;
+import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Utf8;
 import java.io.IOException;
@@ -108,13 +108,14 @@ public final class ConfigLoader {
                 integer("limits.max-source-chars"), integer("limits.max-batch-events"),
                 integer("limits.max-idempotency-key-chars"), duration("idempotency.retention").toMillis(),
                 integer("sse.subscriber-buffer"), integer("sse.max-per-axon"), integer("sse.max-connections"),
-                longValue("limits.max-page-bytes"));
+                longValue("limits.max-page-bytes"), integer("sse.fanout-queue"));
         AxonLimits axons = new AxonLimits(integer("limits.max-name-chars"), integer("limits.max-metadata-keys"),
                 integer("limits.max-metadata-key-chars"), integer("limits.max-metadata-value-chars"),
                 integer("limits.max-list-limit"), longValue("limits.max-page-bytes"));
         Path dataDir = Path.of(values.get("data-dir")).toAbsolutePath().normalize();
         StorageOptions storage = new StorageOptions(dataDir, integer("storage.read-threads"),
-                integer("storage.write-queue"), integer("storage.max-group-events"));
+                integer("storage.read-queue"), duration("storage.read-timeout"), integer("storage.write-queue"),
+                duration("storage.write-timeout"), integer("storage.max-group-events"), java.time.InstantSource.system());
         String adminKey = values.get("admin-key");
         if (adminKey != null && !adminKey.isBlank()) {
             ApiKeys.checkAdminKey(adminKey);

@@ -2,7 +2,7 @@ package io.myelin.server.config;
 
 import io.myelin.axon.AxonLimits;
 import io.myelin.sql.SqlLimits;
-import io.myelin.storage.StorageOptions;
+import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import java.nio.file.Path;
 import java.time.Duration;

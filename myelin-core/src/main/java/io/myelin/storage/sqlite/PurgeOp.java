@@ -1,7 +1,5 @@
-package io.myelin.stream;
+package io.myelin.storage.sqlite;
 
-import io.myelin.storage.WriteGroup;
-import io.myelin.storage.WriteOp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

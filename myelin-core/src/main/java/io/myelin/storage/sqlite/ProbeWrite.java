@@ -1,4 +1,4 @@
-package io.myelin.storage;
+package io.myelin.storage.sqlite;
 
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;

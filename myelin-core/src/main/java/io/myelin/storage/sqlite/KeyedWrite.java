@@ -1,7 +1,7 @@
-package io.myelin.idempotency;
+package io.myelin.storage.sqlite;
 
-import io.myelin.storage.WriteCall;
-import io.myelin.storage.WriteGroup;
+import io.myelin.idempotency.Reply;
+import io.myelin.idempotency.RequestKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -17,8 +17,8 @@ import java.sql.SQLException;
  * <p>Subclasses implement {@link #applyOnce}; their {@link #onCommitted} must check {@link #replayed()} and skip
  * in-memory effects (fan-out, index changes) for a replay, which changed nothing.
  */
-public abstract class KeyedWrite<T> extends WriteCall<T> {
-    private final Idempotency idempotency;
+abstract class KeyedWrite<T> extends WriteCall<T> {
+    private final RequestKeyTable keys;
     private final String scope;
     private final RequestKey key;
     private final ResultCodec<T> codec;
@@ -28,8 +28,8 @@ public abstract class KeyedWrite<T> extends WriteCall<T> {
      * @param scope the axon the request is about, or {@code ""} for requests about no single axon
      * @param key   the client's retry identity, or null for an unkeyed write (applies every time)
      */
-    protected KeyedWrite(Idempotency idempotency, String scope, RequestKey key, ResultCodec<T> codec) {
-        this.idempotency = idempotency;
+    KeyedWrite(RequestKeyTable keys, String scope, RequestKey key, ResultCodec<T> codec) {
+        this.keys = keys;
         this.scope = scope;
         this.key = key;
         this.codec = codec;
@@ -38,16 +38,16 @@ public abstract class KeyedWrite<T> extends WriteCall<T> {
     @Override
     public final void apply(Connection c, WriteGroup group) throws SQLException {
         if (key != null) {
-            KeyRecord known = idempotency.lookup(c, group, scope, key.value());
+            KeyRecord known = keys.lookup(c, group, scope, key.value());
             if (known != null) {
-                result(codec.decode(Idempotency.answerOf(known, key).body()));
+                result(codec.decode(known.answerFor(key).body()));
                 replayed = true;
                 return;
             }
         }
         T value = applyOnce(c, group);
         if (key != null) {
-            idempotency.record(c, group, scope, key, new Reply(200, codec.encode(value)));
+            keys.record(c, group, scope, key, null, new Reply(200, codec.encode(value)));
         }
         result(value);
     }

@@ -1,5 +1,8 @@
-package io.myelin.axon;
+package io.myelin.storage.sqlite;
 
+import io.myelin.axon.Axon;
+import io.myelin.axon.AxonFilter;
+import io.myelin.axon.AxonPage;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.text.JsonSize;
@@ -78,7 +81,7 @@ final class AxonListQuery {
      * One page: at most {@code limit} axons, and no more once {@code maxBytes} of encoded axons were read (at least
      * one if any match); {@code memory} grows by the page's encoded size.
      */
-    AxonPage run(Connection c, Axons.RowMapper mapper, long maxBytes, MemoryBudget.Lease memory) throws SQLException {
+    AxonPage run(Connection c, SqliteAxonStore.RowMapper mapper, long maxBytes, MemoryBudget.Lease memory) throws SQLException {
         long after = 0;
         if (f.startingAfter() != null) {
             after = cursorKey(c, f.startingAfter());

@@ -1,4 +1,8 @@
-package io.myelin.idempotency;
+package io.myelin.storage.sqlite;
+
+import io.myelin.idempotency.Fingerprint;
+import io.myelin.idempotency.Reply;
+import io.myelin.idempotency.RequestKey;
 
 /**
  * One row of the idempotency store.
@@ -16,5 +20,19 @@ record KeyRecord(Fingerprint fingerprint, String owner, Reply reply) {
 
     boolean matches(Fingerprint f) {
         return fingerprint == null || fingerprint.equals(f);
+    }
+
+    /**
+     * The stored answer a retry under {@code key} gets, or the refusal: 422 for a different request under the same
+     * key, 409 while the original runs.
+     */
+    Reply answerFor(RequestKey key) {
+        if (!matches(key.fingerprint())) {
+            throw key.reused();
+        }
+        if (running()) {
+            throw key.stillRunning();
+        }
+        return key.replay(reply);
     }
 }

@@ -1,7 +1,9 @@
-package io.myelin.stream;
+package io.myelin.storage.sqlite;
 
 import io.myelin.axon.LiveAxon;
-import io.myelin.storage.ReadPool;
+import io.myelin.stream.Event;
+import io.myelin.stream.EventStore;
+import io.myelin.stream.Origin;
 import io.myelin.text.JsonSize;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,17 +37,7 @@ final class EventReads {
         });
     }
 
-    /**
-     * A history page: events with sequence below {@code before}, newest first.
-     *
-     * @param events at most {@code limit} events, and no more once {@code maxBytes} of encoded events were read
-     *               (at least one if any exists)
-     * @param more   whether older events exist beyond the page
-     * @param bytes  the page's encoded size ({@link #encodedSize})
-     */
-    record Slice(List<Event> events, boolean more, long bytes) {}
-
-    Slice before(LiveAxon axon, long before, int limit, long maxBytes) {
+    EventStore.HistorySlice before(LiveAxon axon, long before, int limit, long maxBytes) {
         return reads.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT seq, event_type, origin, source, payload, ts FROM events WHERE axon = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
@@ -59,7 +51,7 @@ final class EventReads {
                 for (Event e : page) {
                     bytes += encodedSize(e);
                 }
-                return new Slice(page, more, bytes);
+                return new EventStore.HistorySlice(page, more, bytes);
             }
         });
     }

@@ -1,14 +1,19 @@
-package io.myelin.stream;
+package io.myelin.storage.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.myelin.axon.AxonLimits;
+import io.myelin.stream.Appended;
+import io.myelin.stream.Event;
+import io.myelin.stream.EventDraft;
+import io.myelin.stream.EventLog;
+import io.myelin.stream.EventPage;
+import io.myelin.stream.Origin;
+import io.myelin.stream.StreamLimits;
 import io.myelin.axon.Axons;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.Idempotency;
 import io.myelin.idempotency.RequestKey;
-import io.myelin.storage.Storage;
-import io.myelin.storage.StorageOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,11 +47,11 @@ class LegacyKeysMigrationTest {
                     + " VALUES (1, 'sdk-retry-1', 2, 2, 1000, " + System.currentTimeMillis() + ", 42)");
         }
 
-        Storage storage = Storage.open(StorageOptions.defaults(dir));
+        SqliteStores storage = SqliteStores.open(StorageOptions.defaults(dir));
         try {
-            Idempotency idempotency = new Idempotency(storage, StreamLimits.DEFAULTS.idempotencyRetentionMs());
-            Axons axons = Axons.load(storage, AxonLimits.DEFAULTS, idempotency);
-            EventLog log = new EventLog(storage, axons, StreamLimits.DEFAULTS, idempotency);
+            Idempotency idempotency = new Idempotency(storage.requests(), StreamLimits.DEFAULTS.idempotencyRetentionMs(), java.time.InstantSource.system());
+            Axons axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS);
+            EventLog log = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
             RequestKey retry = new RequestKey("sdk-retry-1", "X-Request-Id", Fingerprint.builder().add("any").build());
             List<Appended> answer = log.publishBatch("axn_old", List.of(
                     new EventDraft("t", Origin.USER_EVENT, "s", "p2"), new EventDraft("t", Origin.USER_EVENT, "s", "p3")), retry);

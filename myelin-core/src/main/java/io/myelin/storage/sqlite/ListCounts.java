@@ -1,4 +1,4 @@
-package io.myelin.axon;
+package io.myelin.storage.sqlite;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
-package io.myelin.storage;
+package io.myelin.storage.sqlite;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Executors;
@@ -19,42 +18,30 @@ import org.slf4j.LoggerFactory;
  * interval instead: it never blocks the writer or readers, and copies whatever the readers allow.
  *
  * <p><b>Hazard: checkpoint starvation.</b> Under sustained writes a PASSIVE checkpoint never catches up with the
- * writer, and SQLite only rewinds the WAL to its start after a checkpoint that copied every frame. Without
- * more, the WAL grows without bound (hundreds of MB in seconds at full publish rate). A RESTART checkpoint
- * from this thread would starve too: it needs the write lock, and the writer takes it back within
- * microseconds of each commit while SQLite's busy handler sleeps for milliseconds. So once the WAL holds more
- * than {@code restartFrames}, this thread asks the writer ({@link GroupCommitWriter#requestCheckpoint}) to run
- * the RESTART itself between two groups: it copies only what the PASSIVE runs left and makes the next commit
- * rewind the WAL. {@code journal_size_limit} then truncates the file.
+ * writer, and SQLite only rewinds the WAL to its start after a checkpoint that copied every frame. A RESTART
+ * checkpoint from this thread would starve too: it needs the write lock, and the writer takes it back within
+ * microseconds of each commit while SQLite's busy handler sleeps for milliseconds. So the writer itself runs the
+ * RESTART between two groups once the WAL file passes its bound ({@link GroupCommitWriter}); the PASSIVE runs here
+ * only make that cheaper, by copying most pages beforehand.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     private final Connection connection;
-    private final int restartFrames;
-    private final GroupCommitWriter writer;
     private final long intervalMillis;
     private String lastFailure; // checkpoint thread only
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("myelin-checkpoint").daemon(true).unstarted(r));
 
-    WalCheckpointer(Connection connection, long intervalMillis, int restartFrames, GroupCommitWriter writer) {
+    WalCheckpointer(Connection connection, long intervalMillis) {
         this.connection = connection;
-        this.restartFrames = restartFrames;
-        this.writer = writer;
         this.intervalMillis = intervalMillis;
         thread.scheduleWithFixedDelay(this::checkpoint, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     private void checkpoint() {
         try (Statement st = connection.createStatement()) {
-            int walFrames;
-            try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                walFrames = rs.next() ? rs.getInt(2) : 0; // columns: busy, frames in WAL, frames checkpointed
-            }
-            if (walFrames > restartFrames) {
-                writer.requestCheckpoint();
-            }
+            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
             lastFailure = null;
         } catch (SQLException e) {
             // Every 100 ms while the disk is full: say it once, not ten times a second.

@@ -1,4 +1,4 @@
-package io.myelin.storage;
+package io.myelin.storage.sqlite;
 
 import java.util.concurrent.atomic.LongAdder;
 

@@ -1,13 +1,13 @@
-package io.myelin.stream;
+package io.myelin.storage.sqlite;
 
 import io.myelin.axon.LiveAxon;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
-import io.myelin.idempotency.Idempotency;
-import io.myelin.idempotency.KeyedWrite;
 import io.myelin.idempotency.RequestKey;
-import io.myelin.idempotency.ResultCodec;
-import io.myelin.storage.WriteGroup;
+import io.myelin.stream.Appended;
+import io.myelin.stream.CommitFeed;
+import io.myelin.stream.Event;
+import io.myelin.stream.EventDraft;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -56,16 +56,16 @@ final class AppendOp extends KeyedWrite<List<Appended>> {
     private final LiveAxon axon;
     private final List<EventDraft> drafts;
     private final WriterStatements statements;
-    private final Fanout fanout;
+    private final CommitFeed.Listener feed;
     private List<Event> written = List.of();
 
-    AppendOp(LiveAxon axon, List<EventDraft> drafts, RequestKey key, Idempotency idempotency,
-             WriterStatements statements, Fanout fanout) {
-        super(idempotency, axon.id(), key, CODEC);
+    AppendOp(LiveAxon axon, List<EventDraft> drafts, RequestKey key, RequestKeyTable keys,
+             WriterStatements statements, CommitFeed.Listener feed) {
+        super(keys, axon.id(), key, CODEC);
         this.axon = axon;
         this.drafts = drafts;
         this.statements = statements;
-        this.fanout = fanout;
+        this.feed = feed;
     }
 
     @Override
@@ -108,8 +108,7 @@ final class AppendOp extends KeyedWrite<List<Appended>> {
     @Override
     protected void onCommitted() {
         if (!replayed() && !written.isEmpty()) {
-            axon.publishCommitted(written.get(written.size() - 1).sequence());
-            fanout.deliver(axon, written);
+            feed.committed(axon, written);
         }
     }
 }

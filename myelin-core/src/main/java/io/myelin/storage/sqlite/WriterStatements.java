@@ -1,5 +1,6 @@
-package io.myelin.stream;
+package io.myelin.storage.sqlite;
 
+import io.myelin.stream.Event;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

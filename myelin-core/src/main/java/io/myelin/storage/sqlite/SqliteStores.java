@@ -1,7 +1,20 @@
-package io.myelin.storage;
+package io.myelin.storage.sqlite;
 
+import io.myelin.auth.KeyStore;
+import io.myelin.axon.AxonStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.idempotency.IdempotencyStore;
+import io.myelin.storage.DataDir;
+import io.myelin.storage.OwnerOnly;
+import io.myelin.storage.StorageHealth;
+import io.myelin.storage.Stores;
+import io.myelin.stream.CommitFeed;
+import io.myelin.stream.EventStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,29 +28,51 @@ import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The server-owned SQLite database ({@code <dataDir>/myelin.db}): axons, events, idempotency keys, API keys.
+ * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys). Every line of SQL on it lives in this package.
  *
- * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so it
- * is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
+ * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
+ * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
  * {@link GroupCommitWriter} and read-only connections to the {@link ReadPool}. Every connection runs with
  * {@code synchronous=FULL}: a commit returns only after the WAL is fsync'd.
+ *
+ * <p>Threads it owns: {@code myelin-writer} (every write, in group transactions), {@code myelin-read-*} (reads),
+ * {@code myelin-checkpoint} (WAL checkpoints), {@code myelin-purge} (queues the chunks that purge deleted axons'
+ * events; the writer never submits to its own queue).
  */
-public final class Storage implements AutoCloseable {
+public final class SqliteStores implements Stores {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStores.class);
+
+    /** The WAL file size past which the writer runs a RESTART checkpoint between two groups. */
+    private static final long WAL_RESTART_BYTES = 16L << 20;
+
     private final Path file;
     private final Connection writeConnection;
     private final GroupCommitWriter writer;
     private final ReadPool reads;
     private final WalCheckpointer checkpointer;
     private final StorageHealth health;
+    private final ExecutorService purger;
+    private final SqliteAxonStore axons;
+    private final SqliteEventStore events;
+    private final SqliteKeyStore keys;
+    private final SqliteIdempotencyStore requests;
 
-    private Storage(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
-                    WalCheckpointer checkpointer, StorageHealth health) {
+    private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
+                         WalCheckpointer checkpointer, StorageHealth health) {
         this.file = file;
         this.writeConnection = writeConnection;
         this.writer = writer;
         this.reads = reads;
         this.checkpointer = checkpointer;
         this.health = health;
+        this.purger = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("myelin-purge").daemon(true)
+                .uncaughtExceptionHandler((t, e) -> log.error("uncaught in {}", t.getName(), e)).unstarted(r));
+        RequestKeyTable requestKeys = new RequestKeyTable();
+        this.axons = new SqliteAxonStore(writer, reads, requestKeys);
+        this.events = new SqliteEventStore(writer, reads, requestKeys, purger);
+        this.keys = new SqliteKeyStore(writer, reads);
+        this.requests = new SqliteIdempotencyStore(writer, requestKeys);
     }
 
     /**
@@ -46,7 +81,7 @@ public final class Storage implements AutoCloseable {
      * @throws MyelinException with a one-line message: {@code cannot start: ...} for a data dir that cannot be used,
      *                         {@code cannot open ...} when the database cannot be opened or migrated
      */
-    public static Storage open(StorageOptions options) {
+    public static SqliteStores open(StorageOptions options) {
         DataDir.prepare(options.dataDir());
         Path file = options.dataDir().resolve("myelin.db");
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -75,9 +110,11 @@ public final class Storage implements AutoCloseable {
                 st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
                 st.execute("PRAGMA journal_size_limit=67108864");
             }
-            GroupCommitWriter writer = new GroupCommitWriter(wc, options.writeQueue(), options.maxGroupWeight(), health);
+            GroupCommitWriter writer = new GroupCommitWriter(wc, file.resolveSibling("myelin.db-wal"), WAL_RESTART_BYTES,
+                    options.writeQueue(), options.maxGroupWeight(),
+                    options.writeTimeout(), options.clock(), health);
             health.probeWith(() -> ProbeWrite.submit(writer));
-            ReadPool reads = new ReadPool(options.readThreads(), () -> {
+            ReadPool reads = new ReadPool(options.readThreads(), options.readQueue(), options.readTimeout(), () -> {
                 try {
                     return open(url, true);
                 } catch (SQLException e) {
@@ -85,7 +122,10 @@ public final class Storage implements AutoCloseable {
                 }
             });
             writer.start();
-            return new Storage(file, wc, writer, reads, new WalCheckpointer(open(url, false), 100, 4096, writer), health);
+            SqliteStores stores = new SqliteStores(file, wc, writer, reads,
+                    new WalCheckpointer(open(url, false), 100), health);
+            stores.events.resumePurges();
+            return stores;
         } catch (SQLException | IOException e) {
             throw new MyelinException(ErrorKind.INTERNAL, null, "cannot open " + file + ": " + e.getMessage(), e);
         } catch (FlywayException e) {
@@ -122,10 +162,37 @@ public final class Storage implements AutoCloseable {
         return c;
     }
 
+    @Override
+    public AxonStore axons() {
+        return axons;
+    }
+
+    @Override
+    public EventStore events() {
+        return events;
+    }
+
+    @Override
+    public CommitFeed commits() {
+        return events;
+    }
+
+    @Override
+    public KeyStore keys() {
+        return keys;
+    }
+
+    @Override
+    public IdempotencyStore requests() {
+        return requests;
+    }
+
+    /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */
     public GroupCommitWriter writer() {
         return writer;
     }
 
+    /** The read pool: adapter internals, for metrics and tests. */
     public ReadPool reads() {
         return reads;
     }
@@ -135,6 +202,7 @@ public final class Storage implements AutoCloseable {
     }
 
     /** Whether this node can write; Axon SQL reports its storage failures here too. */
+    @Override
     public StorageHealth health() {
         return health;
     }
@@ -143,6 +211,7 @@ public final class Storage implements AutoCloseable {
     @Override
     public void close() {
         health.close(); // no probe write into a closing writer
+        purger.shutdownNow();
         writer.close();
         try {
             // Before the checkpointer's final TRUNCATE, which would wait for a write lock this connection holds.

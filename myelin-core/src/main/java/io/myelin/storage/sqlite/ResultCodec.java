@@ -1,10 +1,10 @@
-package io.myelin.idempotency;
+package io.myelin.storage.sqlite;
 
 /**
  * How a keyed write's result is stored, so that a retry gets back an equal result without running the write
  * again. Encoding runs on the writer thread inside the write's transaction: keep it cheap.
  */
-public interface ResultCodec<T> {
+interface ResultCodec<T> {
     byte[] encode(T value);
 
     T decode(byte[] stored);

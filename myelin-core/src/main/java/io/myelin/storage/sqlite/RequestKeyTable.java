@@ -1,17 +1,24 @@
-package io.myelin.idempotency;
+package io.myelin.storage.sqlite;
 
+import io.myelin.idempotency.Fingerprint;
+import io.myelin.idempotency.Reply;
+import io.myelin.idempotency.RequestKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * SQL over {@code request_keys}. Writes run on the writer thread, inside its group transaction, through statements
- * prepared once per writer connection; {@link #find} also serves read-pool connections.
+ * SQL over {@code request_keys}, the one table of retry identities for every keyed write. Writes run on the writer
+ * thread, inside its group transaction, through statements prepared once per writer connection; {@link #findOn}
+ * serves read-pool connections.
+ *
+ * <p>Within a group, a key stored by an earlier op is not yet committed but must already count: {@link #lookup}
+ * consults the group's scratch first, and {@link #record} remembers what it stores there.
  *
  * <p>Threading: the cached statements are confined to the writer thread, like its connection.
  */
-final class KeyTable {
+final class RequestKeyTable {
     private static final String FIND = "SELECT fingerprint, owner, status, result FROM request_keys WHERE scope = ? AND key = ?";
 
     private Connection owner;
@@ -20,7 +27,7 @@ final class KeyTable {
     private PreparedStatement complete;
     private PreparedStatement delete;
 
-    private KeyTable on(Connection c) throws SQLException {
+    private RequestKeyTable on(Connection c) throws SQLException {
         if (owner != c) {
             owner = c;
             find = c.prepareStatement(FIND);
@@ -32,9 +39,20 @@ final class KeyTable {
         return this;
     }
 
-    /** Writer thread: the record of {@code key} in {@code scope}, or null. */
-    KeyRecord find(Connection c, String scope, String key) throws SQLException {
-        return read(on(c).find, scope, key);
+    /** A key in its scope, as remembered in a group's scratch. */
+    private record ScopedKey(String scope, String key) {}
+
+    /** Writer thread: the record of {@code key} in {@code scope} as this group sees it, or null. */
+    KeyRecord lookup(Connection c, WriteGroup group, String scope, String key) throws SQLException {
+        KeyRecord inGroup = (KeyRecord) group.recall(new ScopedKey(scope, key));
+        return inGroup != null ? inGroup : read(on(c).find, scope, key);
+    }
+
+    /** Writer thread: stores a key with its answer ({@code runner} null) or as running under {@code runner}. */
+    void record(Connection c, WriteGroup group, String scope, RequestKey key, String runner, Reply reply)
+            throws SQLException {
+        insert(c, scope, key, runner, reply, group.nowMs());
+        group.remember(new ScopedKey(scope, key.value()), new KeyRecord(key.fingerprint(), runner, reply));
     }
 
     /** Any thread, on its own connection (read pool). */
@@ -61,12 +79,11 @@ final class KeyTable {
         }
     }
 
-    /** Writer thread: records a key with its answer ({@code reply} set) or as running under {@code runner}. */
-    void insert(Connection c, String scope, RequestKey key, String runner, Reply reply, long nowMs) throws SQLException {
+    private void insert(Connection c, String scope, RequestKey key, String runner, Reply reply, long nowMs) throws SQLException {
         PreparedStatement ps = on(c).insert;
         ps.setString(1, scope);
         ps.setString(2, key.value());
-        ps.setBytes(3, key.fingerprint().raw());
+        ps.setBytes(3, key.fingerprint().bytes());
         ps.setString(4, runner);
         if (reply == null) {
             ps.setNull(5, java.sql.Types.INTEGER);

@@ -1,0 +1,31 @@
+package io.myelin.storage;
+
+import io.myelin.auth.KeyStore;
+import io.myelin.axon.AxonStore;
+import io.myelin.idempotency.IdempotencyStore;
+import io.myelin.stream.CommitFeed;
+import io.myelin.stream.EventStore;
+
+/**
+ * Every port the engine stores through, from one adapter: SQLite files for one node today
+ * ({@code io.myelin.storage.sqlite}), PostgreSQL for many nodes later. Nothing above these ports may assume one
+ * process: an adapter for many nodes implements each of them against shared storage.
+ */
+public interface Stores extends AutoCloseable {
+    AxonStore axons();
+
+    EventStore events();
+
+    CommitFeed commits();
+
+    KeyStore keys();
+
+    IdempotencyStore requests();
+
+    /** Whether this node can write (readiness). */
+    StorageHealth health();
+
+    /** Finishes queued writes, then releases everything. */
+    @Override
+    void close();
+}
