@@ -2,6 +2,8 @@ package io.myelin.stream;
 
 import io.myelin.axon.LiveAxon;
 import io.myelin.error.MyelinException;
+import io.myelin.lifecycle.Lifecycle;
+import io.myelin.lifecycle.TransitionTable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,11 +18,33 @@ import java.util.List;
  * exactly once. A live event that does not follow the cursor (the buffer overflowed and was cleared) sends the
  * subscription back to storage from its cursor: slow readers catch up from disk instead of slowing publishers.
  *
+ * <p>The lifecycle is a {@link TransitionTable} ({@link #LIFECYCLE}, drawn in {@code docs/lifecycles.md}). A
+ * {@link #close} from another thread may overtake the consumer's own moves, so those are fired only if still
+ * allowed: a closed subscription stays closed.
+ *
  * <p>Threading: one consumer thread calls {@link #next}; {@link #close} may be called from any thread.
  */
 public final class Subscription implements AutoCloseable {
     /** Where the subscription stands. */
     public enum State { CATCHING_UP, LIVE, CLOSED }
+
+    /** What moves it. */
+    public enum Trigger {
+        /** A storage page came back empty: everything committed before registration has been returned. */
+        CAUGHT_UP,
+        /** The live buffer overflowed, or a live event did not follow the cursor: read storage again. */
+        FELL_BEHIND,
+        /** The reader or the server ended it, or the axon was deleted. */
+        CLOSE
+    }
+
+    /** The subscription's lifecycle; anything else is a bug ({@link io.myelin.lifecycle.IllegalTransitionException}). */
+    public static final TransitionTable<State, Trigger> LIFECYCLE = TransitionTable
+            .builder("subscription", State.class, Trigger.class, State.CATCHING_UP)
+            .on(State.CATCHING_UP, Trigger.CAUGHT_UP, State.LIVE)
+            .on(State.LIVE, Trigger.FELL_BEHIND, State.CATCHING_UP)
+            .onAny(Trigger.CLOSE, State.CLOSED, State.CATCHING_UP, State.LIVE)
+            .build();
 
     private static final int PAGE_EVENTS = 1000;
     private static final long PAGE_BYTES = 4L << 20;
@@ -30,7 +54,7 @@ public final class Subscription implements AutoCloseable {
     private final SubscriberBuffer buffer;
     private final EventStore reads;
     private final Fanout fanout;
-    private volatile State state = State.CATCHING_UP;
+    private final Lifecycle<State, Trigger> lifecycle = new Lifecycle<>(LIFECYCLE);
     private long cursor;
 
     Subscription(LiveAxon axon, long after, SubscriberBuffer buffer, EventStore reads, Fanout fanout) {
@@ -47,7 +71,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     public State state() {
-        return state;
+        return lifecycle.state();
     }
 
     public String axonId() {
@@ -63,6 +87,7 @@ public final class Subscription implements AutoCloseable {
     public List<Event> next(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + SubscriberBuffer.nanos(timeoutMillis);
         while (true) {
+            State state = lifecycle.state();
             if (state == State.CLOSED) {
                 return List.of();
             }
@@ -73,7 +98,7 @@ public final class Subscription implements AutoCloseable {
                     cursor = page.get(page.size() - 1).sequence();
                     return page;
                 }
-                state = State.LIVE;
+                lifecycle.fireIfAllowed(Trigger.CAUGHT_UP); // false only when closed meanwhile
             }
             List<Event> live = new ArrayList<>();
             switch (buffer.await(deadline - System.nanoTime(), live, LIVE_BATCH)) {
@@ -84,7 +109,7 @@ public final class Subscription implements AutoCloseable {
                     }
                     return List.of();
                 }
-                case OVERFLOWED -> state = State.CATCHING_UP;
+                case OVERFLOWED -> lifecycle.fireIfAllowed(Trigger.FELL_BEHIND);
                 case TIMEOUT -> {
                     return List.of();
                 }
@@ -97,7 +122,7 @@ public final class Subscription implements AutoCloseable {
                         continue;
                     }
                     if (live.get(from).sequence() != cursor + 1) {
-                        state = State.CATCHING_UP;
+                        lifecycle.fireIfAllowed(Trigger.FELL_BEHIND);
                         continue;
                     }
                     List<Event> fresh = from == 0 ? live : live.subList(from, live.size());
@@ -110,8 +135,7 @@ public final class Subscription implements AutoCloseable {
 
     @Override
     public void close() {
-        if (state != State.CLOSED) {
-            state = State.CLOSED;
+        if (lifecycle.fireIfAllowed(Trigger.CLOSE)) {
             buffer.close();
             fanout.unregister(axon, buffer);
         }
