@@ -84,13 +84,13 @@ class ConfigLoaderTest {
 
     @Test
     void durations() {
-        assertThat(ConfigLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(ConfigLoader.parseDuration("15s")).isEqualTo(Duration.ofSeconds(15));
-        assertThat(ConfigLoader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(ConfigLoader.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
-        assertThat(ConfigLoader.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(ConfigLoader.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(ConfigLoader.parseDuration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(io.myelin.text.Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(io.myelin.text.Durations.parse("15s")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(io.myelin.text.Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(io.myelin.text.Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
+        assertThat(io.myelin.text.Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(io.myelin.text.Durations.parse("90")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(io.myelin.text.Durations.parse("PT1M")).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test

@@ -9,12 +9,12 @@ import io.myelin.error.MyelinException;
 import io.myelin.sql.SqlLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
+import io.myelin.text.Durations;
 import io.myelin.text.Utf8;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -191,40 +191,9 @@ public final class ConfigLoader {
     private Duration duration(String key) {
         String v = values.get(key).trim();
         try {
-            Duration d = parseDuration(v);
-            if (d.isNegative() || d.isZero()) {
-                throw MyelinException.invalid(key, key + " must be positive, got " + v);
-            }
-            return d;
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw MyelinException.invalid(key, key + " must be a duration like 250us, 500ms, 15s, 5m, 24h or PT5M; got '" + v + "'");
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw MyelinException.invalid(key, key + ": " + e.getMessage());
         }
-    }
-
-    /** Parses {@code 250ms}, {@code 15s}, {@code 5m}, {@code 24h}, {@code 2d}, a bare number of seconds, or ISO-8601. */
-    public static Duration parseDuration(String v) {
-        String s = v.toLowerCase(java.util.Locale.ROOT);
-        if (s.startsWith("p")) {
-            return Duration.parse(v);
-        }
-        if (s.endsWith("us")) {
-            return Duration.ofNanos(Long.parseLong(s.substring(0, s.length() - 2).trim()) * 1000);
-        }
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-        }
-        char unit = s.charAt(s.length() - 1);
-        String num = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).trim();
-        long n = Long.parseLong(num);
-        return switch (unit) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            default -> {
-                if (Character.isDigit(unit)) yield Duration.ofSeconds(n);
-                throw new NumberFormatException("unknown unit " + unit);
-            }
-        };
     }
 }
