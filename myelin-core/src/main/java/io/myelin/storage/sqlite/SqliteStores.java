@@ -108,6 +108,7 @@ public final class SqliteStores implements Stores {
             Connection wc = open(url, false);
             try (Statement st = wc.createStatement()) {
                 st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
+                st.execute("PRAGMA temp_store=MEMORY"); // per-op savepoints journal in memory, not in temp files
                 st.execute("PRAGMA journal_size_limit=67108864");
             }
             GroupCommitWriter writer = new GroupCommitWriter(wc, file.resolveSibling("myelin.db-wal"), WAL_RESTART_BYTES,
