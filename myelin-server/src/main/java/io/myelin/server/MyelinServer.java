@@ -81,7 +81,8 @@ public final class MyelinServer implements AutoCloseable {
             Idempotency idempotency = new Idempotency(storage.requests(), config.streamLimits().idempotencyRetentionMs(),
                     config.storage().clock());
             maintenance.scheduleWithFixedDelay(() -> expire(idempotency), 1, 10, TimeUnit.MINUTES);
-            Axons axons = Axons.load(storage.axons(), config.axonLimits());
+            AccessPolicy policy = new AccessPolicy();
+            Axons axons = Axons.load(storage.axons(), config.axonLimits(), policy);
             EventLog events = new EventLog(storage.events(), storage.commits(), axons, config.streamLimits());
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
@@ -109,7 +110,7 @@ public final class MyelinServer implements AutoCloseable {
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
 
-            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(),
+            Server jetty = jetty(config, new ApiHandler(router, keys, policy,
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
                             config.bodyTimeout())));
             self[0] = new MyelinServer(config, storage, maintenance, events, sql, jetty, generated);

@@ -2,7 +2,7 @@ package io.myelin.server.http;
 
 import io.myelin.auth.AccessPolicy;
 import io.myelin.auth.ApiKeys;
-import io.myelin.auth.Principal;
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.util.LinkedHashMap;
@@ -66,9 +66,9 @@ public final class ApiHandler extends Handler.Abstract {
                 throw new MyelinException(ErrorKind.NOT_FOUND, null, "no route for " + method + " " + path);
             }
             if (match.action() != null) {
-                Principal principal = keys.authenticate(bearer(request));
-                policy.check(principal, match.action(), match.params().get("id"));
-                ex.principal(principal);
+                Caller caller = Caller.of(keys.authenticate(bearer(request)), null, null);
+                policy.check(caller, match.action(), match.params().get("id"));
+                ex.caller(caller);
             }
             match.route().handle(ex);
         } catch (MyelinException e) {

@@ -26,7 +26,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import io.myelin.auth.Principal;
+import io.myelin.auth.Caller;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +45,7 @@ public final class Exchange {
     private final RequestLimits limits;
     private Fields query;
     private boolean bodyUnreadable;
-    private Principal principal;
+    private Caller caller;
     private AtomicBoolean gone;
 
     Exchange(Request request, Response response, Callback callback, RequestLimits limits) {
@@ -60,18 +60,18 @@ public final class Exchange {
         this.params = captures;
     }
 
-    void principal(Principal principal) {
-        this.principal = principal;
+    void caller(Caller caller) {
+        this.caller = caller;
     }
 
-    /** Who sent the request (authenticated routes), or null on public routes. */
-    public Principal principal() {
-        return principal;
+    /** Who the request acts as (authenticated routes): the first argument of every engine call. Null on public routes. */
+    public Caller caller() {
+        return caller;
     }
 
     /**
-     * The retry identity of this write, fingerprinted with the request (caller, method, path and {@code body}), or
-     * null when the client sent none. {@code Idempotency-Key} wins; else {@code X-Request-Id} counts, because the
+     * The retry identity of this write, fingerprinted with the request (method, path and {@code body}; the engine
+     * adds the caller, {@link RequestKey#sentBy}), or null when the client sent none. {@code Idempotency-Key} wins; else {@code X-Request-Id} counts, because the
      * official Runloop SDKs send one on every non-GET request and reuse it on their automatic retries.
      *
      * @param body the parsed body ({@code {}} for a request without one)
@@ -100,7 +100,6 @@ public final class Exchange {
             }
         }
         Fingerprint fingerprint = Fingerprint.builder()
-                .add(principal == null ? null : principal.keyName())
                 .add(request.getMethod())
                 .add(request.getHttpURI().getPath())
                 .add(body)
