@@ -38,29 +38,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: used by the one virtual thread handling the request.
  */
 public final class Exchange {
+    private static final String BODY_UNREADABLE = Exchange.class.getName() + ".bodyUnreadable";
+
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private Map<String, String> params = Map.of();
+    private final Map<String, String> params;
     private final RequestLimits limits;
+    private final Caller caller;
     private Fields query;
-    private boolean bodyUnreadable;
-    private Caller caller;
     private AtomicBoolean gone;
 
-    Exchange(Request request, Response response, Callback callback, RequestLimits limits) {
+    /**
+     * @param captures the route pattern's {@code {name}} captures
+     * @param caller   who the request acts as, or null on a public route
+     */
+    Exchange(Request request, Response response, Callback callback, RequestLimits limits,
+             Map<String, String> captures, Caller caller) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.limits = limits;
-    }
-
-    /** Sets the path captures once the route is known. */
-    void captures(Map<String, String> captures) {
         this.params = captures;
-    }
-
-    void caller(Caller caller) {
         this.caller = caller;
     }
 
@@ -325,7 +324,7 @@ public final class Exchange {
         try {
             more.get(limits.bodyTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            bodyUnreadable = true;
+            markBodyUnreadable();
             throw new MyelinException(ErrorKind.REQUEST_TIMEOUT, "body", "request body stalled: no bytes for "
                     + limits.bodyTimeout().toMillis() + " ms after " + received + " of " + (declared < 0 ? "?" : declared)
                     + " bytes (http.body-timeout)");
@@ -342,7 +341,7 @@ public final class Exchange {
      * Jetty reports both as an early end of stream), or an idle timeout.
      */
     private MyelinException unreadable(Throwable failure, int received, long declared) {
-        bodyUnreadable = true;
+        markBodyUnreadable();
         if (failure instanceof TimeoutException) {
             return new MyelinException(ErrorKind.REQUEST_TIMEOUT, "body", "request body stalled after " + received
                     + " bytes: " + failure.getMessage());
@@ -352,9 +351,13 @@ public final class Exchange {
                 : "chunked body broke off after " + received + " bytes") + " (" + failure.getMessage() + ")", failure);
     }
 
-    /** True once reading the body failed or stopped early: what is left of it cannot be drained. */
-    boolean bodyUnreadable() {
-        return bodyUnreadable;
+    private void markBodyUnreadable() {
+        request.setAttribute(BODY_UNREADABLE, Boolean.TRUE);
+    }
+
+    /** True once reading the request's body failed or stopped early: what is left of it cannot be drained. */
+    static boolean bodyUnreadable(Request request) {
+        return request.getAttribute(BODY_UNREADABLE) != null;
     }
 
     public void ok(Object body) throws IOException {
