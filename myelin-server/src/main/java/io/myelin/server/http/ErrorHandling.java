@@ -92,7 +92,8 @@ public final class ErrorHandling extends Handler.Wrapper {
         }
     }
 
-    private static boolean clientGone(Throwable t) {
+    /** True when {@code t} (or a cause) says the client closed the connection or reset the stream. */
+    static boolean clientGone(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof EofException || c instanceof ClosedChannelException) {
                 return true;
