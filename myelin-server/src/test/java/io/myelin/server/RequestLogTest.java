@@ -48,6 +48,12 @@ class RequestLogTest {
             assertThat(log.lines("request=log-on-401").getFirst())
                     .contains("status=401").contains("key=- ").contains("user=-").doesNotContain("not-the-key");
 
+            RawHttp.Answer refused = new RawHttp(s.server().port()).bodiless("GET", "/v1/axons",
+                    "X-Request-Id: log-on-431", "X-Big: " + "x".repeat(20_000));
+            assertThat(refused.status()).as("refused by Jetty before the handlers").isEqualTo(431);
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.lines("status=431").size() == 1);
+            assertThat(log.lines("status=431").getFirst()).contains("key=- ").doesNotContain("xxxx");
+
             String publish = s.createAxon("logged");
             var published = s.post("/v1/axons/" + publish + "/publish", Map.of("event_type", "m", "origin", "USER_EVENT",
                     "source", "s", "payload", "secret-payload"), Map.of("X-Request-Id", "log-on-publish"));
