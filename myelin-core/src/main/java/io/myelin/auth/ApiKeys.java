@@ -25,7 +25,7 @@ public final class ApiKeys {
     private static final String ADMIN = "admin";
 
     private final KeyStore store;
-    private final ConcurrentHashMap<String, Principal> byHash = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ApiKey> byHash = new ConcurrentHashMap<>();
 
     private ApiKeys(KeyStore store) {
         this.store = store;
@@ -87,23 +87,34 @@ public final class ApiKeys {
         if (byHash.containsKey(hash)) {
             return;
         }
-        store.replace(ADMIN, Role.ADMIN, hash, () -> {
-            byHash.values().removeIf(p -> p.keyName().equals(ADMIN));
-            byHash.put(hash, new Principal(ADMIN, Role.ADMIN));
+        ApiKey admin = new ApiKey(newKeyId(), ADMIN, Role.ADMIN);
+        store.replace(admin, hash, () -> {
+            byHash.values().removeIf(k -> k.name().equals(ADMIN));
+            byHash.put(hash, admin);
         });
     }
 
-    /** The principal owning {@code bearer}, or a 401 {@link MyelinException}. */
-    public Principal authenticate(String bearer) {
+    /**
+     * A new key id: {@code key_} + 24 hex characters (96 random bits), the same shape the migration that introduced
+     * ids gave existing keys. Not a secret; unique, so logs and records can name the key without holding it.
+     */
+    static String newKeyId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return "key_" + HexFormat.of().formatHex(b);
+    }
+
+    /** The key whose secret is {@code bearer}, or a 401 {@link MyelinException}. */
+    public ApiKey authenticate(String bearer) {
         if (bearer == null || bearer.isEmpty()) {
             throw new MyelinException(ErrorKind.UNAUTHORIZED, "Authorization",
                     "missing API key: send 'Authorization: Bearer <key>'");
         }
-        Principal p = byHash.get(hash(bearer));
-        if (p == null) {
+        ApiKey key = byHash.get(hash(bearer));
+        if (key == null) {
             throw new MyelinException(ErrorKind.UNAUTHORIZED, "Authorization", "invalid API key");
         }
-        return p;
+        return key;
     }
 
     static String hash(String key) {

@@ -10,12 +10,12 @@ import java.util.Map;
  */
 public interface KeyStore {
 
-    /** Every key's principal, by the hex SHA-256 of the key. */
-    Map<String, Principal> loadAll();
+    /** Every stored key, by the hex SHA-256 of its secret. */
+    Map<String, ApiKey> loadAll();
 
     /**
-     * Makes {@code hash} the one key named {@code name} with {@code role}, replacing any key of that name;
+     * Stores {@code key} with the secret whose hash is {@code hash}, replacing any key of the same name;
      * {@code committed} runs once it is durable, before this returns.
      */
-    void replace(String name, Role role, String hash, Runnable committed);
+    void replace(ApiKey key, String hash, Runnable committed);
 }

@@ -1,5 +1,6 @@
 package io.myelin.axon;
 
+import io.myelin.auth.AxonVisibility;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.idempotency.RequestKey;
 import java.util.List;
@@ -46,11 +47,13 @@ public interface AxonStore {
     Axon get(LiveAxon axon);
 
     /**
-     * One page of live axons in creation order.
+     * One page of live axons in creation order, of those in {@code visible} only.
      *
+     * @param visible      the axons the caller may see; the filter and {@code total_count} apply within them
      * @param liveCount    axons alive now (the unfiltered total, which needs no count)
      * @param maxPageBytes the page's JSON-encoded size at most (at least one axon, if any matches)
      * @param memory       grows by the page's encoded size (503 when the server's answer budget is spent)
      */
-    AxonPage list(AxonFilter filter, long liveCount, long maxPageBytes, MemoryBudget.Lease memory);
+    AxonPage list(AxonFilter filter, AxonVisibility visible, long liveCount, long maxPageBytes,
+                  MemoryBudget.Lease memory);
 }

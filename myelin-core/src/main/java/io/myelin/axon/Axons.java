@@ -1,11 +1,14 @@
 package io.myelin.axon;
 
+import io.myelin.auth.AccessPolicy;
+import io.myelin.auth.Caller;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
 import io.myelin.text.Utf8;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -19,27 +22,33 @@ import java.util.function.Consumer;
  * durable, before the call returns, in commit order with every other write (on one node: the writer thread), so
  * they must be quick.
  *
+ * <p>Every call that acts on data takes the {@link Caller} it acts for first. Access was checked before the call
+ * (the HTTP layer asks {@link AccessPolicy#check}); here the caller is part of every retry fingerprint
+ * ({@link RequestKey#sentBy}) and decides which axons a listing shows ({@link AccessPolicy#visible}).
+ *
  * <p>Threading: thread-safe; calls block the caller (a virtual thread) until durable.
  */
 public final class Axons {
     private final AxonStore store;
     private final AxonIndex index;
     private final AxonLimits limits;
+    private final AccessPolicy policy;
     private final List<Consumer<LiveAxon>> deletionListeners = new CopyOnWriteArrayList<>();
 
-    private Axons(AxonStore store, AxonIndex index, AxonLimits limits) {
+    private Axons(AxonStore store, AxonIndex index, AxonLimits limits, AccessPolicy policy) {
         this.store = store;
         this.index = index;
         this.limits = limits;
+        this.policy = policy;
     }
 
-    /** Loads every live axon into a new index. */
-    public static Axons load(AxonStore store, AxonLimits limits) {
+    /** Loads every live axon into a new index; {@code policy} decides what each caller's listings show. */
+    public static Axons load(AxonStore store, AxonLimits limits, AccessPolicy policy) {
         AxonIndex index = new AxonIndex();
         for (LiveAxon axon : store.loadLive()) {
             index.put(axon);
         }
-        return new Axons(store, index, limits);
+        return new Axons(store, index, limits, policy);
     }
 
     public AxonIndex index() {
@@ -60,15 +69,16 @@ public final class Axons {
      *
      * @param key the client's retry identity, or null; with a key, a repeat returns the axon created the first time
      */
-    public Axon create(String name, Map<String, String> metadata, RequestKey key) {
+    public Axon create(Caller caller, String name, Map<String, String> metadata, RequestKey key) {
         validateName(name);
         Map<String, String> md = metadata == null ? Map.of() : metadata;
         validateMetadata(md);
-        return store.create(AxonIds.next(), name, md, key, index::put);
+        return store.create(AxonIds.next(), name, md, RequestKey.sentBy(caller, key), index::put);
     }
 
     /** The axon, or 404. */
-    public Axon get(String id) {
+    public Axon get(Caller caller, String id) {
+        Objects.requireNonNull(caller, "caller");
         Axon axon = store.get(index.require(id));
         if (axon == null) {
             throw MyelinException.notFound("axon", id);
@@ -82,13 +92,13 @@ public final class Axons {
      *
      * @param key the client's retry identity, or null; with a key, a repeat returns the first answer unchanged
      */
-    public Axon updateMetadata(String id, Map<String, String> metadata, RequestKey key) {
+    public Axon updateMetadata(Caller caller, String id, Map<String, String> metadata, RequestKey key) {
         LiveAxon live = index.require(id);
         if (metadata == null) {
-            return get(id);
+            return get(caller, id);
         }
         validateMetadata(metadata);
-        return store.updateMetadata(live, metadata, key, () -> {});
+        return store.updateMetadata(live, metadata, RequestKey.sentBy(caller, key), () -> {});
     }
 
     /**
@@ -98,9 +108,9 @@ public final class Axons {
      * @param key the client's retry identity, or null; with a key, a repeat after the deletion returns the first
      *            answer instead of 404
      */
-    public Axon delete(String id, RequestKey key) {
+    public Axon delete(Caller caller, String id, RequestKey key) {
         LiveAxon live = index.find(id);
-        return store.delete(id, live, key, () -> {
+        return store.delete(id, live, RequestKey.sentBy(caller, key), () -> {
             index.remove(live);
             for (Consumer<LiveAxon> l : deletionListeners) {
                 l.accept(live);
@@ -108,22 +118,25 @@ public final class Axons {
         });
     }
 
-    /** A page of axons; one that would pass {@code limits.max-page-bytes} once encoded ends early with has_more. */
-    public AxonPage list(AxonFilter filter) {
-        return list(filter, MemoryBudget.unbounded().lease());
+    /**
+     * A page of the axons {@code caller} may see ({@link AccessPolicy#visible}); one that would pass
+     * {@code limits.max-page-bytes} once encoded ends early with has_more. {@code total_count} counts only those.
+     */
+    public AxonPage list(Caller caller, AxonFilter filter) {
+        return list(caller, filter, MemoryBudget.unbounded().lease());
     }
 
     /**
-     * {@link #list(AxonFilter)} with the page held in {@code memory} until the caller has written it.
+     * {@link #list(Caller, AxonFilter)} with the page held in {@code memory} until the caller has written it.
      *
      * @throws MyelinException 503 (retry shortly) when the server's budget for answers held in memory is spent
      */
-    public AxonPage list(AxonFilter filter, MemoryBudget.Lease memory) {
+    public AxonPage list(Caller caller, AxonFilter filter, MemoryBudget.Lease memory) {
         if (filter.limit() < 1 || filter.limit() > limits.maxListLimit()) {
             throw MyelinException.invalid("limit", "limit must be between 1 and " + limits.maxListLimit() + ", got " + filter.limit());
         }
         validateFilter(filter);
-        return store.list(filter, index.size(), limits.maxPageBytes(), memory);
+        return store.list(filter, policy.visible(caller), index.size(), limits.maxPageBytes(), memory);
     }
 
     private void validateName(String name) {

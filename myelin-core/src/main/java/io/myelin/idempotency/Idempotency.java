@@ -1,5 +1,6 @@
 package io.myelin.idempotency;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.nio.charset.StandardCharsets;
@@ -84,12 +85,15 @@ public final class Idempotency {
      * Runs {@code work} at most once for {@code key} in {@code scope} and returns its answer; a retry gets the
      * original's answer.
      *
+     * @param caller  who sent the request: the same key from another caller is a different request (422)
+     * @param sent    the client's retry identity as the HTTP layer read it ({@link RequestKey#sentBy} adds the caller)
      * @param maxWait how long a retry waits for an original still running on this node before it gets 409 with
      *                "still running, retry" (the SDKs retry 409 by themselves)
      * @throws MyelinException 422 when the key was used for a different request; 409 when the original is still
      *                         running after {@code maxWait}, or its outcome is unknown; whatever {@code work} throws
      */
-    public Reply once(String scope, RequestKey key, Duration maxWait, Work work) {
+    public Reply once(Caller caller, String scope, RequestKey sent, Duration maxWait, Work work) {
+        RequestKey key = RequestKey.sentBy(caller, sent);
         ScopedKey sk = new ScopedKey(scope, key.value());
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {

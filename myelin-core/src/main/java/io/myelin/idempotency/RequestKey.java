@@ -1,5 +1,6 @@
 package io.myelin.idempotency;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +18,35 @@ import java.util.Objects;
  * @param value       the key, 1..{@code limits.max-idempotency-key-chars} visible ASCII characters
  * @param header      where it came from, for messages ({@code Idempotency-Key}, {@code X-Request-Id}, or a Java
  *                    caller's own label)
- * @param fingerprint SHA-256 of the request it names
+ * @param fingerprint SHA-256 of the request it names. As the HTTP layer builds it, it covers the method, path and
+ *                    body; the engine adds the caller with {@link #sentBy} before anything is stored or compared
  */
 public record RequestKey(String value, String header, Fingerprint fingerprint) {
     public RequestKey {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+
+    /**
+     * {@code key} as {@code caller} sent it: the same key value with a fingerprint that also covers the caller's key
+     * id and acting user, so the same key sent by another key, or for another user, is a different request (422)
+     * and never gets another caller's answer. The one place where the caller enters a fingerprint: the engine calls
+     * it on every keyed write ({@code Axons}, {@code EventLog}, {@link Idempotency#once}).
+     *
+     * @return null when {@code key} is null (an unkeyed write)
+     */
+    public static RequestKey sentBy(Caller caller, RequestKey key) {
+        Objects.requireNonNull(caller, "caller");
+        if (key == null) {
+            return null;
+        }
+        Fingerprint bound = Fingerprint.builder()
+                .add(caller.keyId())
+                .add(caller.actingUser())
+                .add(key.fingerprint().raw())
+                .build();
+        return new RequestKey(key.value(), key.header(), bound);
     }
 
     /** 422: the key was first used for a different request. Not worth retrying. */

@@ -1,5 +1,6 @@
 package io.myelin.sql;
 
+import io.myelin.auth.Caller;
 import io.myelin.concurrent.Deadline;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.text.Utf8;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * connection checked out of the LRU ({@link OpenDatabases}, opened and created lazily on first use).
  *
  * <p>Files: {@code <sqlRoot>/<shard>/<axonId>.db} ({@link DatabaseFiles}); nothing else is ever opened.
+ *
+ * <p>{@link #query} and {@link #batch} take the {@link Caller} they act for first, like every engine call on data;
+ * access was checked before the call (the HTTP layer asks {@link io.myelin.auth.AccessPolicy}).
  *
  * <p>Thread-safe. Blocking: {@link #query}, {@link #batch} and {@link #drop} block until the work is done.
  */
@@ -97,19 +101,21 @@ public final class AxonSql implements AutoCloseable {
      *                         malformed input; 403 for refused statements; 413 for size limits (the database's
      *                         included); 507 when the server's disk is full; 5xx for other storage failures
      */
-    public SqlResult query(String axonId, String sql, List<Object> params) {
-        return query(axonId, sql, params, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
+    public SqlResult query(Caller caller, String axonId, String sql, List<Object> params) {
+        return query(caller, axonId, sql, params, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
     }
 
     /**
-     * {@link #query(String, String, List)} for a request that stops being worth running at {@code startBy}: when
+     * {@link #query(Caller, String, String, List)} for a request that stops being worth running at {@code startBy}: when
      * its turn in the axon's lane comes after that, or after its client went away, it is not started (503, marked
      * {@link MyelinException#nothingApplied}). Its rows are bounded by {@code sql.max-result-bytes} (JSON-encoded)
      * and held in {@code memory}, which the caller closes once it has written them; when the server's budget is
      * spent, a read-only statement gets 503 (retry shortly) and one that may have written returns fewer rows with
      * {@code rows_read_limit_reached}.
      */
-    public SqlResult query(String axonId, String sql, List<Object> params, Deadline startBy, MemoryBudget.Lease memory) {
+    public SqlResult query(Caller caller, String axonId, String sql, List<Object> params, Deadline startBy,
+                           MemoryBudget.Lease memory) {
+        Objects.requireNonNull(caller, "caller");
         DatabaseFiles.validateId(axonId);
         PreparedSql p = prepare(sql, params, "sql", "params");
         return lanes.call(axonId, startBy, limits.statementTimeout(),
@@ -139,16 +145,18 @@ public final class AxonSql implements AutoCloseable {
      *                         400 when COMMIT itself fails (everything rolled back); 507 when the server's disk is
      *                         full and 5xx for other storage failures (everything rolled back)
      */
-    public BatchResult batch(String axonId, List<SqlStatement> statements) {
-        return batch(axonId, statements, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
+    public BatchResult batch(Caller caller, String axonId, List<SqlStatement> statements) {
+        return batch(caller, axonId, statements, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
     }
 
     /**
-     * {@link #batch(String, List)} for a request that stops being worth starting at {@code startBy}, whose rows are
-     * held in {@code memory} until its caller has written them (see {@link #query(String, String, List, Deadline,
-     * MemoryBudget.Lease)}).
+     * {@link #batch(Caller, String, List)} for a request that stops being worth starting at {@code startBy}, whose rows are
+     * held in {@code memory} until its caller has written them (see {@link #query(Caller, String, String, List,
+     * Deadline, MemoryBudget.Lease)}).
      */
-    public BatchResult batch(String axonId, List<SqlStatement> statements, Deadline startBy, MemoryBudget.Lease memory) {
+    public BatchResult batch(Caller caller, String axonId, List<SqlStatement> statements, Deadline startBy,
+                             MemoryBudget.Lease memory) {
+        Objects.requireNonNull(caller, "caller");
         DatabaseFiles.validateId(axonId);
         if (statements == null || statements.isEmpty()) {
             throw MyelinException.invalid("statements", "statements must hold at least one statement");

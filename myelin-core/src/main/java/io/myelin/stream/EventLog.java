@@ -1,5 +1,6 @@
 package io.myelin.stream;
 
+import io.myelin.auth.Caller;
 import io.myelin.axon.Axons;
 import io.myelin.axon.LiveAxon;
 import io.myelin.concurrent.MemoryBudget;
@@ -7,6 +8,7 @@ import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
 import io.myelin.text.Utf8;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The event stream of every axon: publish (single, batch, idempotent), history, and live subscription.
@@ -18,6 +20,10 @@ import java.util.List;
  *
  * <p>Clients publish {@code USER_EVENT}, {@code AGENT_EVENT} and {@code EXTERNAL_EVENT}; only the server itself
  * appends {@code SYSTEM_EVENT}s ({@link #publishSystem}).
+ *
+ * <p>Every call that acts on data takes the {@link Caller} it acts for first (access was checked before the call);
+ * a publish's retry fingerprint covers it ({@link RequestKey#sentBy}). The server's own appends act as
+ * {@link Caller#SYSTEM}.
  *
  * <p>Threading: thread-safe; publishes block the caller (a virtual thread) until durable.
  */
@@ -51,52 +57,55 @@ public final class EventLog implements AutoCloseable {
      * @param key the client's retry identity, or null: with a key, a repeat of the same request returns the
      *            original's result and appends nothing (422 for a different request under the same key)
      */
-    public Appended publish(String axonId, EventDraft draft, RequestKey key) {
+    public Appended publish(Caller caller, String axonId, EventDraft draft, RequestKey key) {
         validate(draft, "");
-        return append(axonId, List.of(draft), key).get(0);
+        return append(caller, axonId, List.of(draft), key).get(0);
     }
 
     /** Appends all events atomically, with contiguous sequences, in the given order (see {@link #publish}). */
-    public List<Appended> publishBatch(String axonId, List<EventDraft> drafts, RequestKey key) {
+    public List<Appended> publishBatch(Caller caller, String axonId, List<EventDraft> drafts, RequestKey key) {
         if (drafts.isEmpty() || drafts.size() > limits.maxBatchEvents()) {
             throw MyelinException.invalid("events", "a batch holds 1.." + limits.maxBatchEvents() + " events, got " + drafts.size());
         }
         for (int i = 0; i < drafts.size(); i++) {
             validate(drafts.get(i), "events[" + i + "].");
         }
-        return append(axonId, drafts, key);
+        return append(caller, axonId, drafts, key);
     }
 
     /**
      * Appends a {@code SYSTEM_EVENT} on the server's own behalf (lifecycle, intents): the one path by which that
      * origin enters a stream. {@code payload} is JSON text; {@code eventType} names what happened
-     * ({@code turn.started}, {@code devbox.suspended}, ...). Durable when this returns.
+     * ({@code turn.started}, {@code devbox.suspended}, ...). Acts as {@link Caller#SYSTEM}. Durable when this
+     * returns.
      */
     public Appended publishSystem(String axonId, String eventType, String payload) {
         EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, SYSTEM_SOURCE, payload);
         check(draft, "", true);
-        return append(axonId, List.of(draft), null).get(0);
+        return append(Caller.SYSTEM, axonId, List.of(draft), null).get(0);
     }
 
-    private List<Appended> append(String axonId, List<EventDraft> drafts, RequestKey key) {
-        return store.append(axons.index().require(axonId), drafts, key);
+    private List<Appended> append(Caller caller, String axonId, List<EventDraft> drafts, RequestKey key) {
+        return store.append(axons.index().require(axonId), drafts, RequestKey.sentBy(caller, key));
     }
 
     /**
      * Up to {@code limit} events, newest first, older than {@code startingAfter} (a sequence; null: from the head).
      * A page that would pass {@code limits.max-page-bytes} once encoded ends early with {@code has_more}.
      */
-    public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal) {
-        return history(axonId, startingAfter, limit, includeTotal, MemoryBudget.unbounded().lease());
+    public EventPage history(Caller caller, String axonId, Long startingAfter, int limit, boolean includeTotal) {
+        return history(caller, axonId, startingAfter, limit, includeTotal, MemoryBudget.unbounded().lease());
     }
 
     /**
-     * {@link #history(String, Long, int, boolean)} with the page held in {@code memory} until the caller has
+     * {@link #history(Caller, String, Long, int, boolean)} with the page held in {@code memory} until the caller has
      * written it.
      *
      * @throws MyelinException 503 (retry shortly) when the server's budget for answers held in memory is spent
      */
-    public EventPage history(String axonId, Long startingAfter, int limit, boolean includeTotal, MemoryBudget.Lease memory) {
+    public EventPage history(Caller caller, String axonId, Long startingAfter, int limit, boolean includeTotal,
+                             MemoryBudget.Lease memory) {
+        Objects.requireNonNull(caller, "caller");
         if (limit < 1) {
             throw MyelinException.invalid("limit", "limit must be at least 1, got " + limit);
         }
@@ -114,7 +123,8 @@ public final class EventLog implements AutoCloseable {
     }
 
     /** Opens a subscription delivering every event with sequence greater than {@code afterSequence}. */
-    public Subscription subscribe(String axonId, long afterSequence) {
+    public Subscription subscribe(Caller caller, String axonId, long afterSequence) {
+        Objects.requireNonNull(caller, "caller");
         if (afterSequence < 0) {
             throw MyelinException.invalid("after_sequence", "after_sequence must be >= 0, got " + afterSequence);
         }

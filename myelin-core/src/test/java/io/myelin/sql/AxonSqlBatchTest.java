@@ -2,6 +2,7 @@ package io.myelin.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,17 +99,17 @@ class AxonSqlBatchTest extends SqlTestSupport {
 
     @Test
     void malformedBatchesAre400() {
-        fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(A, List.of()));
-        fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(A, null));
+        fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(Caller.SYSTEM, A, List.of()));
+        fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(Caller.SYSTEM, A, null));
         List<SqlStatement> withNull = new ArrayList<>();
         withNull.add(null);
-        assertThat(fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(A, withNull)).field()).isEqualTo("statements[0]");
+        assertThat(fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(Caller.SYSTEM, A, withNull)).field()).isEqualTo("statements[0]");
         fails(ErrorKind.INVALID_REQUEST, () -> batch(A, new SqlStatement(null, null)));
         List<SqlStatement> tooMany = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
             tooMany.add(st("SELECT 1"));
         }
-        assertThat(fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(A, tooMany)).getMessage()).contains("100");
+        assertThat(fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(Caller.SYSTEM, A, tooMany)).getMessage()).contains("100");
         assertThat(fails(ErrorKind.INVALID_REQUEST, () -> batch(A, st("BEGIN"))).getMessage())
                 .contains("transaction control");
     }

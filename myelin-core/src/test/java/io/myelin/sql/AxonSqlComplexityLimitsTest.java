@@ -2,6 +2,7 @@ package io.myelin.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ class AxonSqlComplexityLimitsTest extends SqlTestSupport {
         for (int i = 1; i < 50; i++) {
             views.add(st("CREATE VIEW v" + i + " AS SELECT x FROM v" + (i - 1)));
         }
-        assertThat(sql().batch(A, views).results()).allSatisfy(s -> assertThat(s.error()).isNull());
+        assertThat(sql().batch(Caller.SYSTEM, A, views).results()).allSatisfy(s -> assertThat(s.error()).isNull());
         // SQLite checks the nesting while it first works out a view's columns, and keeps them afterwards, so the
         // deeper view is read first here.
         var e = fails(ErrorKind.INVALID_REQUEST, () -> q(A, "SELECT x FROM v49"));
@@ -104,7 +105,7 @@ class AxonSqlComplexityLimitsTest extends SqlTestSupport {
             setup.add(st("CREATE TABLE f" + i + " (id INTEGER PRIMARY KEY, p REFERENCES f" + (i - 1)
                     + " ON DELETE CASCADE)"));
         }
-        assertThat(sql().batch(A, setup).results()).allSatisfy(s -> assertThat(s.error()).isNull());
+        assertThat(sql().batch(Caller.SYSTEM, A, setup).results()).allSatisfy(s -> assertThat(s.error()).isNull());
 
         assertThat(q(A, "INSERT INTO t1 VALUES (1)").meta().changes()).isEqualTo(1); // 5 triggers deep
         var e = fails(ErrorKind.INVALID_REQUEST, () -> q(A, "INSERT INTO t0 VALUES (1)"));
@@ -153,11 +154,11 @@ class AxonSqlComplexityLimitsTest extends SqlTestSupport {
     @Test
     void defaultsRefuseThePatternOfTheIssue() {
         try (AxonSql defaults = new AxonSql(dir.resolve("defaults"), SqlLimits.defaults())) {
-            MyelinException e = fails(ErrorKind.INVALID_REQUEST, () -> defaults.query(A, "SELECT ? LIKE ?",
+            MyelinException e = fails(ErrorKind.INVALID_REQUEST, () -> defaults.query(Caller.SYSTEM, A, "SELECT ? LIKE ?",
                     params("x".repeat(200_000), "%x".repeat(8000) + "%y")));
             assertThat(e.getMessage()).contains("sql.max-like-pattern-bytes = 1000");
             String atDefault = "%x".repeat(499) + "%y";
-            assertThat(defaults.query(A, "SELECT ? GLOB ?", params("x".repeat(200_000), atDefault.replace('%', '*')))
+            assertThat(defaults.query(Caller.SYSTEM, A, "SELECT ? GLOB ?", params("x".repeat(200_000), atDefault.replace('%', '*')))
                     .rows().getFirst().getFirst()).isEqualTo(0L);
         }
     }

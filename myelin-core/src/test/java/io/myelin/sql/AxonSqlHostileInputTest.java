@@ -3,6 +3,7 @@ package io.myelin.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.MyelinException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -89,7 +90,7 @@ class AxonSqlHostileInputTest extends SqlTestSupport {
 
         int failures = 0;
         for (Case c : cases) {
-            Throwable t = catchThrowable(() -> sql().query(A, c.sql(), c.params()));
+            Throwable t = catchThrowable(() -> sql().query(Caller.SYSTEM, A, c.sql(), c.params()));
             if (t == null) {
                 continue; // random text can happen to be valid SQL; the table check below still applies
             }
@@ -99,7 +100,7 @@ class AxonSqlHostileInputTest extends SqlTestSupport {
                     t.getMessage()).isBetween(400, 499);
             // The same statement after a real write inside a batch: refused up front or rolled back.
             Throwable bt = catchThrowable(() -> {
-                BatchResult r = sql().batch(A, List.of(new SqlStatement("UPDATE guarded SET v = v || '!'"),
+                BatchResult r = sql().batch(Caller.SYSTEM, A, List.of(new SqlStatement("UPDATE guarded SET v = v || '!'"),
                         new SqlStatement(c.sql(), c.params())));
                 assertThat(r.results().get(1).error()).as("batch step for %s", abbreviate(c.sql())).isNotNull();
             });

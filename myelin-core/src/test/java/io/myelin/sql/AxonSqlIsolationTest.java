@@ -2,6 +2,7 @@ package io.myelin.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,12 +76,12 @@ class AxonSqlIsolationTest extends SqlTestSupport {
         java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
         live.add("axn_live");
         try (AxonSql guarded = new AxonSql(dir.resolve("guarded"), limits(), live::contains)) {
-            guarded.query("axn_live", "CREATE TABLE t (a)", null);
-            fails(ErrorKind.NOT_FOUND, () -> guarded.query("axn_dead", "SELECT 1", null));
+            guarded.query(Caller.SYSTEM, "axn_live", "CREATE TABLE t (a)", null);
+            fails(ErrorKind.NOT_FOUND, () -> guarded.query(Caller.SYSTEM, "axn_dead", "SELECT 1", null));
             assertThat(guarded.databaseFile("axn_dead")).doesNotExist();
             live.remove("axn_live");
             guarded.dropAsync("axn_live");
-            fails(ErrorKind.NOT_FOUND, () -> guarded.batch("axn_live", List.of(st("SELECT 1"))));
+            fails(ErrorKind.NOT_FOUND, () -> guarded.batch(Caller.SYSTEM, "axn_live", List.of(st("SELECT 1"))));
             assertThat(guarded.databaseFile("axn_live")).doesNotExist();
         }
     }
@@ -90,7 +91,7 @@ class AxonSqlIsolationTest extends SqlTestSupport {
     void axonIdsThatCouldNameOtherFilesAreRejected(String id) {
         assertThat(fails(ErrorKind.INVALID_REQUEST, () -> q(id, "SELECT 1")).field()).isEqualTo("id");
         fails(ErrorKind.INVALID_REQUEST, () -> sql().drop(id));
-        fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(id, List.of(st("SELECT 1"))));
+        fails(ErrorKind.INVALID_REQUEST, () -> sql().batch(Caller.SYSTEM, id, List.of(st("SELECT 1"))));
     }
 
     @Test

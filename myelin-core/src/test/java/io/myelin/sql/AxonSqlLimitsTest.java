@@ -2,6 +2,7 @@ package io.myelin.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,14 +142,14 @@ class AxonSqlLimitsTest extends SqlTestSupport {
             List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread slow = Thread.ofVirtual().start(() -> {
                 try {
-                    tiny.query(A, FOREVER, null);
+                    tiny.query(Caller.SYSTEM, A, FOREVER, null);
                 } catch (Throwable t) {
                     errors.add(t);
                 }
             });
             threads.add(slow);
             Thread.sleep(100);
-            var e = fails(ErrorKind.TOO_MANY_REQUESTS, () -> tiny.query("axn_other", "SELECT 1", null));
+            var e = fails(ErrorKind.TOO_MANY_REQUESTS, () -> tiny.query(Caller.SYSTEM, "axn_other", "SELECT 1", null));
             assertThat(e.getMessage()).contains("sql.max-pending");
             // Dropping a deleted axon's database is housekeeping: never refused for back-pressure.
             var drop = tiny.dropAsync("axn_other");

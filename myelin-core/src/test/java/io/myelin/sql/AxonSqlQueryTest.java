@@ -2,6 +2,7 @@ package io.myelin.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -174,7 +175,7 @@ class AxonSqlQueryTest extends SqlTestSupport {
         assertThat(seen).containsExactly("durable");
         sql().close();
         try (AxonSql again = new AxonSql(dir.resolve("sql"), limits())) {
-            assertThat(again.query(A, "SELECT a FROM t", null).rows()).containsExactly(List.of("durable"));
+            assertThat(again.query(Caller.SYSTEM, A, "SELECT a FROM t", null).rows()).containsExactly(List.of("durable"));
         }
     }
 }

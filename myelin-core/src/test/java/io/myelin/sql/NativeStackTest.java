@@ -3,6 +3,7 @@ package io.myelin.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.auth.Caller;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ class NativeStackTest extends SqlTestSupport {
         setup.add(st("CREATE TRIGGER last AFTER INSERT ON t" + (triggers - 1) + " BEGIN INSERT INTO sink SELECT x FROM v"
                 + (views - 1) + "; END"));
         for (int from = 0; from < setup.size(); from += l.maxBatchStatements()) {
-            BatchResult r = sql().batch(A, setup.subList(from, Math.min(setup.size(), from + l.maxBatchStatements())));
+            BatchResult r = sql().batch(Caller.SYSTEM, A, setup.subList(from, Math.min(setup.size(), from + l.maxBatchStatements())));
             assertThat(r.results()).allSatisfy(s -> assertThat(s.error()).isNull());
         }
         q(A, "INSERT INTO t0 VALUES (1)");

@@ -3,6 +3,7 @@ package io.myelin.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ abstract class SqlTestSupport {
     }
 
     SqlResult q(String axon, String text, Object... params) {
-        return sql().query(axon, text, params(params));
+        return sql().query(Caller.SYSTEM, axon, text, params(params));
     }
 
     static List<Object> params(Object... params) {
@@ -49,7 +50,7 @@ abstract class SqlTestSupport {
     }
 
     BatchResult batch(String axon, SqlStatement... statements) {
-        return sql().batch(axon, List.of(statements));
+        return sql().batch(Caller.SYSTEM, axon, List.of(statements));
     }
 
     /** Runs {@code r}, asserts it throws a MyelinException of {@code kind}, and returns it. */

@@ -9,8 +9,9 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
 import io.myelin.server.config.ServerConfig;
-import io.myelin.server.http.ApiHandler;
+import io.myelin.server.http.HandlerChain;
 import io.myelin.server.http.JsonErrorHandler;
+import io.myelin.server.http.RequestLogging;
 import io.myelin.server.http.RequestLimits;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -81,7 +83,8 @@ public final class MyelinServer implements AutoCloseable {
             Idempotency idempotency = new Idempotency(storage.requests(), config.streamLimits().idempotencyRetentionMs(),
                     config.storage().clock());
             maintenance.scheduleWithFixedDelay(() -> expire(idempotency), 1, 10, TimeUnit.MINUTES);
-            Axons axons = Axons.load(storage.axons(), config.axonLimits());
+            AccessPolicy policy = new AccessPolicy();
+            Axons axons = Axons.load(storage.axons(), config.axonLimits(), policy);
             EventLog events = new EventLog(storage.events(), storage.commits(), axons, config.streamLimits());
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
@@ -109,7 +112,7 @@ public final class MyelinServer implements AutoCloseable {
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
 
-            Server jetty = jetty(config, new ApiHandler(router, keys, new AccessPolicy(),
+            Server jetty = jetty(config, HandlerChain.of(router, keys, policy,
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
                             config.bodyTimeout())));
             self[0] = new MyelinServer(config, storage, maintenance, events, sql, jetty, generated);
@@ -185,7 +188,7 @@ public final class MyelinServer implements AutoCloseable {
         return new MemoryBudget(capacity, "limits.response-memory");
     }
 
-    private static Server jetty(ServerConfig config, ApiHandler handler) {
+    private static Server jetty(ServerConfig config, Handler handler) {
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("myelin-http");
         pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("myelin-req-", 0).factory()));
@@ -206,6 +209,9 @@ public final class MyelinServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
+        if (config.requestLog()) {
+            server.setRequestLog(new RequestLogging());
+        }
         server.setStopTimeout(2_000);
         return server;
     }

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.myelin.server.http.ApiHandler;
+import io.myelin.server.http.ErrorHandling;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -275,7 +275,7 @@ class StrictInputTest {
         String head = "POST /v1/axons/" + id + "/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.KEY
                 + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Logger handler = (Logger) LoggerFactory.getLogger(ApiHandler.class);
+        Logger handler = (Logger) LoggerFactory.getLogger(ErrorHandling.class);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         root.addAppender(logs);

@@ -27,11 +27,19 @@ final class AxonListQuery {
     private final long liveCount;
     private final ListCounts counts;
 
-    /** @param liveCount axons alive right now: the total when no filter applies, so it needs no count query */
-    AxonListQuery(AxonFilter filter, long liveCount, ListCounts counts) {
+    /**
+     * @param visibleIds a JSON array of the only axon ids the caller may see, or null when it may see all
+     * @param liveCount  axons alive right now: the total when no filter applies, so it needs no count query
+     */
+    AxonListQuery(AxonFilter filter, String visibleIds, long liveCount, ListCounts counts) {
         this.f = filter;
         this.liveCount = liveCount;
         this.counts = counts;
+        if (visibleIds != null) {
+            // One argument however many ids: json_each walks the array (a list of ? would meet SQLite's variable cap).
+            where.append(" AND id IN (SELECT value FROM json_each(?))");
+            args.add(visibleIds);
+        }
         if (f.id() != null) {
             where.append(" AND id = ?");
             args.add(f.id());

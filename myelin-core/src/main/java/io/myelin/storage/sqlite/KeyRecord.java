@@ -7,8 +7,8 @@ import io.myelin.idempotency.RequestKey;
 /**
  * One row of the idempotency store.
  *
- * @param fingerprint the request the key was first used with; null for keys migrated from before fingerprints
- *                    were SHA-256 (they match any request)
+ * @param fingerprint the request the key was first used with; null for keys stored before the fingerprint took
+ *                    its present form (migrations V3 and V4): they match any request
  * @param owner       boot id of the node running the request while it runs outside the server database; null
  *                    once an answer is stored
  * @param reply       the stored answer, null while the request runs

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.axon.Axon;
+import io.myelin.auth.AxonVisibility;
 import io.myelin.axon.AxonFilter;
 import io.myelin.axon.AxonPage;
 import io.myelin.axon.AxonStore;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -188,9 +190,20 @@ final class SqliteAxonStore implements AxonStore {
     }
 
     @Override
-    public AxonPage list(AxonFilter filter, long liveCount, long maxPageBytes, MemoryBudget.Lease memory) {
-        return reads.read(c -> new AxonListQuery(filter, liveCount, listCounts).run(c, SqliteAxonStore::row,
+    public AxonPage list(AxonFilter filter, AxonVisibility visible, long liveCount, long maxPageBytes,
+                         MemoryBudget.Lease memory) {
+        // Sorted, so that the same visibility is the same SQL argument and shares its cached count.
+        String visibleIds = visible.all() ? null : idsJson(new TreeSet<>(visible.ids()));
+        return reads.read(c -> new AxonListQuery(filter, visibleIds, liveCount, listCounts).run(c, SqliteAxonStore::row,
                 maxPageBytes, memory));
+    }
+
+    private static String idsJson(TreeSet<String> ids) {
+        try {
+            return JSON.writeValueAsString(ids);
+        } catch (JsonProcessingException e) {
+            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot encode axon ids: " + e.getMessage(), e);
+        }
     }
 
     static Axon row(ResultSet rs) throws SQLException {

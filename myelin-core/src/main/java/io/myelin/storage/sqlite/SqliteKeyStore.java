@@ -1,7 +1,7 @@
 package io.myelin.storage.sqlite;
 
+import io.myelin.auth.ApiKey;
 import io.myelin.auth.KeyStore;
-import io.myelin.auth.Principal;
 import io.myelin.auth.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,13 +21,13 @@ final class SqliteKeyStore implements KeyStore {
     }
 
     @Override
-    public Map<String, Principal> loadAll() {
+    public Map<String, ApiKey> loadAll() {
         return reads.read(c -> {
-            Map<String, Principal> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT hash, name, role FROM api_keys");
+            Map<String, ApiKey> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT hash, id, name, role FROM api_keys");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), new Principal(rs.getString(2), Role.valueOf(rs.getString(3))));
+                    out.put(rs.getString(1), new ApiKey(rs.getString(2), rs.getString(3), Role.valueOf(rs.getString(4))));
                 }
             }
             return out;
@@ -35,19 +35,20 @@ final class SqliteKeyStore implements KeyStore {
     }
 
     @Override
-    public void replace(String name, Role role, String hash, Runnable committed) {
+    public void replace(ApiKey key, String hash, Runnable committed) {
         WriteCall.run(writer, new WriteCall<Boolean>() {
             @Override
             public void apply(Connection c, WriteGroup g) throws SQLException {
                 try (PreparedStatement del = c.prepareStatement("DELETE FROM api_keys WHERE name = ?");
                      PreparedStatement ins = c.prepareStatement(
-                             "INSERT INTO api_keys(hash, name, role, created_ms) VALUES (?, ?, ?, ?)")) {
-                    del.setString(1, name);
+                             "INSERT INTO api_keys(hash, id, name, role, created_ms) VALUES (?, ?, ?, ?, ?)")) {
+                    del.setString(1, key.name());
                     del.executeUpdate();
                     ins.setString(1, hash);
-                    ins.setString(2, name);
-                    ins.setString(3, role.name());
-                    ins.setLong(4, g.nowMs());
+                    ins.setString(2, key.id());
+                    ins.setString(3, key.name());
+                    ins.setString(4, key.role().name());
+                    ins.setLong(5, g.nowMs());
                     ins.executeUpdate();
                 }
                 result(Boolean.TRUE);

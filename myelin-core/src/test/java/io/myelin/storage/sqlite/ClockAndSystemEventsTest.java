@@ -3,6 +3,8 @@ package io.myelin.storage.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.auth.AccessPolicy;
+import io.myelin.auth.Caller;
 import io.myelin.axon.AxonLimits;
 import io.myelin.axon.Axons;
 import io.myelin.error.MyelinException;
@@ -39,7 +41,7 @@ class ClockAndSystemEventsTest {
         InstantSource clock = now::get;
         storage = SqliteStores.open(new StorageOptions(d.dataDir(), d.readThreads(), d.readQueue(), d.readTimeout(),
                 d.writeQueue(), d.writeTimeout(), d.maxGroupWeight(), clock));
-        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS);
+        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS, new AccessPolicy());
         log = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
     }
 
@@ -51,21 +53,21 @@ class ClockAndSystemEventsTest {
 
     @Test
     void timestampsComeFromTheInjectedClock() {
-        String id = axons.create("clock", null, null).id();
-        assertThat(axons.get(id).createdAtMs()).isEqualTo(now.get().toEpochMilli());
+        String id = axons.create(Caller.SYSTEM, "clock", null, null).id();
+        assertThat(axons.get(Caller.SYSTEM, id).createdAtMs()).isEqualTo(now.get().toEpochMilli());
         now.set(now.get().plus(Duration.ofDays(400)));
-        Appended a = log.publish(id, new EventDraft("t", Origin.USER_EVENT, "s", "p"), null);
+        Appended a = log.publish(Caller.SYSTEM, id, new EventDraft("t", Origin.USER_EVENT, "s", "p"), null);
         assertThat(a.timestampMs()).isEqualTo(now.get().toEpochMilli());
-        assertThat(log.history(id, null, 1, false).events().get(0).timestampMs()).isEqualTo(now.get().toEpochMilli());
+        assertThat(log.history(Caller.SYSTEM, id, null, 1, false).events().get(0).timestampMs()).isEqualTo(now.get().toEpochMilli());
     }
 
     @Test
     void onlyTheServerAppendsSystemEvents() {
-        String id = axons.create("system", null, null).id();
-        assertThatThrownBy(() -> log.publish(id, new EventDraft("turn.started", Origin.SYSTEM_EVENT, "cli", "{}"), null))
+        String id = axons.create(Caller.SYSTEM, "system", null, null).id();
+        assertThatThrownBy(() -> log.publish(Caller.SYSTEM, id, new EventDraft("turn.started", Origin.SYSTEM_EVENT, "cli", "{}"), null))
                 .isInstanceOfSatisfying(MyelinException.class, e -> assertThat(e.field()).isEqualTo("origin"));
         log.publishSystem(id, "turn.started", "{\"turn_id\":\"t1\"}");
-        Event e = log.history(id, null, 1, false).events().get(0);
+        Event e = log.history(Caller.SYSTEM, id, null, 1, false).events().get(0);
         assertThat(e.origin()).isEqualTo(Origin.SYSTEM_EVENT);
         assertThat(e.source()).isEqualTo("myelin");
         assertThat(e.eventType()).isEqualTo("turn.started");

@@ -3,6 +3,8 @@ package io.myelin.storage.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.auth.AccessPolicy;
+import io.myelin.auth.Caller;
 import io.myelin.axon.AxonLimits;
 import io.myelin.stream.Appended;
 import io.myelin.stream.Event;
@@ -41,7 +43,7 @@ class GroupCommitTest {
     @BeforeEach
     void open() {
         storage = SqliteStores.open(StorageOptions.defaults(dir));
-        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS);
+        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS, new AccessPolicy());
         log = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
     }
 
@@ -111,7 +113,7 @@ class GroupCommitTest {
         List<CompletableFuture<Appended>> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int k = i;
-            out.add(CompletableFuture.supplyAsync(() -> log.publish(id, draft(prefix + k), null),
+            out.add(CompletableFuture.supplyAsync(() -> log.publish(Caller.SYSTEM, id, draft(prefix + k), null),
                     r -> Thread.ofVirtual().start(r)));
         }
         return out;
@@ -124,8 +126,8 @@ class GroupCommitTest {
 
     @Test
     void aPoisonedOpInTheMiddleOfAGroupFailsAloneAndTheRestCommit() throws Exception {
-        String id = axons.create("g", null, null).id();
-        assertThat(log.publish(id, draft("first"), null).sequence()).isEqualTo(1);
+        String id = axons.create(Caller.SYSTEM, "g", null, null).id();
+        assertThat(log.publish(Caller.SYSTEM, id, draft("first"), null).sequence()).isEqualTo(1);
 
         Gate gate = new Gate();
         storage.writer().submit(gate);
@@ -145,13 +147,13 @@ class GroupCommitTest {
         for (CompletableFuture<Appended> f : after) sequences.add(f.join().sequence());
         assertThat(sequences).as("the ten around the poison committed, contiguously").containsExactlyInAnyOrder(
                 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
-        assertThat(log.history(id, null, 100, true).totalCount()).isEqualTo(11);
+        assertThat(log.history(Caller.SYSTEM, id, null, 100, true).totalCount()).isEqualTo(11);
     }
 
     @Test
     void aGroupWhoseCommitFailsFailsEveryOpAndLeavesNoSequenceHole() throws Exception {
-        String id = axons.create("g", null, null).id();
-        assertThat(log.publish(id, draft("first"), null).sequence()).isEqualTo(1);
+        String id = axons.create(Caller.SYSTEM, "g", null, null).id();
+        assertThat(log.publish(Caller.SYSTEM, id, draft("first"), null).sequence()).isEqualTo(1);
 
         Gate gate = new Gate();
         storage.writer().submit(gate);
@@ -166,15 +168,15 @@ class GroupCommitTest {
             assertThatThrownBy(f::join).hasCauseInstanceOf(MyelinException.class)
                     .satisfies(t -> assertThat(((MyelinException) t.getCause()).kind()).isEqualTo(ErrorKind.UNAVAILABLE));
         }
-        assertThat(log.publish(id, draft("next"), null).sequence()).as("no hole after a rolled-back group").isEqualTo(2);
-        EventPage page = log.history(id, null, 10, true);
+        assertThat(log.publish(Caller.SYSTEM, id, draft("next"), null).sequence()).as("no hole after a rolled-back group").isEqualTo(2);
+        EventPage page = log.history(Caller.SYSTEM, id, null, 10, true);
         assertThat(page.events()).extracting(Event::payload).containsExactly("next", "first");
         assertThat(page.totalCount()).isEqualTo(2);
     }
 
     @Test
     void closingAnswersEveryOpOnce() throws Exception {
-        String id = axons.create("c", null, null).id();
+        String id = axons.create(Caller.SYSTEM, "c", null, null).id();
         Gate gate = new Gate();
         storage.writer().submit(gate);
         assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
@@ -196,7 +198,7 @@ class GroupCommitTest {
 
     @Test
     void concurrentPublishesShareGroups() throws Exception {
-        String id = axons.create("share", null, null).id();
+        String id = axons.create(Caller.SYSTEM, "share", null, null).id();
         Gate gate = new Gate();
         storage.writer().submit(gate);
         assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
@@ -213,29 +215,29 @@ class GroupCommitTest {
 
     @Test
     void stateSurvivesReopen() {
-        String id = axons.create("reopen", java.util.Map.of("k", "v"), null).id();
-        log.publishBatch(id, List.of(draft("a"), draft("b"), draft("c")), key("key"));
+        String id = axons.create(Caller.SYSTEM, "reopen", java.util.Map.of("k", "v"), null).id();
+        log.publishBatch(Caller.SYSTEM, id, List.of(draft("a"), draft("b"), draft("c")), key("key"));
         log.close();
         storage.close();
         storage = SqliteStores.open(StorageOptions.defaults(dir));
-        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS);
+        axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS, new AccessPolicy());
         log = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
-        assertThat(axons.get(id).metadata()).containsEntry("k", "v");
-        assertThat(log.publishBatch(id, List.of(draft("a"), draft("b"), draft("c")), key("key")))
+        assertThat(axons.get(Caller.SYSTEM, id).metadata()).containsEntry("k", "v");
+        assertThat(log.publishBatch(Caller.SYSTEM, id, List.of(draft("a"), draft("b"), draft("c")), key("key")))
                 .extracting(Appended::sequence).containsExactly(1L, 2L, 3L);
-        assertThat(log.publish(id, draft("d"), null).sequence()).isEqualTo(4);
+        assertThat(log.publish(Caller.SYSTEM, id, draft("d"), null).sequence()).isEqualTo(4);
     }
 
     @Test
     void walStaysBoundedUnderSustainedWrites() throws Exception {
-        String id = axons.create("wal", null, null).id();
+        String id = axons.create(Caller.SYSTEM, "wal", null, null).id();
         String payload = "w".repeat(1000);
         List<EventDraft> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) batch.add(draft(payload));
         Path wal = dir.resolve("myelin.db-wal");
         long largest = 0;
         for (int i = 0; i < 120; i++) { // ~120 MB of events
-            log.publishBatch(id, batch, null);
+            log.publishBatch(Caller.SYSTEM, id, batch, null);
             largest = Math.max(largest, java.nio.file.Files.size(wal));
         }
         assertThat(largest).as("largest WAL seen while writing 120 MB").isLessThan(40L << 20); // the writer restarts the WAL past 16 MiB
@@ -243,11 +245,11 @@ class GroupCommitTest {
 
     @Test
     void deletedAxonEventsArePurged() throws Exception {
-        String id = axons.create("purge", null, null).id();
+        String id = axons.create(Caller.SYSTEM, "purge", null, null).id();
         List<EventDraft> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) batch.add(draft("x" + i));
-        for (int i = 0; i < 12; i++) log.publishBatch(id, batch, null);
-        axons.delete(id, null);
+        for (int i = 0; i < 12; i++) log.publishBatch(Caller.SYSTEM, id, batch, null);
+        axons.delete(Caller.SYSTEM, id, null);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> storage.reads().read(c -> {
             try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM events")) {
                 rs.next();

@@ -2,6 +2,8 @@ package io.myelin.storage.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.auth.AccessPolicy;
+import io.myelin.auth.Caller;
 import io.myelin.axon.AxonLimits;
 import io.myelin.stream.Appended;
 import io.myelin.stream.Event;
@@ -50,13 +52,13 @@ class LegacyKeysMigrationTest {
         SqliteStores storage = SqliteStores.open(StorageOptions.defaults(dir));
         try {
             Idempotency idempotency = new Idempotency(storage.requests(), StreamLimits.DEFAULTS.idempotencyRetentionMs(), java.time.InstantSource.system());
-            Axons axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS);
+            Axons axons = Axons.load(storage.axons(), AxonLimits.DEFAULTS, new AccessPolicy());
             EventLog log = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
             RequestKey retry = new RequestKey("sdk-retry-1", "X-Request-Id", Fingerprint.builder().add("any").build());
-            List<Appended> answer = log.publishBatch("axn_old", List.of(
+            List<Appended> answer = log.publishBatch(Caller.SYSTEM, "axn_old", List.of(
                     new EventDraft("t", Origin.USER_EVENT, "s", "p2"), new EventDraft("t", Origin.USER_EVENT, "s", "p3")), retry);
             assertThat(answer).containsExactly(new Appended(2, 1000), new Appended(3, 1000));
-            assertThat(log.history("axn_old", null, 10, true).totalCount()).as("nothing appended").isEqualTo(3);
+            assertThat(log.history(Caller.SYSTEM, "axn_old", null, 10, true).totalCount()).as("nothing appended").isEqualTo(3);
             log.close();
         } finally {
             storage.close();

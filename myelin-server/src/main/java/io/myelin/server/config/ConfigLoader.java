@@ -134,7 +134,7 @@ public final class ConfigLoader {
         }
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
-                duration("http.body-timeout"), axons, streams, storage, sql, responseMemory);
+                duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"));
     }
 
     /**
@@ -186,6 +186,15 @@ public final class ConfigLoader {
             throw MyelinException.invalid(key, key + " must be between " + min + " and " + max + ", got " + v);
         }
         return n;
+    }
+
+    private boolean bool(String key) {
+        String v = values.get(key).trim();
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw MyelinException.invalid(key, key + " must be true or false, got '" + v + "'");
+        };
     }
 
     private Duration duration(String key) {

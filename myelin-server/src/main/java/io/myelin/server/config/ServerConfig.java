@@ -13,13 +13,15 @@ import java.time.Duration;
  *
  * @param responseMemory bytes of large answers (SQL results, history and list pages) held at once for clients still
  *                       reading them ({@code limits.response-memory})
+ * @param requestLog     whether to log one line per request ({@code http.request-log})
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
                            Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits,
-                           StreamLimits streamLimits, StorageOptions storage, SqlLimits sql, long responseMemory) {
+                           StreamLimits streamLimits, StorageOptions storage, SqlLimits sql, long responseMemory,
+                           boolean requestLog) {
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
-                axonLimits, streamLimits, storage, sql, responseMemory);
+                axonLimits, streamLimits, storage, sql, responseMemory, requestLog);
     }
 }

@@ -19,6 +19,7 @@ public final class Settings {
             new Setting("sse.subscriber-buffer", "1024", "live events buffered per SSE stream before it falls back to reading storage"),
             new Setting("limits.max-body-bytes", "2097152", "largest request body"),
             new Setting("http.body-timeout", "30s", "a request body that sends no bytes for this long is answered 408"),
+            new Setting("http.request-log", "false", "log one INFO line per request on logger `io.myelin.request`: method, path, status, duration, bytes, key id, request id, acting user (never the key, the query or a body)"),
             new Setting("limits.max-payload-bytes", "1048576", "largest event payload (UTF-8 bytes)"),
             new Setting("limits.max-event-type-chars", "256", "longest event_type"),
             new Setting("limits.max-source-chars", "256", "longest source"),

@@ -26,7 +26,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import io.myelin.auth.Principal;
+import io.myelin.auth.Caller;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,40 +38,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: used by the one virtual thread handling the request.
  */
 public final class Exchange {
+    private static final String BODY_UNREADABLE = Exchange.class.getName() + ".bodyUnreadable";
+
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private Map<String, String> params = Map.of();
+    private final Map<String, String> params;
     private final RequestLimits limits;
+    private final Caller caller;
     private Fields query;
-    private boolean bodyUnreadable;
-    private Principal principal;
     private AtomicBoolean gone;
 
-    Exchange(Request request, Response response, Callback callback, RequestLimits limits) {
+    /**
+     * @param captures the route pattern's {@code {name}} captures
+     * @param caller   who the request acts as, or null on a public route
+     */
+    Exchange(Request request, Response response, Callback callback, RequestLimits limits,
+             Map<String, String> captures, Caller caller) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.limits = limits;
-    }
-
-    /** Sets the path captures once the route is known. */
-    void captures(Map<String, String> captures) {
         this.params = captures;
+        this.caller = caller;
     }
 
-    void principal(Principal principal) {
-        this.principal = principal;
-    }
-
-    /** Who sent the request (authenticated routes), or null on public routes. */
-    public Principal principal() {
-        return principal;
+    /** Who the request acts as (authenticated routes): the first argument of every engine call. Null on public routes. */
+    public Caller caller() {
+        return caller;
     }
 
     /**
-     * The retry identity of this write, fingerprinted with the request (caller, method, path and {@code body}), or
-     * null when the client sent none. {@code Idempotency-Key} wins; else {@code X-Request-Id} counts, because the
+     * The retry identity of this write, fingerprinted with the request (method, path and {@code body}; the engine
+     * adds the caller, {@link RequestKey#sentBy}), or null when the client sent none. {@code Idempotency-Key} wins; else {@code X-Request-Id} counts, because the
      * official Runloop SDKs send one on every non-GET request and reuse it on their automatic retries.
      *
      * @param body the parsed body ({@code {}} for a request without one)
@@ -100,7 +99,6 @@ public final class Exchange {
             }
         }
         Fingerprint fingerprint = Fingerprint.builder()
-                .add(principal == null ? null : principal.keyName())
                 .add(request.getMethod())
                 .add(request.getHttpURI().getPath())
                 .add(body)
@@ -326,7 +324,7 @@ public final class Exchange {
         try {
             more.get(limits.bodyTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            bodyUnreadable = true;
+            markBodyUnreadable();
             throw new MyelinException(ErrorKind.REQUEST_TIMEOUT, "body", "request body stalled: no bytes for "
                     + limits.bodyTimeout().toMillis() + " ms after " + received + " of " + (declared < 0 ? "?" : declared)
                     + " bytes (http.body-timeout)");
@@ -343,7 +341,7 @@ public final class Exchange {
      * Jetty reports both as an early end of stream), or an idle timeout.
      */
     private MyelinException unreadable(Throwable failure, int received, long declared) {
-        bodyUnreadable = true;
+        markBodyUnreadable();
         if (failure instanceof TimeoutException) {
             return new MyelinException(ErrorKind.REQUEST_TIMEOUT, "body", "request body stalled after " + received
                     + " bytes: " + failure.getMessage());
@@ -353,9 +351,13 @@ public final class Exchange {
                 : "chunked body broke off after " + received + " bytes") + " (" + failure.getMessage() + ")", failure);
     }
 
-    /** True once reading the body failed or stopped early: what is left of it cannot be drained. */
-    boolean bodyUnreadable() {
-        return bodyUnreadable;
+    private void markBodyUnreadable() {
+        request.setAttribute(BODY_UNREADABLE, Boolean.TRUE);
+    }
+
+    /** True once reading the request's body failed or stopped early: what is left of it cannot be drained. */
+    static boolean bodyUnreadable(Request request) {
+        return request.getAttribute(BODY_UNREADABLE) != null;
     }
 
     public void ok(Object body) throws IOException {

@@ -2,22 +2,24 @@ package io.myelin.server.http;
 
 import io.myelin.error.ErrorKind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Errors Jetty raises before a request reaches {@link ApiHandler} (an unparseable or ambiguous URI, a bad header,
- * an oversize request line, broken chunking) get the same JSON error shape as everything else, instead of an HTML
- * page, whatever the method and the Accept header. (Jetty's own handler writes a body only for GET, POST and HEAD;
- * for HEAD, Jetty sends the headers alone, as HTTP requires.)
+ * Errors Jetty raises before a request reaches the {@link HandlerChain} (an unparseable or ambiguous URI, a bad
+ * header, an oversize request line, broken chunking) get the same JSON error shape as everything else
+ * ({@link ErrorBody}), instead of an HTML page, whatever the method and the Accept header, and an
+ * {@code X-Request-Id} like every other answer. (Jetty's own handler writes a body only for GET, POST and HEAD;
+ * for HEAD, Jetty sends the headers alone, as HTTP requires.) A 5xx is logged at ERROR with its cause, like
+ * those of the chain.
  */
 public final class JsonErrorHandler extends ErrorHandler {
+    private static final Logger log = LoggerFactory.getLogger(JsonErrorHandler.class);
+
     @Override
     public boolean errorPageForMethod(String method) {
         return true;
@@ -26,14 +28,15 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
-        ErrorKind kind = kindOf(code);
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", kind.wireType());
-        error.put("message", message == null || message.isBlank() ? "HTTP " + code : message);
-        byte[] body = Json.MAPPER.writeValueAsBytes(Map.of("error", error));
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        String requestId = RequestIds.assign(request);
+        if (code >= 500 && !ErrorHandling.clientGone(cause)) {
+            log.error("{} {} answered {} by Jetty (request {}): {}", LogText.safe(request.getMethod()),
+                    LogText.safe(request.getHttpURI() == null ? null : request.getHttpURI().getPath()), code, requestId,
+                    message, cause);
+        }
+        response.getHeaders().put(RequestIds.HEADER, requestId);
+        ErrorBody.write(response, code, kindOf(code), message == null || message.isBlank() ? "HTTP " + code : message,
+                null, callback);
     }
 
     private static ErrorKind kindOf(int code) {

@@ -30,27 +30,27 @@ public final class AxonRoutes {
     public void register(Router r) {
         r.route("POST", "/v1/axons", Action.AXON_CREATE, this::create);
         r.route("GET", "/v1/axons", Action.AXON_LIST, this::list);
-        r.route("GET", "/v1/axons/{id}", Action.AXON_READ, ex -> ex.ok(axons.get(ex.path("id"))));
+        r.route("GET", "/v1/axons/{id}", Action.AXON_READ, ex -> ex.ok(axons.get(ex.caller(), ex.path("id"))));
         r.route("POST", "/v1/axons/{id}", Action.AXON_UPDATE, this::update);
         r.route("DELETE", "/v1/axons/{id}", Action.AXON_DELETE, this::delete);
     }
 
     private void create(Exchange ex) throws Exception {
         JsonNode body = ex.jsonBody();
-        ex.ok(axons.create(Bodies.string(body, "name", "", false), Bodies.stringMap(body, "metadata"),
+        ex.ok(axons.create(ex.caller(), Bodies.string(body, "name", "", false), Bodies.stringMap(body, "metadata"),
                 ex.requestKey(body)));
     }
 
     /** A delete carries no body (the SDK sends an empty one with a JSON Content-Type): the path is the request. */
     private void delete(Exchange ex) throws Exception {
-        ex.ok(axons.delete(ex.path("id"), ex.requestKey(Json.MAPPER.createObjectNode())));
+        ex.ok(axons.delete(ex.caller(), ex.path("id"), ex.requestKey(Json.MAPPER.createObjectNode())));
     }
 
     private void update(Exchange ex) throws Exception {
         String id = ex.path("id");
         axons.index().require(id);
         JsonNode body = ex.jsonBody();
-        ex.ok(axons.updateMetadata(id, Bodies.stringMap(body, "metadata"), ex.requestKey(body)));
+        ex.ok(axons.updateMetadata(ex.caller(), id, Bodies.stringMap(body, "metadata"), ex.requestKey(body)));
     }
 
     private void list(Exchange ex) throws Exception {
@@ -74,7 +74,7 @@ public final class AxonRoutes {
         }
         MemoryBudget.Lease held = answers.lease();
         try {
-            AxonPage page = axons.list(new AxonFilter(ex.query("id"), ex.query("name"), ex.query("search"), equals, in,
+            AxonPage page = axons.list(ex.caller(), new AxonFilter(ex.query("id"), ex.query("name"), ex.query("search"), equals, in,
                     emptyToNull(ex.query("starting_after")), limit, ex.boolQuery("include_total_count", true)), held);
             ex.stream(page, held);
         } finally {

@@ -39,7 +39,7 @@ public final class EventRoutes {
     private void publish(Exchange ex) throws Exception {
         JsonNode body = ex.jsonBody();
         EventDraft draft = draft(body, "");
-        ex.ok(log.publish(ex.path("id"), draft, ex.requestKey(body)));
+        ex.ok(log.publish(ex.caller(), ex.path("id"), draft, ex.requestKey(body)));
     }
 
     private void publishBatch(Exchange ex) throws Exception {
@@ -64,7 +64,7 @@ public final class EventRoutes {
             }
             drafts.add(draft(e, prefix));
         }
-        ex.ok(Map.of("results", log.publishBatch(ex.path("id"), drafts, ex.requestKey(body))));
+        ex.ok(Map.of("results", log.publishBatch(ex.caller(), ex.path("id"), drafts, ex.requestKey(body))));
     }
 
     private void history(Exchange ex) throws Exception {
@@ -72,8 +72,8 @@ public final class EventRoutes {
         Long startingAfter = ex.longQuery("starting_after");
         MemoryBudget.Lease held = answers.lease();
         try {
-            ex.stream(log.history(ex.path("id"), startingAfter, limit, ex.boolQuery("include_total_count", true), held),
-                    held);
+            ex.stream(log.history(ex.caller(), ex.path("id"), startingAfter, limit,
+                    ex.boolQuery("include_total_count", true), held), held);
         } finally {
             held.close();
         }

@@ -64,11 +64,11 @@ public final class SqlRoutes {
         MemoryBudget.Lease held = answers.lease();
         try {
             if (key != null && sql.mayWrite(text, "sql")) {
-                Reply reply = idempotency.once(id, key, retryWait,
-                        () -> render(sql.query(id, text, params, startBy(ex), held)));
+                Reply reply = idempotency.once(ex.caller(), id, key, retryWait,
+                        () -> render(sql.query(ex.caller(), id, text, params, startBy(ex), held)));
                 ex.sendJson(reply.status(), reply.body(), held);
             } else {
-                ex.stream(sql.query(id, text, params, startBy(ex), held), held);
+                ex.stream(sql.query(ex.caller(), id, text, params, startBy(ex), held), held);
             }
         } finally {
             held.close();
@@ -105,11 +105,11 @@ public final class SqlRoutes {
         MemoryBudget.Lease held = answers.lease();
         try {
             if (key != null && mayWrite(list)) {
-                Reply reply = idempotency.once(id, key, retryWait,
-                        () -> render(sql.batch(id, list, startBy(ex), held)));
+                Reply reply = idempotency.once(ex.caller(), id, key, retryWait,
+                        () -> render(sql.batch(ex.caller(), id, list, startBy(ex), held)));
                 ex.sendJson(reply.status(), reply.body(), held);
             } else {
-                ex.stream(sql.batch(id, list, startBy(ex), held), held);
+                ex.stream(sql.batch(ex.caller(), id, list, startBy(ex), held), held);
             }
         } finally {
             held.close();

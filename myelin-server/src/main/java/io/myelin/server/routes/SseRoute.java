@@ -39,7 +39,7 @@ public final class SseRoute {
 
     private void subscribe(Exchange ex) throws Exception {
         long after = startAfter(ex);
-        Subscription sub = log.subscribe(ex.path("id"), after);
+        Subscription sub = log.subscribe(ex.caller(), ex.path("id"), after);
         try {
             var response = ex.response();
             response.setStatus(200);

@@ -1,0 +1,38 @@
+package io.myelin.auth;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One grant held by an API key: {@code actions} on one axon, or on every axon and the server itself when
+ * {@code axonId} is null. A key's scopes add up; {@link AccessPolicy} is the one place that reads them.
+ *
+ * <p>Today every stored key is an admin ({@link #ADMIN}: every action everywhere). Per-axon grants
+ * ({@link #axon}) are what scoped keys will hold; the policy and the listing filter already honour them.
+ *
+ * @param axonId  the axon granted, or null for every axon and the server-wide actions (create, list, metrics)
+ * @param actions what the grant allows; never empty
+ */
+public record Scope(String axonId, Set<Action> actions) {
+    /** Every action on every axon and on the server. */
+    public static final Scope ADMIN = new Scope(null, EnumSet.allOf(Action.class));
+
+    public Scope {
+        Objects.requireNonNull(actions, "actions");
+        if (actions.isEmpty()) {
+            throw new IllegalArgumentException("a scope grants at least one action");
+        }
+        actions = Set.copyOf(actions);
+    }
+
+    /** {@code actions} on the one axon {@code axonId}. */
+    public static Scope axon(String axonId, Action first, Action... more) {
+        return new Scope(Objects.requireNonNull(axonId, "axonId"), EnumSet.of(first, more));
+    }
+
+    /** True when this grant allows {@code action} on {@code axonId} (null: a server-wide action). */
+    public boolean allows(Action action, String axonId) {
+        return actions.contains(action) && (this.axonId == null || this.axonId.equals(axonId));
+    }
+}

@@ -1,0 +1,145 @@
+package io.myelin.server.http;
+
+import io.myelin.auth.Caller;
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import java.io.InputStream;
+import java.nio.channels.ClosedChannelException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outer end of the {@link HandlerChain}: the one place that turns a failure of any handler inside it, or of the
+ * route, into the JSON error answer ({@code {"error": {"type", "message", "field"}}} with the kind's status).
+ *
+ * <ul>
+ *   <li>{@link MyelinException}: its kind, message and field; {@code Retry-After} (whole seconds, rounded up) and
+ *       {@code x-should-retry}, which the official Runloop SDKs obey over their own rules; {@code WWW-Authenticate}
+ *       on 401.</li>
+ *   <li>Anything else: 500 {@code internal error: <exception class>}; the message stays in the log.</li>
+ *   <li>A request answered before its body was read has the rest of the body read and dropped first (up to
+ *       16 MiB), so a client still sending sees the answer rather than a reset connection.</li>
+ *   <li>Logs: client faults (4xx) at DEBUG; every 5xx at ERROR with its exception and cause, the request id and
+ *       the key id; a client that went away at DEBUG.</li>
+ * </ul>
+ * Errors Jetty raises before the chain runs (an unparseable URI, a bad header) are {@link JsonErrorHandler}'s.
+ *
+ * <p>Threading: runs on the request's virtual thread, like the whole chain.
+ */
+public final class ErrorHandling extends Handler.Wrapper {
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+    private static final long DRAIN_LIMIT = 16L << 20;
+
+    public ErrorHandling(Handler next) {
+        super(next);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            return super.handle(request, response, callback);
+        } catch (MyelinException e) {
+            int status = e.kind().status();
+            if (status >= 500) {
+                log.error("{} {} answered {} (request {}, key {}): {}", request.getMethod(), path(request), status,
+                        RequestIds.of(request), keyId(request), e.getMessage(), e);
+            } else {
+                log.debug("{} {} answered {} (request {}): {}", request.getMethod(), path(request), status,
+                        RequestIds.of(request), e.getMessage());
+            }
+            retryAdvice(response, e);
+            answer(request, response, callback, e.kind(), e.getMessage(), e.field());
+        } catch (Throwable t) {
+            if (clientGone(t)) {
+                // The client closed the connection or reset the stream: nobody is left to answer, nothing to fix.
+                log.debug("{} {}: client went away: {}", request.getMethod(), path(request), t.toString());
+                callback.failed(t);
+                return true;
+            }
+            log.error("{} {} answered 500 (request {}, key {}): unhandled failure", request.getMethod(), path(request),
+                    RequestIds.of(request), keyId(request), t);
+            answer(request, response, callback, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null);
+        }
+        return true;
+    }
+
+    private static String path(Request request) {
+        return LogText.safe(request.getHttpURI().getPath());
+    }
+
+    private static String keyId(Request request) {
+        Caller caller = Authentication.caller(request);
+        return caller == null ? "-" : caller.keyId();
+    }
+
+    private static void retryAdvice(Response response, MyelinException e) {
+        if (response.isCommitted()) {
+            return;
+        }
+        if (e.shouldRetry() != null) {
+            response.getHeaders().put("x-should-retry", e.shouldRetry().toString());
+        }
+        if (e.retryAfter() != null) {
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        }
+    }
+
+    /** True when {@code t} (or a cause) says the client closed the connection or reset the stream. */
+    static boolean clientGone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof EofException || c instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void answer(Request request, Response response, Callback callback, ErrorKind kind, String message,
+                               String field) {
+        if (response.isCommitted()) {
+            callback.failed(new MyelinException(kind, field, message));
+            return;
+        }
+        try {
+            if (!Exchange.bodyUnreadable(request)) {
+                drainUnreadBody(request);
+            }
+            if (kind == ErrorKind.UNAUTHORIZED) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            }
+            ErrorBody.write(response, kind.status(), kind, message, field, callback);
+        } catch (Exception e) {
+            callback.failed(e);
+        }
+    }
+
+    /**
+     * A request answered with an error before its body was read (unknown axon, bad key, oversize by its
+     * Content-Length, ...) has the rest of its body read and discarded first, up to {@code DRAIN_LIMIT}. Otherwise a
+     * client still sending sees the connection reset (HTTP/1.1) or its stream cancelled (HTTP/2) instead of the
+     * error. Longer bodies are not worth the bandwidth: the connection or stream is closed on them.
+     */
+    private static void drainUnreadBody(Request request) {
+        long length = request.getLength();
+        if (length == 0 || length > DRAIN_LIMIT) {
+            return;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            long left = DRAIN_LIMIT;
+            byte[] scratch = new byte[8192];
+            for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (Exception ignored) {
+            // the body was already read, or the client went away: nothing to drain
+        }
+    }
+}
