@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A request answered before its body was read has the rest of the body read and dropped first (up to
  *       16 MiB), so a client still sending sees the answer rather than a reset connection.</li>
  *   <li>Logs: client faults (4xx) at DEBUG; every 5xx at ERROR with its exception and cause, the request id and
- *       the key id; a client that went away at DEBUG.</li>
+ *       the key id — except load shed on purpose (a 503 that changed nothing and says when to retry: a full queue,
+ *       the answer-memory budget), which is a WARN line limited to one a second with a count of those left out, so
+ *       that a flood of requests cannot become a flood of log; a client that went away at DEBUG.</li>
  * </ul>
  * Errors Jetty raises before the chain runs (an unparseable URI, a bad header) are {@link JsonErrorHandler}'s.
  *
@@ -36,6 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class ErrorHandling extends Handler.Wrapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
     private static final long DRAIN_LIMIT = 16L << 20;
+    private final RateLimitedLog shedding = new RateLimitedLog(1_000_000_000L);
+
+    /** Load shed on purpose: refused before doing anything, with advice to retry later. */
+    private static boolean shed(MyelinException e) {
+        return e.kind() == ErrorKind.UNAVAILABLE && e.notApplied() && Boolean.TRUE.equals(e.shouldRetry());
+    }
 
     public ErrorHandling(Handler next) {
         super(next);
@@ -47,7 +55,10 @@ public final class ErrorHandling extends Handler.Wrapper {
             return super.handle(request, response, callback);
         } catch (MyelinException e) {
             int status = e.kind().status();
-            if (status >= 500) {
+            if (status >= 500 && shed(e)) {
+                shedding.warn(log, "{} {} answered {} (request {}, key {}): {}", request.getMethod(), path(request),
+                        status, RequestIds.of(request), keyId(request), e.getMessage());
+            } else if (status >= 500) {
                 log.error("{} {} answered {} (request {}, key {}): {}", request.getMethod(), path(request), status,
                         RequestIds.of(request), keyId(request), e.getMessage(), e);
             } else {
