@@ -27,8 +27,9 @@ public record AxonFilter(String namePrefix, String id, String search, Map<String
     public AxonFilter {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         metadataIn = metadataIn == null ? Map.of() : Map.copyOf(metadataIn);
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new IllegalArgumentException("pageSize must be 1.." + MAX_PAGE_SIZE + ", was " + pageSize);
+        if (pageSize < 1) {
+            // The upper bound is the server's (limits.max-list-limit, configurable): it answers 400 naming it.
+            throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * SHA-256 of a request, over an unambiguous encoding: every part is a type tag plus a length-prefixed value, and a
- * JSON body is encoded canonically (object members sorted by name, numbers by their parsed value's text). Two
+ * JSON body is encoded canonically (object members sorted by name; integers and fractions apart, by their parsed
+ * value's text: {@code 1} and {@code 1.0} differ, as SQLite binds them as INTEGER and REAL). Two
  * requests that mean the same (same caller, method, path and body, whatever the whitespace or member order) have
  * the same fingerprint; no choice of field contents can make two different requests collide, because no separator
  * can occur inside a value.
@@ -68,6 +69,7 @@ public final class Fingerprint {
         private static final byte STRING = 's';
         private static final byte NULL = 'z';
         private static final byte NUMBER = 'n';
+        private static final byte DECIMAL = 'd';
         private static final byte TRUE = 't';
         private static final byte FALSE = 'f';
         private static final byte OBJECT = 'o';
@@ -122,8 +124,11 @@ public final class Fingerprint {
                     digest.update(NULL);
                 } else if (n.isTextual()) {
                     add(n.textValue());
-                } else if (n.isNumber()) {
+                } else if (n.isIntegralNumber()) {
                     add(NUMBER, n.numberValue().toString());
+                } else if (n.isNumber()) {
+                    // 1 and 1.0 bind differently (INTEGER and REAL): they are different requests.
+                    add(DECIMAL, n.numberValue().toString());
                 } else if (n.isBoolean()) {
                     digest.update(n.booleanValue() ? TRUE : FALSE);
                 } else if (n.isArray()) {

@@ -84,38 +84,38 @@ public record SqlLimits(
     public static final int SQLITE_MAX_TRIGGER_DEPTH = 1000;
 
     public SqlLimits {
-        positive("statementTimeout", statementTimeout);
-        positive("batchTimeout", batchTimeout);
-        positive("queueTimeout", queueTimeout);
-        positive("maxSqlBytes", maxSqlBytes);
-        positive("maxParams", maxParams);
-        positive("maxBatchStatements", maxBatchStatements);
-        positive("maxValueBytes", maxValueBytes);
-        positive("maxRows", maxRows);
-        positive("maxOpenDatabases", maxOpenDatabases);
-        positive("threads", threads);
-        positive("maxPendingTasks", maxPendingTasks);
+        positive("sql.statement-timeout", statementTimeout);
+        positive("sql.batch-timeout", batchTimeout);
+        positive("sql.queue-timeout", queueTimeout);
+        positive("sql.max-sql-bytes", maxSqlBytes);
+        positive("sql.max-params", maxParams);
+        positive("sql.max-batch-statements", maxBatchStatements);
+        positive("sql.max-value-bytes", maxValueBytes);
+        positive("sql.max-rows", maxRows);
+        positive("sql.max-open-databases", maxOpenDatabases);
+        positive("sql.threads", threads);
+        positive("sql.max-pending", maxPendingTasks);
         if (maxDatabaseBytes < 64 * 1024) {
-            throw new IllegalArgumentException("maxDatabaseBytes must be at least 65536: " + maxDatabaseBytes);
+            throw new IllegalArgumentException("sql.max-database-bytes must be at least 65536, got " + maxDatabaseBytes);
         }
         if (maxResultBytes < minResultBytes(maxValueBytes)) {
             // One maximal row must always fit, or a legal row could never be returned.
-            throw new IllegalArgumentException("maxResultBytes (" + maxResultBytes + ") must be >= "
-                    + minResultBytes(maxValueBytes) + ": a row of maxValueBytes (" + maxValueBytes
-                    + ") may take six times that once JSON-escaped");
+            throw new IllegalArgumentException("sql.max-result-bytes (" + maxResultBytes + ") must be at least "
+                    + minResultBytes(maxValueBytes) + " = 6 x sql.max-value-bytes (" + maxValueBytes + ") + 65536: one"
+                    + " row of the largest values may take six times their size once JSON-escaped, and it must fit");
         }
         if (maxParams > 32766) {
-            throw new IllegalArgumentException("maxParams must be <= 32766: " + maxParams);
+            throw new IllegalArgumentException("sql.max-params must be at most 32766 (SQLite's own maximum), got " + maxParams);
         }
-        withinSqlite("maxLikePatternBytes (sql.max-like-pattern-bytes)", maxLikePatternBytes,
+        withinSqlite("sql.max-like-pattern-bytes", maxLikePatternBytes,
                 SQLITE_MAX_LIKE_PATTERN_BYTES);
-        withinSqlite("maxExpressionDepth (sql.max-expression-depth)", maxExpressionDepth, SQLITE_MAX_EXPRESSION_DEPTH);
-        withinSqlite("maxCompoundSelect (sql.max-compound-select)", maxCompoundSelect, SQLITE_MAX_COMPOUND_SELECT);
-        withinSqlite("maxTriggerDepth (sql.max-trigger-depth)", maxTriggerDepth, SQLITE_MAX_TRIGGER_DEPTH);
+        withinSqlite("sql.max-expression-depth", maxExpressionDepth, SQLITE_MAX_EXPRESSION_DEPTH);
+        withinSqlite("sql.max-compound-select", maxCompoundSelect, SQLITE_MAX_COMPOUND_SELECT);
+        withinSqlite("sql.max-trigger-depth", maxTriggerDepth, SQLITE_MAX_TRIGGER_DEPTH);
         long required = NativeStack.requiredBytes(maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect,
                 maxTriggerDepth);
         if (threadStackBytes < required) {
-            throw new IllegalArgumentException("threadStackBytes (sql.thread-stack-size) is " + threadStackBytes
+            throw new IllegalArgumentException("sql.thread-stack-size is " + threadStackBytes
                     + " bytes, but SQLite may recurse through " + required + " bytes of native stack at these limits"
                     + " (sql.max-like-pattern-bytes " + maxLikePatternBytes + ", sql.max-expression-depth "
                     + maxExpressionDepth + ", sql.max-compound-select " + maxCompoundSelect + ", sql.max-trigger-depth "
@@ -168,21 +168,21 @@ public record SqlLimits(
 
     private static void withinSqlite(String name, int value, int ceiling) {
         if (value <= 0 || value > ceiling) {
-            throw new IllegalArgumentException(name + " must be between 1 and " + ceiling + ", SQLite's own maximum: "
-                    + value);
+            throw new IllegalArgumentException(name + " must be between 1 and " + ceiling + " (SQLite's own maximum),"
+                    + " got " + value);
         }
     }
 
     private static void positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + value);
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
         }
     }
 
     private static void positive(String name, long value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive: " + value);
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
         }
     }
 

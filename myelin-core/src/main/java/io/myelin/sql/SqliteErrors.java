@@ -49,9 +49,10 @@ final class SqliteErrors {
                     + limits.maxDatabaseBytes() + " bytes (sql.max-database-bytes)", e);
         }
         if (primary == SQLiteErrorCode.SQLITE_TOOBIG.code) {
-            return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, null, msg + ": values and rows are limited to "
-                    + limits.maxValueBytes() + " bytes (sql.max-value-bytes), SQL text to " + limits.maxSqlBytes()
-                    + " bytes (sql.max-sql-bytes)", e);
+            // SQL text is measured against sql.max-sql-bytes before SQLite sees it: at run time only a value or a
+            // row the statement builds can be too big.
+            return new MyelinException(ErrorKind.PAYLOAD_TOO_LARGE, field, msg + ": the statement built a value or row"
+                    + " over " + limits.maxValueBytes() + " bytes (sql.max-value-bytes)", e);
         }
         if (primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code
                 || primary == SQLiteErrorCode.SQLITE_NOMEM.code) {

@@ -35,6 +35,7 @@ class FingerprintTest {
     void jsonIsCanonical() throws Exception {
         assertThat(json("{\"a\":1,\"b\":[true,null,\"x\"]}")).isEqualTo(json("{ \"b\" : [true, null, \"x\"],\n\"a\":1 }"));
         assertThat(json("{\"a\":\"1\"}")).as("a string is not a number").isNotEqualTo(json("{\"a\":1}"));
+        assertThat(json("{\"a\":1}")).as("an integer is not a fraction").isNotEqualTo(json("{\"a\":1.0}"));
         assertThat(json("{\"a\":[1,2]}")).isNotEqualTo(json("{\"a\":[2,1]}"));
         assertThat(json("{\"a\":{\"b\":1}}")).isNotEqualTo(json("{\"a\":{},\"b\":1}"));
         assertThat(json("[\"a\",\"b\"]")).isNotEqualTo(json("[\"ab\"]"));

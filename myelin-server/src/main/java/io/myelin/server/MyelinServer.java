@@ -126,9 +126,21 @@ public final class MyelinServer implements AutoCloseable {
             maintenance.shutdownNow();
             storage.close();
             if (e instanceof MyelinException me) throw me;
-            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + config.host() + ":" + config.port()
-                    + ": " + e.getMessage(), e);
+            String where = config.host() + ":" + config.port();
+            String cause = bindFailure(e)
+                    ? where + " is already in use (another server is listening there): stop it or choose another --port"
+                    : e.getMessage();
+            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot start on " + where + ": " + cause, e);
         }
+    }
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -196,6 +208,9 @@ public final class MyelinServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // Every path reaches the chain, where RequestTarget decodes it strictly and refuses what is ambiguous with a
+        // 400 naming "path"; Jetty's own refusals would answer without saying which part of the request was wrong.
+        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
         // HTTP/1.1 and cleartext HTTP/2 on one port: Jetty tells them apart by the HTTP/2 preface. The official
         // Runloop Node SDK speaks h2c with prior knowledge to http:// base URLs; curl and most clients speak 1.1.
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);

@@ -63,7 +63,7 @@ class SqlConfigTest {
         assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-database-bytes", "many").build())
                 .isInstanceOf(MyelinException.class).hasMessageContaining("sql.max-database-bytes");
         assertThatThrownBy(() -> new ConfigLoader().flag("sql.max-database-bytes", "1000").build())
-                .isInstanceOf(MyelinException.class).hasMessageContaining("maxDatabaseBytes");
+                .isInstanceOf(MyelinException.class).hasMessageContaining("sql.max-database-bytes");
     }
 
     @Test

@@ -162,7 +162,7 @@ public final class ConfigLoader {
                     integer("sql.max-compound-select"), integer("sql.max-trigger-depth"),
                     longValue("sql.thread-stack-size"));
         } catch (IllegalArgumentException e) {
-            throw MyelinException.invalid("sql", "invalid SQL limits: " + e.getMessage());
+            throw MyelinException.invalid("sql", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.myelin.server.http;
 
 import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
 import java.io.IOException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -35,8 +36,31 @@ public final class JsonErrorHandler extends ErrorHandler {
                     message, cause);
         }
         response.getHeaders().put(RequestIds.HEADER, requestId);
-        ErrorBody.write(response, code, kindOf(code), message == null || message.isBlank() ? "HTTP " + code : message,
-                null, callback);
+        String text = message == null || message.isBlank() ? "HTTP " + code : message;
+        String field = null;
+        MyelinException target = code == 400 ? targetProblem(cause) : null;
+        if (target != null) {
+            // Jetty refused the request line itself (a malformed %-escape, an encoded NUL): say what, as the chain
+            // would have, naming the path.
+            field = target.field();
+            text = target.getMessage();
+        }
+        ErrorBody.write(response, code, kindOf(code), text, field, callback);
+    }
+
+    /**
+     * Why Jetty refused the request target, as a 400 naming {@code path}, when its failure says so (a malformed
+     * %-escape); else null. Jetty gives some refusals no detail at all ("Bad Request"): those stay as they are.
+     */
+    private static MyelinException targetProblem(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("URI") || m.contains("encoding"))) {
+                return MyelinException.invalid("path", "the request target is malformed: "
+                        + m.replaceAll("\\p{Cntrl}", "?"));
+            }
+        }
+        return null;
     }
 
     private static ErrorKind kindOf(int code) {
