@@ -60,6 +60,22 @@ public final class Durations {
         return d;
     }
 
+    /**
+     * The shortest text {@link #parse} reads back as {@code d}: the largest unit up to hours that divides it ({@code 24h},
+     * {@code 30s}, {@code 250ms}), else microseconds. Sub-microsecond parts are dropped, as {@link #parse} refuses them.
+     */
+    public static String format(Duration d) {
+        long micros = d.toNanos() / 1_000;
+        long[] perUnit = {3_600_000_000L, 60_000_000L, 1_000_000L, 1_000L};
+        String[] unit = {"h", "m", "s", "ms"};
+        for (int i = 0; i < unit.length; i++) {
+            if (micros % perUnit[i] == 0) {
+                return (micros / perUnit[i]) + unit[i];
+            }
+        }
+        return micros + "us";
+    }
+
     private static IllegalArgumentException refused(String text) {
         return new IllegalArgumentException("'" + text + "' is not a duration: use a number with a unit (250us,"
                 + " 500ms, 1.5s, 5m, 24h, 2d), a number of seconds, or ISO-8601 (PT5M)");

@@ -26,6 +26,12 @@ class DurationsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"250us", "500ms", "1500ms", "15s", "5m", "24h", "48h", "90s"})
+    void formatIsTheShortestTextThatParsesBack(String text) {
+        assertThat(Durations.format(Durations.parse(text))).isEqualTo(text);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "soon", "5x", "ms", "-1s", "0", "0s", "1.5us", "5 minutes", "1e3s", "PT", "99999999999999999d"})
     void everythingElseIsRefused(String text) {
         assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class);

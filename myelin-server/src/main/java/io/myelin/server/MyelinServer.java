@@ -19,7 +19,7 @@ import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
-import io.myelin.sql.AxonSql;
+import io.myelin.axonsql.AxonSql;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.sqlite.SqliteStores;
 import io.myelin.stream.EventLog;
@@ -148,8 +148,8 @@ public final class MyelinServer implements AutoCloseable {
      * fewer than the configured cap needs — next to SSE sockets and the server's own files — lower the cap to fit,
      * so the least recently used databases are closed instead of opens failing.
      */
-    private static io.myelin.sql.SqlLimits fitToDescriptorLimit(ServerConfig config) {
-        io.myelin.sql.SqlLimits limits = config.sql();
+    private static io.myelin.axonsql.SqlLimits fitToDescriptorLimit(ServerConfig config) {
+        io.myelin.axonsql.SqlLimits limits = config.sql();
         if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
             return limits;

@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.myelin.axon.Axons;
 import io.myelin.concurrent.MemoryBudget;
-import io.myelin.sql.AxonSql;
+import io.myelin.axonsql.AxonSql;
 import io.myelin.storage.StorageHealth;
 import io.myelin.storage.sqlite.GroupCommitWriter;
 import io.myelin.storage.sqlite.ReadPool;

@@ -19,6 +19,16 @@ class ConfigLoaderTest {
     Path dir;
 
     @Test
+    void anUnconfiguredServerRunsWithTheEngineDefaults() {
+        ServerConfig c = new ConfigLoader().build();
+        assertThat(c.streamLimits()).isEqualTo(io.myelin.stream.StreamLimits.DEFAULTS);
+        assertThat(c.axonLimits()).isEqualTo(io.myelin.axon.AxonLimits.DEFAULTS);
+        assertThat(c.sql()).isEqualTo(io.myelin.axonsql.SqlLimits.defaults());
+        io.myelin.storage.sqlite.StorageOptions engine = io.myelin.storage.sqlite.StorageOptions.defaults(c.dataDir());
+        assertThat(c.storage()).usingRecursiveComparison().ignoringFields("clock").isEqualTo(engine);
+    }
+
+    @Test
     void defaultsThenYamlThenEnvThenFlags() throws Exception {
         Path yaml = dir.resolve("myelin.yaml");
         Files.writeString(yaml, """

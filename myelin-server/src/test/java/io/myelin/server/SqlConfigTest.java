@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.myelin.error.MyelinException;
 import io.myelin.server.config.ConfigLoader;
-import io.myelin.sql.SqlLimits;
+import io.myelin.axonsql.SqlLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.myelin.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.myelin.sql.SqlLimits;
+import io.myelin.axonsql.SqlLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.auth.ApiKeys;
 import io.myelin.axon.AxonLimits;
 import io.myelin.error.MyelinException;
-import io.myelin.sql.SqlLimits;
+import io.myelin.axonsql.SqlLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;

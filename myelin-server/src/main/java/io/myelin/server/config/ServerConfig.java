@@ -1,7 +1,7 @@
 package io.myelin.server.config;
 
 import io.myelin.axon.AxonLimits;
-import io.myelin.sql.SqlLimits;
+import io.myelin.axonsql.SqlLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import java.nio.file.Path;

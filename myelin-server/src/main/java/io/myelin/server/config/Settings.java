@@ -1,10 +1,28 @@
 package io.myelin.server.config;
 
+import io.myelin.axon.AxonLimits;
+import io.myelin.axonsql.SqlLimits;
+import io.myelin.storage.sqlite.StorageOptions;
+import io.myelin.stream.StreamLimits;
+import io.myelin.text.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
-/** Every setting the server reads, with its default and meaning. README's configuration table mirrors this list. */
+/**
+ * Every setting the server reads, with its default and meaning. README's configuration table mirrors this list.
+ *
+ * <p>Engine limits have one source for their defaults: the engine's own records ({@link StreamLimits#DEFAULTS},
+ * {@link AxonLimits#DEFAULTS}, {@link SqlLimits#defaults()}, {@link StorageOptions#defaults}); this table shows them
+ * as text, so a server with no configuration runs with exactly what an embedded engine gets.
+ */
 public final class Settings {
     private Settings() {}
+
+    private static final StreamLimits STREAM = StreamLimits.DEFAULTS;
+    private static final AxonLimits AXON = AxonLimits.DEFAULTS;
+    private static final SqlLimits SQL = SqlLimits.defaults();
+    private static final StorageOptions STORAGE = StorageOptions.defaults(Path.of("."));
 
     public static final List<Setting> ALL = List.of(
             new Setting("host", "127.0.0.1", "address to listen on"),
@@ -13,50 +31,54 @@ public final class Settings {
             new Setting("admin-key", "", "admin API key, at least 32 printable ASCII characters without whitespace; when empty and the data dir is new, one is generated into <data-dir>/admin.key"),
             new Setting("sse.idle-timeout", "5m", "an SSE stream that delivered no event for this long gets `event: error` 408 and is closed"),
             new Setting("sse.heartbeat", "15s", "interval of SSE comment heartbeats"),
-            new Setting("sse.max-connections", "20000", "open SSE streams in total"),
-            new Setting("sse.max-per-axon", "1000", "open SSE streams per axon"),
-            new Setting("sse.fanout-queue", "4096", "committed batches that may wait for the fan-out thread; beyond it their subscribers re-read from storage"),
-            new Setting("sse.subscriber-buffer", "1024", "live events buffered per SSE stream before it falls back to reading storage"),
+            new Setting("sse.max-connections", n(STREAM.maxSubscribers()), "open SSE streams in total"),
+            new Setting("sse.max-per-axon", n(STREAM.maxSubscribersPerAxon()), "open SSE streams per axon"),
+            new Setting("sse.fanout-queue", n(STREAM.fanoutQueue()), "committed batches that may wait for the fan-out thread; beyond it their subscribers re-read from storage"),
+            new Setting("sse.subscriber-buffer", n(STREAM.subscriberBuffer()), "live events buffered per SSE stream before it falls back to reading storage"),
             new Setting("limits.max-body-bytes", "2097152", "largest request body"),
             new Setting("http.body-timeout", "30s", "a request body that sends no bytes for this long is answered 408"),
             new Setting("http.request-log", "false", "log one INFO line per request on logger `io.myelin.request`: method, path, status, duration, bytes, key id, request id, acting user (never the key, the query or a body)"),
-            new Setting("limits.max-payload-bytes", "1048576", "largest event payload (UTF-8 bytes)"),
-            new Setting("limits.max-event-type-chars", "256", "longest event_type"),
-            new Setting("limits.max-source-chars", "256", "longest source"),
-            new Setting("limits.max-batch-events", "1000", "most events in one batch publish"),
-            new Setting("limits.max-name-chars", "256", "longest axon name"),
-            new Setting("limits.max-metadata-keys", "64", "most metadata entries per axon"),
-            new Setting("limits.max-metadata-key-chars", "256", "longest metadata key"),
-            new Setting("limits.max-metadata-value-chars", "256", "longest metadata value"),
-            new Setting("limits.max-list-limit", "5000", "largest `limit` on list endpoints"),
-            new Setting("limits.max-page-bytes", "8388608", "largest history or axon-list page, JSON-encoded; a page that would pass it ends early with `has_more: true`"),
+            new Setting("limits.max-payload-bytes", n(STREAM.maxPayloadBytes()), "largest event payload (UTF-8 bytes)"),
+            new Setting("limits.max-event-type-chars", n(STREAM.maxEventTypeChars()), "longest event_type"),
+            new Setting("limits.max-source-chars", n(STREAM.maxSourceChars()), "longest source"),
+            new Setting("limits.max-batch-events", n(STREAM.maxBatchEvents()), "most events in one batch publish"),
+            new Setting("limits.max-name-chars", n(AXON.maxNameChars()), "longest axon name"),
+            new Setting("limits.max-metadata-keys", n(AXON.maxMetadataKeys()), "most metadata entries per axon"),
+            new Setting("limits.max-metadata-key-chars", n(AXON.maxMetadataKeyChars()), "longest metadata key"),
+            new Setting("limits.max-metadata-value-chars", n(AXON.maxMetadataValueChars()), "longest metadata value"),
+            new Setting("limits.max-list-limit", n(AXON.maxListLimit()), "largest `limit` on list endpoints"),
+            new Setting("limits.max-page-bytes", n(STREAM.maxPageBytes()), "largest history or axon-list page, JSON-encoded; a page that would pass it ends early with `has_more: true`"),
             new Setting("limits.response-memory", "268435456", "bytes of large answers (SQL results, history and list pages) held at once for clients still reading them; beyond it new ones get 503 with `Retry-After`. Lowered at start to a quarter of the JVM heap when that is smaller"),
-            new Setting("limits.max-idempotency-key-chars", "256", "longest Idempotency-Key"),
-            new Setting("idempotency.retention", "24h", "how long a used Idempotency-Key is remembered"),
-            new Setting("storage.read-threads", "4", "platform threads (one read connection each) serving storage reads"),
-            new Setting("storage.read-queue", "1024", "storage reads that may wait for a read thread; one more gets 503 with `Retry-After`"),
-            new Setting("storage.read-timeout", "30s", "longest a request waits for a storage read, then 503"),
-            new Setting("storage.write-queue", "16384", "writes that may wait for the writer; a writer then waits up to `storage.write-timeout` for room"),
-            new Setting("storage.write-timeout", "30s", "longest a request waits for room in the write queue and then for its write to commit; then 503 \"outcome unknown, retry with the same Idempotency-Key\""),
-            new Setting("storage.max-group-events", "4096", "most events committed in one group transaction"),
-            new Setting("sql.statement-timeout", "5s", "time limit of one SQL statement; a statement running longer is interrupted and rolled back"),
-            new Setting("sql.max-sql-bytes", "102400", "largest SQL text of one statement (UTF-8 bytes)"),
-            new Setting("sql.max-params", "100", "most parameters bound to one SQL statement"),
-            new Setting("sql.max-batch-statements", "100", "most statements in one SQL batch"),
-            new Setting("sql.max-value-bytes", "2097152", "largest TEXT or BLOB value, and largest row, stored or returned"),
-            new Setting("sql.max-database-bytes", "1073741824", "largest SQL database of one axon"),
-            new Setting("sql.max-rows", "1000", "rows returned by one statement before `rows_read_limit_reached`"),
-            new Setting("sql.max-result-bytes", "33554432", "JSON-encoded bytes of rows in one answer (a batch's statements share it) before `rows_read_limit_reached`"),
-            new Setting("sql.max-open-databases", "1000", "per-axon SQL databases kept open; the least recently used are closed first"),
-            new Setting("sql.threads", "4", "platform threads running SQL statements (one statement per axon at a time)"),
-            new Setting("sql.max-pending", "10000", "SQL requests queued or running before new ones get 429"),
-            new Setting("sql.batch-timeout", "20s", "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
-            new Setting("sql.queue-timeout", "10s", "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"),
-            new Setting("sql.max-like-pattern-bytes", "1000", "largest LIKE or GLOB pattern (UTF-8 bytes, at most 50000); matching recurses once per wildcard and takes time in proportion to pattern size times value size"),
-            new Setting("sql.max-expression-depth", "1000", "deepest SQL expression, and deepest nesting of views, CTEs and subqueries (at most 1000)"),
-            new Setting("sql.max-compound-select", "500", "most terms of one compound SELECT: UNION, UNION ALL, INTERSECT, EXCEPT (at most 500)"),
-            new Setting("sql.max-trigger-depth", "1000", "deepest chain of triggers and foreign key actions firing one another (at most 1000)"),
-            new Setting("sql.thread-stack-size", "67108864", "native stack of each SQL thread (bytes); must hold the deepest statement the four limits above admit, or the server refuses to start"));
+            new Setting("limits.max-idempotency-key-chars", n(STREAM.maxIdempotencyKeyChars()), "longest Idempotency-Key"),
+            new Setting("idempotency.retention", Durations.format(Duration.ofMillis(STREAM.idempotencyRetentionMs())), "how long a used Idempotency-Key is remembered"),
+            new Setting("storage.read-threads", n(STORAGE.readThreads()), "platform threads (one read connection each) serving storage reads"),
+            new Setting("storage.read-queue", n(STORAGE.readQueue()), "storage reads that may wait for a read thread; one more gets 503 with `Retry-After`"),
+            new Setting("storage.read-timeout", Durations.format(STORAGE.readTimeout()), "longest a request waits for a storage read, then 503"),
+            new Setting("storage.write-queue", n(STORAGE.writeQueue()), "writes that may wait for the writer; a writer then waits up to `storage.write-timeout` for room"),
+            new Setting("storage.write-timeout", Durations.format(STORAGE.writeTimeout()), "longest a request waits for room in the write queue and then for its write to commit; then 503 \"outcome unknown, retry with the same Idempotency-Key\""),
+            new Setting("storage.max-group-events", n(STORAGE.maxGroupWeight()), "most events committed in one group transaction"),
+            new Setting("sql.statement-timeout", Durations.format(SQL.statementTimeout()), "time limit of one SQL statement; a statement running longer is interrupted and rolled back"),
+            new Setting("sql.max-sql-bytes", n(SQL.maxSqlBytes()), "largest SQL text of one statement (UTF-8 bytes)"),
+            new Setting("sql.max-params", n(SQL.maxParams()), "most parameters bound to one SQL statement"),
+            new Setting("sql.max-batch-statements", n(SQL.maxBatchStatements()), "most statements in one SQL batch"),
+            new Setting("sql.max-value-bytes", n(SQL.maxValueBytes()), "largest TEXT or BLOB value, and largest row, stored or returned"),
+            new Setting("sql.max-database-bytes", n(SQL.maxDatabaseBytes()), "largest SQL database of one axon"),
+            new Setting("sql.max-rows", n(SQL.maxRows()), "rows returned by one statement before `rows_read_limit_reached`"),
+            new Setting("sql.max-result-bytes", n(SQL.maxResultBytes()), "JSON-encoded bytes of rows in one answer (a batch's statements share it) before `rows_read_limit_reached`"),
+            new Setting("sql.max-open-databases", n(SQL.maxOpenDatabases()), "per-axon SQL databases kept open; the least recently used are closed first"),
+            new Setting("sql.threads", n(SQL.threads()), "platform threads running SQL statements (one statement per axon at a time)"),
+            new Setting("sql.max-pending", n(SQL.maxPendingTasks()), "SQL requests queued or running before new ones get 429"),
+            new Setting("sql.batch-timeout", Durations.format(SQL.batchTimeout()), "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
+            new Setting("sql.queue-timeout", Durations.format(SQL.queueTimeout()), "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"),
+            new Setting("sql.max-like-pattern-bytes", n(SQL.maxLikePatternBytes()), "largest LIKE or GLOB pattern (UTF-8 bytes, at most 50000); matching recurses once per wildcard and takes time in proportion to pattern size times value size"),
+            new Setting("sql.max-expression-depth", n(SQL.maxExpressionDepth()), "deepest SQL expression, and deepest nesting of views, CTEs and subqueries (at most 1000)"),
+            new Setting("sql.max-compound-select", n(SQL.maxCompoundSelect()), "most terms of one compound SELECT: UNION, UNION ALL, INTERSECT, EXCEPT (at most 500)"),
+            new Setting("sql.max-trigger-depth", n(SQL.maxTriggerDepth()), "deepest chain of triggers and foreign key actions firing one another (at most 1000)"),
+            new Setting("sql.thread-stack-size", n(SQL.threadStackBytes()), "native stack of each SQL thread (bytes); must hold the deepest statement the four limits above admit, or the server refuses to start"));
+
+    private static String n(long value) {
+        return Long.toString(value);
+    }
 
     public static Setting byKey(String key) {
         for (Setting s : ALL) {

@@ -16,8 +16,8 @@ import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
 import io.myelin.server.http.Json;
 import io.myelin.server.http.Router;
-import io.myelin.sql.AxonSql;
-import io.myelin.sql.SqlStatement;
+import io.myelin.axonsql.AxonSql;
+import io.myelin.axonsql.SqlStatement;
 import java.util.ArrayList;
 import java.util.List;
 
