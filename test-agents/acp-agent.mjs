@@ -191,6 +191,10 @@ class TestAgent {
           (earlier.last === null ? '' : ` (the last one: ${JSON.stringify(earlier.last)})`),
       );
     }
+    if (text.includes('[crash]')) {
+      process.stderr.write(`${AGENT_NAME}: [crash] marker, exiting with code ${CRASH_EXIT_CODE}\n`);
+      process.exit(CRASH_EXIT_CODE);
+    }
     if (turn.isCancelled) return 'cancelled';
 
     if (text.includes('[tool]')) {
@@ -246,11 +250,6 @@ class TestAgent {
       await say('Waiting for session/cancel.');
       await turn.cancelled;
       return 'cancelled';
-    }
-
-    if (text.includes('[crash]')) {
-      process.stderr.write(`${AGENT_NAME}: [crash] marker, exiting with code ${CRASH_EXIT_CODE}\n`);
-      process.exit(CRASH_EXIT_CODE);
     }
 
     return turn.isCancelled ? 'cancelled' : 'end_turn';

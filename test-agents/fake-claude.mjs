@@ -142,6 +142,8 @@ let current = null;
 /** @type {Map<string, {request: object, answer: (response: object) => void}>} can_use_tool requests awaiting the client. */
 const pendingPermissions = new Map();
 let inputClosed = false;
+/** True while the turn in progress waits for the client (a control_response or an interrupt). */
+let waitingOnClient = false;
 let turnsRun = 0;
 
 const tokens = (text) => Math.max(1, Math.ceil(text.length / 4));
@@ -236,6 +238,22 @@ function handleControlRequest(message) {
   }
 }
 
+function exitAsInputClosed() {
+  process.stderr.write('fake-claude: stdin closed while a turn waits on the client; exiting\n');
+  process.exit(0);
+}
+
+/** Waits for something only the client can send; once stdin is closed that never comes. */
+async function waitForClient(promise) {
+  if (inputClosed) exitAsInputClosed();
+  waitingOnClient = true;
+  try {
+    return await promise;
+  } finally {
+    waitingOnClient = false;
+  }
+}
+
 /** Asks the client whether a tool may run; resolves with its answer, or null if the turn is interrupted first. */
 async function canUseTool(turn, toolName, input, toolUseId) {
   const requestId = randomUUID();
@@ -246,7 +264,7 @@ async function canUseTool(turn, toolName, input, toolUseId) {
   };
   const answered = new Promise((answer) => pendingPermissions.set(requestId, { request, answer }));
   emit(request);
-  const answer = await Promise.race([answered, turn.interrupted.then(() => null)]);
+  const answer = await waitForClient(Promise.race([answered, turn.interrupted.then(() => null)]));
   pendingPermissions.delete(requestId);
   if (answer === null) emit({ type: 'control_cancel_request', request_id: requestId });
   return answer;
@@ -372,7 +390,7 @@ async function runTurn(userMessage) {
 
   if (text.includes('[slow]')) {
     say('Waiting for an interrupt.');
-    await turn.interrupted;
+    await waitForClient(turn.interrupted);
     return finishInterrupted(null);
   }
 
@@ -446,12 +464,8 @@ createInterface({ input: process.stdin })
     }
   })
   .on('close', () => {
-    // Nothing more can arrive. Turns that need no answer run to the end within the tick that
-    // queued them, so a turn still in progress here waits on the client, who can no longer answer.
+    // Nothing more can arrive: the queued turns still run, unless one waits on the client.
     inputClosed = true;
     if (!pumping) process.exit(0);
-    if (current !== null) {
-      process.stderr.write('fake-claude: stdin closed while a turn waits on the client; exiting\n');
-      process.exit(0);
-    }
+    if (waitingOnClient) exitAsInputClosed();
   });

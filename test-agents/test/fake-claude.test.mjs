@@ -251,4 +251,13 @@ describe('fake-claude', () => {
     assert.equal((await claude.exited).code, 0);
     assert.equal(claude.messages.filter(isResult).length, 2);
   });
+
+  test('closing stdin while a turn waits on the client ends the process', TIMEOUT, async () => {
+    const claude = start();
+    claude.send(user('[slow]'));
+    await claude.next((m) => m.type === 'assistant', 'the waiting text');
+    claude.closeStdin();
+    assert.equal((await claude.exited).code, 0);
+    assert.ok(!claude.messages.some(isResult));
+  });
 });

@@ -28,7 +28,7 @@ export class JsonLinesProcess {
     this.wakers = new Set();
     this.ended = false;
     running.add(child);
-    this.exited = new Promise((resolve) => {
+    const exit = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         running.delete(child);
         resolve({ code, signal });
@@ -56,9 +56,11 @@ export class JsonLinesProcess {
         })
         .on('close', resolve);
     });
-    Promise.all([stdoutDone, stderrDone, this.exited]).then(() => {
+    /** The exit `{code, signal}`, once every line the process wrote has been read too. */
+    this.exited = Promise.all([stdoutDone, stderrDone, exit]).then(([, , status]) => {
       this.ended = true;
       this.wake();
+      return status;
     });
     // A process that died has closed its stdin; writing to it then must not crash the test.
     child.stdin.on('error', () => {});
