@@ -36,6 +36,8 @@ final class ServerMetrics {
                 .description("group transactions committed").register(r);
         FunctionCounter.builder("myelin.writer.ops", writer, WriterStats::ops)
                 .description("writes committed (a batch publish is one)").register(r);
+        FunctionCounter.builder("myelin.writer.wal.restarts", writer, WriterStats::walRestarts)
+                .description("RESTART checkpoints the writer ran because the WAL file grew past its bound").register(r);
         Gauge.builder("myelin.writer.queue", storage.writer(), GroupCommitWriter::queued)
                 .description("writes waiting for the writer").register(r);
         Gauge.builder("myelin.writer.queue.oldest.seconds", storage.writer(), GroupCommitWriter::oldestQueuedSeconds)

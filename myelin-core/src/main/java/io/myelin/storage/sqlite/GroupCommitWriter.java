@@ -56,7 +56,12 @@ import org.slf4j.LoggerFactory;
  * the background instead. But only a checkpoint that copied every frame lets SQLite rewind the WAL, and a PASSIVE
  * one never catches a busy writer, so after any group that leaves the WAL file larger than {@code walRestartBytes}
  * the writer runs a RESTART checkpoint itself, between two groups (it copies only what the background left, then
- * the next commit rewinds the WAL; {@code journal_size_limit} trims the file). Deciding here, from the file's size,
+ * the next commit rewinds the WAL and {@code journal_size_limit} trims the file). The trim must go down to the bound
+ * itself ({@code journal_size_limit} = {@code walRestartBytes}): a file left larger than the bound would look
+ * "grown" after every later group and put a RESTART, with its fsync of the database, in front of every commit. And
+ * the RESTART takes the checkpoint lock it shares with {@link WalCheckpointer}: SQLite fails a checkpoint with BUSY,
+ * without calling the busy handler, while another connection checkpoints, so unsynchronised the writer's RESTART
+ * lost to the background PASSIVE about half the time and the WAL grew to several times its bound. Deciding here, from the file's size,
  * keeps the WAL bounded however busy the machine is: nothing depends on another thread being scheduled in time. A
  * savepoint costs two statements per op: they are prepared once.
  */
@@ -83,11 +88,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final StorageHealth health;
     private final Path wal;
     private final long walRestartBytes;
+    private final java.util.concurrent.locks.Lock checkpointLock; // shared with WalCheckpointer
     private String lastCheckpointFailure; // writer thread only
 
-    GroupCommitWriter(Connection connection, Path wal, long walRestartBytes, int queueCapacity, int maxGroupWeight,
-                      Duration submitTimeout, InstantSource clock, StorageHealth health) {
+    GroupCommitWriter(Connection connection, Path wal, long walRestartBytes, java.util.concurrent.locks.Lock checkpointLock,
+                      int queueCapacity, int maxGroupWeight, Duration submitTimeout, InstantSource clock,
+                      StorageHealth health) {
         this.connection = connection;
+        this.checkpointLock = checkpointLock;
         this.wal = wal;
         this.walRestartBytes = walRestartBytes;
         this.health = health;
@@ -147,7 +155,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         try (Statement st = connection.createStatement()) {
-            st.execute("PRAGMA wal_checkpoint(RESTART)");
+            stats.recordWalRestart();
+            checkpointLock.lock(); // SQLite answers BUSY at once, without waiting, while another checkpoint runs
+            try {
+                st.execute("PRAGMA wal_checkpoint(RESTART)");
+            } finally {
+                checkpointLock.unlock();
+            }
             lastCheckpointFailure = null;
         } catch (SQLException e) {
             if (!e.getMessage().equals(lastCheckpointFailure)) { // once per cause, not once per group

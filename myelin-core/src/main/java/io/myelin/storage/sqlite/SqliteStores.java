@@ -43,8 +43,11 @@ import org.sqlite.SQLiteDataSource;
 public final class SqliteStores implements Stores {
     private static final Logger log = LoggerFactory.getLogger(SqliteStores.class);
 
-    /** The WAL file size past which the writer runs a RESTART checkpoint between two groups. */
-    private static final long WAL_RESTART_BYTES = 16L << 20;
+    /**
+     * The WAL file size past which the writer runs a RESTART checkpoint between two groups, and the size the file is
+     * trimmed to when it is rewound ({@code journal_size_limit}): the two must be equal, see {@link GroupCommitWriter}.
+     */
+    static final long WAL_RESTART_BYTES = 16L << 20;
 
     private final Path file;
     private final Connection writeConnection;
@@ -109,9 +112,11 @@ public final class SqliteStores implements Stores {
             try (Statement st = wc.createStatement()) {
                 st.execute("PRAGMA wal_autocheckpoint=0"); // see WalCheckpointer
                 st.execute("PRAGMA temp_store=MEMORY"); // per-op savepoints journal in memory, not in temp files
-                st.execute("PRAGMA journal_size_limit=67108864");
+                st.execute("PRAGMA journal_size_limit=" + WAL_RESTART_BYTES);
             }
+            java.util.concurrent.locks.Lock checkpointLock = new java.util.concurrent.locks.ReentrantLock();
             GroupCommitWriter writer = new GroupCommitWriter(wc, file.resolveSibling("myelin.db-wal"), WAL_RESTART_BYTES,
+                    checkpointLock,
                     options.writeQueue(), options.maxGroupWeight(),
                     options.writeTimeout(), options.clock(), health);
             health.probeWith(() -> ProbeWrite.submit(writer));
@@ -124,7 +129,7 @@ public final class SqliteStores implements Stores {
             });
             writer.start();
             SqliteStores stores = new SqliteStores(file, wc, writer, reads,
-                    new WalCheckpointer(open(url, false), 100), health);
+                    new WalCheckpointer(open(url, false), 100, checkpointLock), health);
             stores.events.resumePurges();
             return stores;
         } catch (SQLException | IOException e) {

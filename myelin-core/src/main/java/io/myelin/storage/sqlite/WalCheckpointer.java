@@ -22,24 +22,28 @@ import org.slf4j.LoggerFactory;
  * checkpoint from this thread would starve too: it needs the write lock, and the writer takes it back within
  * microseconds of each commit while SQLite's busy handler sleeps for milliseconds. So the writer itself runs the
  * RESTART between two groups once the WAL file passes its bound ({@link GroupCommitWriter}); the PASSIVE runs here
- * only make that cheaper, by copying most pages beforehand.
+ * only make that cheaper, by copying most pages beforehand. The two share a lock: SQLite refuses a second concurrent
+ * checkpoint with BUSY at once, so without it the writer's RESTART failed whenever a PASSIVE was copying.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     private final Connection connection;
     private final long intervalMillis;
+    private final java.util.concurrent.locks.Lock checkpointLock; // shared with the writer's RESTART
     private String lastFailure; // checkpoint thread only
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("myelin-checkpoint").daemon(true).unstarted(r));
 
-    WalCheckpointer(Connection connection, long intervalMillis) {
+    WalCheckpointer(Connection connection, long intervalMillis, java.util.concurrent.locks.Lock checkpointLock) {
         this.connection = connection;
+        this.checkpointLock = checkpointLock;
         this.intervalMillis = intervalMillis;
         thread.scheduleWithFixedDelay(this::checkpoint, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     private void checkpoint() {
+        checkpointLock.lock();
         try (Statement st = connection.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(PASSIVE)");
             lastFailure = null;
@@ -52,6 +56,8 @@ final class WalCheckpointer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("WAL checkpoint failed (will retry)", e); // a scheduled task that throws is never run again
+        } finally {
+            checkpointLock.unlock();
         }
     }
 

@@ -7,11 +7,16 @@ public final class WriterStats {
     private final LongAdder groups = new LongAdder();
     private final LongAdder ops = new LongAdder();
     private final LongAdder commitNanos = new LongAdder();
+    private final LongAdder walRestarts = new LongAdder();
 
     void recordGroup(int opCount, long nanos) {
         groups.increment();
         ops.add(opCount);
         commitNanos.add(nanos);
+    }
+
+    void recordWalRestart() {
+        walRestarts.increment();
     }
 
     public long groups() {
@@ -24,5 +29,10 @@ public final class WriterStats {
 
     public long commitNanos() {
         return commitNanos.sum();
+    }
+
+    /** RESTART checkpoints the writer ran itself because the WAL file had grown past its bound. */
+    public long walRestarts() {
+        return walRestarts.sum();
     }
 }

@@ -264,4 +264,34 @@ class GroupCommitTest {
         });
         assertThat(purged).isEqualTo(1);
     }
+
+    /**
+     * Once the WAL has grown past its bound the writer checkpoints it once, and the next commit rewinds and trims the
+     * file; later small groups must not checkpoint again (a file trimmed only to a larger limit looked grown forever,
+     * putting a RESTART checkpoint and its fsync in front of every commit).
+     */
+    @Test
+    void aWalThatGrewOnceIsCheckpointedOnceNotAfterEveryGroup() throws Exception {
+        String id = axons.create(Caller.SYSTEM, "wal", null, null).id();
+        String big = "\"" + "w".repeat(64 * 1024) + "\"";
+        List<EventDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < 400; i++) { // about 26 MiB in one group: past the bound whatever the checkpointer does
+            drafts.add(new EventDraft("t", Origin.USER_EVENT, "test", big));
+        }
+        log.publishBatch(Caller.SYSTEM, id, drafts, null);
+        // The writer answers the group, then checkpoints: wait for it rather than race it.
+        org.awaitility.Awaitility.await("a RESTART checkpoint after the large group").atMost(java.time.Duration.ofMinutes(1))
+                .until(() -> storage.writer().stats().walRestarts() > 0);
+        java.nio.file.Path wal = dir.resolve("myelin.db-wal");
+        for (int i = 0; i < 100 && java.nio.file.Files.size(wal) > SqliteStores.WAL_RESTART_BYTES; i++) {
+            log.publish(Caller.SYSTEM, id, draft("\"after " + i + "\""), null); // rewinds and trims once checkpointed
+        }
+        assertThat(java.nio.file.Files.size(wal)).isLessThanOrEqualTo(SqliteStores.WAL_RESTART_BYTES);
+        long restarts = storage.writer().stats().walRestarts();
+        for (int i = 0; i < 30; i++) {
+            log.publish(Caller.SYSTEM, id, draft("\"small " + i + "\""), null);
+        }
+        assertThat(storage.writer().stats().walRestarts()).as("no RESTART for small groups on a trimmed WAL")
+                .isEqualTo(restarts);
+    }
 }
