@@ -3,6 +3,9 @@ package io.myelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,23 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Axon SQL over real HTTP: wire shapes, status codes, error bodies, deletion. */
+@WithMyelinServer({"sql.statement-timeout=300ms", "sql.max-rows=1000"})
 class SqlApiTest {
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start(Map.of("sql.statement-timeout", "300ms", "sql.max-rows", "1000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     private static TestServer.Reply query(String axon, String sql, Object... params) {
         Map<String, Object> body = new HashMap<>();
