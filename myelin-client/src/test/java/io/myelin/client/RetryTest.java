@@ -229,7 +229,8 @@ class RetryTest {
         }
         retries.clear();
         try (MyelinClient client = MyelinClient.builder().baseUrl("http://127.0.0.1:" + port).maxRetries(Integer.MAX_VALUE)
-                .callTimeout(Duration.ofMillis(300)).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                // long enough for a retry even when the first attempt is slow on a loaded machine
+                .callTimeout(Duration.ofSeconds(3)).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
                 .retryListener(retries::add).build()) {
             assertThatThrownBy(() -> client.axons().create()).isInstanceOf(MyelinConnectionException.class);
             assertThat(retries).isNotEmpty();

@@ -199,7 +199,7 @@ public final class TestServer implements AutoCloseable {
                 stop();
             }
         } finally {
-            http.close();
+            http.shutdownNow(); // the server is gone: nothing left to wait for, even a stream a test left open
             if (ownsDataDir) {
                 TempDirs.deleteTree(dataDir);
             }
