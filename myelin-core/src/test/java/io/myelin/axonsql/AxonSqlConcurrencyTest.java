@@ -19,10 +19,8 @@ class AxonSqlConcurrencyTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        // A statement waits for a lock as long as it may run, and a request for its turn up to the queue timeout:
-        // long enough that only the test ends the waits below.
-        return SqlLimits.builder().threads(4).statementTimeout(Duration.ofMinutes(5)).batchTimeout(Duration.ofMinutes(5))
-                .queueTimeout(Duration.ofMinutes(5)).build();
+        // Patient: a statement waits for a lock as long as it may run, so only the test ends the wait below.
+        return patient().threads(4).build();
     }
 
     /**

@@ -22,8 +22,7 @@ class AxonSqlLimitsTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.defaults()
-                .toBuilder().statementTimeout(Duration.ofMillis(400))
+        return patient()
                 .maxValueBytes(64 * 1024)
                 .maxDatabaseBytes(512 * 1024)
                 .maxResultBytes(512 * 1024)
@@ -33,27 +32,28 @@ class AxonSqlLimitsTest extends SqlTestSupport {
 
     @Test
     void runawayStatementTimesOutAndTheAxonStaysUsable() {
-        q(A, "CREATE TABLE t (a)");
+        AxonSql quick = withStatementTimeout(Duration.ofMillis(400));
         long start = System.nanoTime();
-        var e = fails(ErrorKind.INVALID_REQUEST, () -> q(A, FOREVER));
+        var e = fails(ErrorKind.INVALID_REQUEST, () -> quick.query(Caller.SYSTEM, A, FOREVER, null));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(e.getMessage()).startsWith("statement timed out").contains("400 ms");
         // Not stopped before its budget. A lower bound only, which no machine can miss: how soon after the budget
         // it stops depends on the machine's load.
         assertThat(ms).isGreaterThanOrEqualTo(400L);
-        assertThat(scalar(A, "SELECT 41 + 1")).isEqualTo(42L);
+        assertThat(quick.query(Caller.SYSTEM, A, "SELECT 41 + 1", null).rows().getFirst().getFirst()).isEqualTo(42L);
     }
 
     @Test
     void timedOutWriteIsRolledBack() {
-        q(A, "CREATE TABLE t (x INTEGER)");
-        var e = fails(ErrorKind.INVALID_REQUEST, () -> q(A,
+        AxonSql quick = withStatementTimeout(Duration.ofMillis(400));
+        quick.query(Caller.SYSTEM, A, "CREATE TABLE t (x INTEGER)", null);
+        var e = fails(ErrorKind.INVALID_REQUEST, () -> quick.query(Caller.SYSTEM, A,
                 "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
-                        + " SELECT x FROM c WHERE x % 10000 = 0"));
+                        + " SELECT x FROM c WHERE x % 10000 = 0", null));
         assertThat(e.getMessage()).startsWith("statement timed out");
-        assertThat(scalar(A, "SELECT count(*) FROM t")).isEqualTo(0L);
-        q(A, "INSERT INTO t VALUES (1)");
-        assertThat(scalar(A, "SELECT count(*) FROM t")).isEqualTo(1L);
+        assertThat(quick.query(Caller.SYSTEM, A, "SELECT count(*) FROM t", null).rows().getFirst().getFirst()).isEqualTo(0L);
+        quick.query(Caller.SYSTEM, A, "INSERT INTO t VALUES (1)", null);
+        assertThat(quick.query(Caller.SYSTEM, A, "SELECT count(*) FROM t", null).rows().getFirst().getFirst()).isEqualTo(1L);
     }
 
     @Test
@@ -147,8 +147,7 @@ class AxonSqlLimitsTest extends SqlTestSupport {
      */
     @Test
     void pendingWorkIsBounded() throws Exception {
-        SqlLimits one = limits().toBuilder().threads(1).maxPendingTasks(1)
-                .statementTimeout(Duration.ofMinutes(5)).queueTimeout(Duration.ofMinutes(5)).build();
+        SqlLimits one = limits().toBuilder().threads(1).maxPendingTasks(1).build();
         try (AxonSql tiny = new AxonSql(dir.resolve("tiny"), one)) {
             tiny.query(Caller.SYSTEM, A, "CREATE TABLE t (v INTEGER)", null);
             CompletableFuture<SqlResult> waiting;

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * this test, which fails the build.
  */
 @Timeout(180)
-@WithMyelinServer({"sql.thread-stack-size=" + SqlLimits.DEFAULT_THREAD_STACK_BYTES / 2, "sql.max-batch-statements=4000"})
+// The deepest statements are slow on a loaded machine: they get all the time they need.
+@WithMyelinServer({"sql.thread-stack-size=" + SqlLimits.DEFAULT_THREAD_STACK_BYTES / 2, "sql.max-batch-statements=4000",
+        "sql.statement-timeout=5m", "sql.batch-timeout=5m"})
 class SqlNativeLimitsTest {
     @InjectServer
     static TestServer s;

@@ -132,9 +132,9 @@ public final class TestServer implements AutoCloseable {
         return http;
     }
 
-    /** A request to {@code path} with the admin key and a 30 s answer deadline. */
+    /** A request to {@code path} with the admin key and a 60 s answer deadline. */
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + ADMIN_KEY);
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     public Reply get(String path) {
