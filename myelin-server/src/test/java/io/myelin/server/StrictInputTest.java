@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * 500, or answered without a body) before strict input handling.
  */
 @Timeout(120)
-@WithMyelinServer({"http.body-timeout=500ms"})
+@WithMyelinServer
 class StrictInputTest {
     @InjectServer
     static TestServer s;
@@ -290,11 +290,16 @@ class StrictInputTest {
                 assertThat(a.status()).as(a.toString()).isEqualTo(400);
                 assertThat(a.json().path("error").path("message").asText()).isNotEmpty();
             }
-            RawHttp.Answer stalled = raw.exchange(ascii(head + "Content-Length: 100\r\n\r\n{\"event_type\":"), false);
-            assertThat(stalled.status()).isEqualTo(408);
-            assertThat(stalled.errorMessage()).contains("http.body-timeout");
-            RawHttp.Answer stalledChunks = raw.exchange(ascii(head + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n"), false);
-            assertThat(stalledChunks.status()).isEqualTo(408);
+            // A body that stops: a server of its own with a short body timeout, so no other test meets it.
+            try (TestServer quick = TestServer.start(Map.of("http.body-timeout", "500ms"))) {
+                RawHttp quickRaw = new RawHttp(quick.port());
+                String quickHead = head.replace(id, quick.createAxon("stalled"));
+                RawHttp.Answer stalled = quickRaw.exchange(ascii(quickHead + "Content-Length: 100\r\n\r\n{\"event_type\":"), false);
+                assertThat(stalled.status()).isEqualTo(408);
+                assertThat(stalled.errorMessage()).contains("http.body-timeout");
+                RawHttp.Answer stalledChunks = quickRaw.exchange(ascii(quickHead + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n"), false);
+                assertThat(stalledChunks.status()).isEqualTo(408);
+            }
         } finally {
             root.detachAppender(logs);
             handler.setLevel(before);
