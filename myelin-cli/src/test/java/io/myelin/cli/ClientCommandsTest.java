@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.client.MyelinClient;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,18 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The client commands, run in-process through the real {@code myelin} command tree against a real server. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@WithMyelinServer
 class ClientCommandsTest {
-    static CliServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new CliServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @InjectServer
+    static TestServer server;
 
     private static JsonNode json(String line) {
         JsonNode n = CliJson.tryParse(line);
@@ -46,110 +38,110 @@ class ClientCommandsTest {
                 new String[] {"axons", "list", "--help"}, new String[] {"axons", "get", "--help"}, new String[] {"axons", "update", "--help"},
                 new String[] {"axons", "delete", "--help"}, new String[] {"publish", "--help"}, new String[] {"events", "--help"},
                 new String[] {"tail", "--help"}, new String[] {"sql", "--help"}, new String[] {"exec", "--help"})) {
-            CliServer.Result r = CliServer.runRaw(cmd);
+            Cli.Result r = Cli.runRaw(cmd);
             assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: myelin");
         }
-        assertThat(CliServer.runRaw("--help").out()).contains("axons", "publish", "events", "tail", "sql", "exec", "serve");
+        assertThat(Cli.runRaw("--help").out()).contains("axons", "publish", "events", "tail", "sql", "exec", "serve");
     }
 
     @Test
     void axonsLifecycleInTablesAndJson() {
         String name = "cli-" + UUID.randomUUID();
-        CliServer.Result created = server.run("axons", "create", "--name", name, "-m", "team=infra", "--quiet");
+        Cli.Result created = Cli.run(server, "axons", "create", "--name", name, "-m", "team=infra", "--quiet");
         assertThat(created.exit()).isZero();
         String id = created.out().strip();
         assertThat(id).isNotBlank().doesNotContain("\n");
 
-        CliServer.Result got = server.run("axons", "get", id);
+        Cli.Result got = Cli.run(server, "axons", "get", id);
         assertThat(got.out()).contains("id        " + id, "name      " + name, "metadata  team=infra");
 
-        JsonNode j = json(server.run("axons", "get", id, "--json").out().strip());
+        JsonNode j = json(Cli.run(server, "axons", "get", id, "--json").out().strip());
         assertThat(j.get("id").asText()).isEqualTo(id);
         assertThat(j.get("metadata").get("team").asText()).isEqualTo("infra");
 
-        server.run("axons", "create", "--name", name + "-2");
-        CliServer.Result list = server.run("axons", "list", "--name", name);
+        Cli.run(server, "axons", "create", "--name", name + "-2");
+        Cli.Result list = Cli.run(server, "axons", "list", "--name", name);
         assertThat(list.lines().getFirst()).startsWith("ID").contains("NAME", "CREATED", "METADATA");
         assertThat(list.lines()).hasSize(3);
-        assertThat(server.run("axons", "list", "--name", name, "--limit", "1").lines()).hasSize(2);
-        assertThat(server.run("axons", "list", "--name", name, "--json").lines()).hasSize(2)
+        assertThat(Cli.run(server, "axons", "list", "--name", name, "--limit", "1").lines()).hasSize(2);
+        assertThat(Cli.run(server, "axons", "list", "--name", name, "--json").lines()).hasSize(2)
                 .allSatisfy(l -> assertThat(json(l).get("name").asText()).startsWith(name));
-        assertThat(server.run("axons", "list", "--name", name, "-m", "team=infra", "--json").lines()).hasSize(1);
+        assertThat(Cli.run(server, "axons", "list", "--name", name, "-m", "team=infra", "--json").lines()).hasSize(1);
 
-        CliServer.Result updated = server.run("axons", "update", id, "-m", "team=support", "-m", "tier=gold", "--json");
+        Cli.Result updated = Cli.run(server, "axons", "update", id, "-m", "team=support", "-m", "tier=gold", "--json");
         assertThat(json(updated.out().strip()).get("metadata").size()).isEqualTo(2);
-        assertThat(json(server.run("axons", "update", id, "--clear", "--json").out().strip()).get("metadata").size()).isZero();
+        assertThat(json(Cli.run(server, "axons", "update", id, "--clear", "--json").out().strip()).get("metadata").size()).isZero();
 
-        assertThat(server.run("axons", "delete", id).out()).contains("deleted " + id);
-        CliServer.Result missing = server.run("axons", "get", id);
+        assertThat(Cli.run(server, "axons", "delete", id).out()).contains("deleted " + id);
+        Cli.Result missing = Cli.run(server, "axons", "get", id);
         assertThat(missing.exit()).isEqualTo(ExitCode.NOT_FOUND);
         assertThat(missing.err().strip()).startsWith("myelin: 404 not_found").doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test
     void publishFromFlagFileAndStdinThenReadBack(@TempDir Path tmp) throws Exception {
-        String id = server.run("axons", "create", "-q").out().strip();
-        assertThat(server.run("publish", id, "--type", "message", "--payload", "{\"text\":\"one\"}").out()).contains("published #1");
+        String id = Cli.run(server, "axons", "create", "-q").out().strip();
+        assertThat(Cli.run(server, "publish", id, "--type", "message", "--payload", "{\"text\":\"one\"}").out()).contains("published #1");
 
         Path file = tmp.resolve("payload.json");
         Files.writeString(file, "{\"text\":\"two\"}\n");
-        CliServer.Result fromFile = server.run("publish", id, "-t", "message", "--origin", "AGENT_EVENT", "--source", "bot",
+        Cli.Result fromFile = Cli.run(server, "publish", id, "-t", "message", "--origin", "AGENT_EVENT", "--source", "bot",
                 "--payload", "@" + file, "--json");
         assertThat(json(fromFile.out().strip()).get("sequence").asLong()).isEqualTo(2);
 
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("{\"text\":\"three\"}".getBytes(StandardCharsets.UTF_8)));
-            assertThat(server.run("publish", id, "--type", "message", "-").out()).contains("published #3");
+            assertThat(Cli.run(server, "publish", id, "--type", "message", "-").out()).contains("published #3");
         } finally {
             System.setIn(stdin);
         }
 
-        CliServer.Result events = server.run("events", id, "--limit", "2");
+        Cli.Result events = Cli.run(server, "events", id, "--limit", "2");
         assertThat(events.lines()).hasSize(3);
         assertThat(events.lines().get(1)).startsWith("3 ").contains("USER_EVENT", "cli", "message", "{\"text\":\"three\"}");
         assertThat(events.lines().get(2)).startsWith("2 ").contains("AGENT_EVENT", "bot");
 
-        List<String> tail = server.run("tail", id, "--after", "1", "--json").lines();
+        List<String> tail = Cli.run(server, "tail", id, "--after", "1", "--json").lines();
         assertThat(tail).extracting(l -> json(l).get("sequence").asLong()).containsExactly(2L, 3L);
-        assertThat(server.run("tail", id).lines()).hasSize(3).first().asString().startsWith("#1  ");
-        assertThat(server.run("tail", id, "-n", "1").lines()).hasSize(1).first().asString().startsWith("#3  ");
+        assertThat(Cli.run(server, "tail", id).lines()).hasSize(3).first().asString().startsWith("#1  ");
+        assertThat(Cli.run(server, "tail", id, "-n", "1").lines()).hasSize(1).first().asString().startsWith("#3  ");
 
-        CliServer.Result idem1 = server.run("publish", id, "-t", "x", "-p", "{}", "--idempotency-key", "k1");
-        CliServer.Result idem2 = server.run("publish", id, "-t", "x", "-p", "{}", "--idempotency-key", "k1");
+        Cli.Result idem1 = Cli.run(server, "publish", id, "-t", "x", "-p", "{}", "--idempotency-key", "k1");
+        Cli.Result idem2 = Cli.run(server, "publish", id, "-t", "x", "-p", "{}", "--idempotency-key", "k1");
         assertThat(idem1.out()).isEqualTo(idem2.out()).contains("#4");
     }
 
     @Test
     void mistakesGiveOneLineAndAMeaningfulExitCode() {
-        String id = server.run("axons", "create", "-q").out().strip();
-        CliServer.Result notJson = server.run("publish", id, "--type", "t", "--payload", "{oops");
+        String id = Cli.run(server, "axons", "create", "-q").out().strip();
+        Cli.Result notJson = Cli.run(server, "publish", id, "--type", "t", "--payload", "{oops");
         assertThat(notJson.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(notJson.err()).startsWith("myelin: payload is not valid JSON");
 
-        assertThat(server.run("publish", id, "--payload", "{}").exit()).isEqualTo(ExitCode.USAGE); // --type missing
-        CliServer.Result system = server.run("publish", id, "-t", "x", "-p", "{}", "--origin", "SYSTEM_EVENT");
+        assertThat(Cli.run(server, "publish", id, "--payload", "{}").exit()).isEqualTo(ExitCode.USAGE); // --type missing
+        Cli.Result system = Cli.run(server, "publish", id, "-t", "x", "-p", "{}", "--origin", "SYSTEM_EVENT");
         assertThat(system.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(system.err()).isEqualTo("myelin: origin SYSTEM_EVENT cannot be published\n");
-        assertThat(server.run("exec", "--input", "x", "--resume").exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run(server, "exec", "--input", "x", "--resume").exit()).isEqualTo(ExitCode.USAGE);
 
-        CliServer.Result badKey = CliServer.runRaw("axons", "list", "--server", server.url(), "--api-key", "wrong-key-0123456789");
+        Cli.Result badKey = Cli.runRaw("axons", "list", "--server", server.baseUrl(), "--api-key", "wrong-key-0123456789");
         assertThat(badKey.exit()).isEqualTo(ExitCode.AUTH);
         assertThat(badKey.err()).contains("401").contains("--api-key");
 
-        CliServer.Result down = CliServer.runRaw("axons", "list", "--server", "http://127.0.0.1:1", "--api-key", "k");
+        Cli.Result down = Cli.runRaw("axons", "list", "--server", "http://127.0.0.1:1", "--api-key", "k");
         assertThat(down.exit()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(down.err().lines()).hasSize(1).first().asString().startsWith("myelin: cannot reach http://127.0.0.1:1");
 
-        CliServer.Result badUrl = CliServer.runRaw("axons", "list", "--server", "localhost:7777");
+        Cli.Result badUrl = Cli.runRaw("axons", "list", "--server", "localhost:7777");
         assertThat(badUrl.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(badUrl.err()).startsWith("myelin: --server: base URL must look like http://host:port");
 
-        CliServer.Result verbose = CliServer.runRaw("axons", "list", "--server", "http://127.0.0.1:1", "--api-key", "k", "--verbose");
+        Cli.Result verbose = Cli.runRaw("axons", "list", "--server", "http://127.0.0.1:1", "--api-key", "k", "--verbose");
         assertThat(verbose.err()).contains("MyelinConnectionException", "\tat ");
 
-        CliServer.Result tooLong = server.run("axons", "create", "--name", "x".repeat(5000));
+        Cli.Result tooLong = Cli.run(server, "axons", "create", "--name", "x".repeat(5000));
         assertThat(tooLong.exit()).isEqualTo(ExitCode.REJECTED);
         assertThat(tooLong.err()).contains("(field: name)");
     }
@@ -158,8 +150,8 @@ class ClientCommandsTest {
     void theLocalAdminKeyFileIsUsedWhenNoKeyIsGiven() throws Exception {
         // Commands run in the working directory; only check the resolution logic, without touching ./myelin-data.
         ClientOptions o = new ClientOptions();
-        o.server = server.url();
-        o.apiKey = CliServer.KEY;
+        o.server = server.baseUrl();
+        o.apiKey = TestServer.ADMIN_KEY;
         try (MyelinClient c = o.connect()) {
             assertThat(c.axons().create().id()).isNotBlank();
         }

@@ -1,17 +1,17 @@
 package io.myelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.myelin.client.MyelinClient;
-import java.io.IOException;
+import io.myelin.testkit.Await;
+import io.myelin.testkit.ServerProcess;
+import io.myelin.testkit.TempDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,12 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The client commands through the real {@code bin/myelin} launcher and the real jar, against the real jar's
  * server in another process, which is killed with SIGKILL and restarted while {@code tail --follow} and
  * {@code exec} are streaming. Runs after {@code package} (failsafe), when the jar is current.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // a dozen JVMs start here (the launcher per command, the server twice)
 class ClientLauncherIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "myelin").toAbsolutePath().normalize();
     private static final Pattern SEQ = Pattern.compile("\"sequence\":(\\d+)");
@@ -39,8 +41,8 @@ class ClientLauncherIT {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().put("MYELIN_URL", server.uri().toString());
-        pb.environment().put("MYELIN_API_KEY", ServerProcess.KEY);
+        pb.environment().put("MYELIN_URL", server.baseUrl());
+        pb.environment().put("MYELIN_API_KEY", ServerProcess.ADMIN_KEY);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -63,10 +65,8 @@ class ClientLauncherIT {
 
     @Test
     void commandsThroughTheLauncherSurviveAServerCrash() throws Exception {
-        Path work = Files.createTempDirectory("myelin-launcher-it");
-        Path data = work.resolve("data");
-        try (ServerProcess server = new ServerProcess(data, Map.of())) {
-            server.start();
+        Path work = TempDirs.create("myelin-launcher-it");
+        try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx512m").start()) {
             Run created = run(server, work, "axons", "create", "--name", "launcher-it", "--quiet");
             assertThat(created.exit()).as(created.err()).isZero();
             String axon = created.out().strip();
@@ -82,10 +82,10 @@ class ClientLauncherIT {
                     throw new IllegalStateException(e);
                 }
             }, THREADS);
-            try (MyelinClient client = MyelinClient.builder().baseUrl(server.uri().toString()).apiKey(ServerProcess.KEY).build();
+            try (MyelinClient client = MyelinClient.builder().baseUrl(server.baseUrl()).apiKey(server.adminKey())
+                         .maxRetries(Integer.MAX_VALUE).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();
                  ScriptedAgent agent = new ScriptedAgent(client, ScriptedAgent.reply(
-                         LongStream.range(0, 27).mapToObj(i -> "part-" + i).toArray(String[]::new)), Duration.ofMillis(200))
-                         .serve(axon)) {
+                         LongStream.range(0, 27).mapToObj(i -> "part-" + i).toArray(String[]::new)), 3).serve(axon)) {
                 CompletableFuture<Run> exec = CompletableFuture.supplyAsync(() -> {
                     try {
                         return run(server, work, "exec", "--axon", axon, "--input", "go", "--timeout", "150s", "--json");
@@ -93,21 +93,21 @@ class ClientLauncherIT {
                         throw new IllegalStateException(e);
                     }
                 }, THREADS);
-                // Kill only once exec has published its input (the agent answers it): a launcher JVM that starts
-                // slowly on a loaded machine would otherwise meet a dead server before its first request.
-                await().atMost(Duration.ofSeconds(120)).until(() ->
-                        client.axon(axon).history(1, null).events().getFirst().sequence() >= 3);
+                // Kill in the middle of the turn: exec's input (#2) and three steps of the reply (#3..#5) are in,
+                // and the agent holds the rest until the server is back.
+                Await.until("the turn is under way", Duration.ofSeconds(120),
+                        () -> client.axon(axon).history(1, null).events().getFirst().sequence(), seq -> seq >= 5);
                 server.kill9();
-                Thread.sleep(1_000);
                 server.start();
+                agent.allow(100);
 
-                Run e = exec.get(200, TimeUnit.SECONDS);
+                Run e = Await.result("exec", Duration.ofSeconds(200), exec);
                 assertThat(e.exit()).as(e.err()).isZero();
                 // exec printed every agent event once: its own message is #2, the reply #3..#30.
                 assertThat(sequences(e.out())).containsExactlyElementsOf(LongStream.rangeClosed(3, 30).boxed().toList());
                 assertThat(e.out()).contains("\"last_sequence\":30");
             }
-            Run t = tail.get(200, TimeUnit.SECONDS);
+            Run t = Await.result("tail", Duration.ofSeconds(200), tail);
             assertThat(t.exit()).as(t.err()).isZero();
             assertThat(sequences(t.out())).containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
 
@@ -115,9 +115,7 @@ class ClientLauncherIT {
             assertThat(resumed.exit()).isZero();
             assertThat(resumed.out()).contains("#29  ", "#30  ", "turn.completed", "last-seq 30").doesNotContain("#28  ");
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteTree(work);
         }
     }
 }

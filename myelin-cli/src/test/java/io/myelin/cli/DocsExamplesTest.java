@@ -2,6 +2,9 @@ package io.myelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,16 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code MYELIN_URL} and {@code MYELIN_API_KEY} for a real server. A {@code java} block tagged {@code fragment} is
  * compiled inside a method (so snippets cannot drift from the API).
  */
+@Timeout(value = 6, unit = TimeUnit.MINUTES) // every example command starts a JVM
+@WithMyelinServer
 class DocsExamplesTest {
     private static final Path DOC = Path.of("..", "README.md");
     private static final Pattern MARKER = Pattern.compile("^<!-- doc-test(?::\\s*([\\w\\s,-]+))? -->$");
@@ -36,17 +39,8 @@ class DocsExamplesTest {
     record Block(String lang, Set<String> tags, String code, int line) {
     }
 
-    static CliServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new CliServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @InjectServer
+    static TestServer server;
 
     static List<Block> blocks() throws IOException {
         List<String> lines = Files.readAllLines(DOC);
@@ -99,8 +93,8 @@ class DocsExamplesTest {
         ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
-        pb.environment().put("MYELIN_URL", server.url());
-        pb.environment().put("MYELIN_API_KEY", CliServer.KEY);
+        pb.environment().put("MYELIN_URL", server.baseUrl());
+        pb.environment().put("MYELIN_API_KEY", TestServer.ADMIN_KEY);
         Process p = pb.start();
         boolean done = p.waitFor(300, TimeUnit.SECONDS);
         if (!done) {
@@ -136,8 +130,8 @@ class DocsExamplesTest {
             assertThat(compiled).as("javac of the example at docs line %d", b.line()).isZero();
             ProcessBuilder pb = new ProcessBuilder(java(), "-cp", work + File.pathSeparator + System.getProperty("java.class.path"),
                     m.group(1)).redirectErrorStream(true);
-            pb.environment().put("MYELIN_URL", server.url());
-            pb.environment().put("MYELIN_API_KEY", CliServer.KEY);
+            pb.environment().put("MYELIN_URL", server.baseUrl());
+            pb.environment().put("MYELIN_API_KEY", TestServer.ADMIN_KEY);
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.client.MyelinClient;
+import io.myelin.testkit.Await;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,24 +28,30 @@ import org.junit.jupiter.api.Timeout;
 
 /** {@code myelin exec} and {@code myelin tail --follow} against a real server, with a scripted agent. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@WithMyelinServer
 class ExecCommandTest {
     private static final Pattern EVENT_LINE = Pattern.compile("^#(\\d+)  ");
     /** Commands block for their whole run: never on the common pool, which may have a single worker. */
     private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
 
-    static CliServer server;
+    @InjectServer
+    static TestServer server;
     static MyelinClient agentClient;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = new CliServer(Map.of());
-        agentClient = server.client();
+    static void start() {
+        // The agent's publishes wait out the restarts these tests cause.
+        agentClient = MyelinClient.builder().baseUrl(server.baseUrl()).apiKey(server.adminKey())
+                .maxRetries(Integer.MAX_VALUE).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
     }
 
     @AfterAll
     static void stop() {
         agentClient.close();
-        server.close();
+    }
+
+    private static long head(String axon) {
+        return agentClient.axon(axon).history(1, null).events().getFirst().sequence();
     }
 
     private static List<Long> sequences(String out) {
@@ -67,9 +76,9 @@ class ExecCommandTest {
 
     @Test
     void execCreatesASessionSendsTheInputAndStreamsTheTurn() {
-        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("Hel", "lo!"), Duration.ofMillis(50))
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("Hel", "lo!"))
                 .serveNewExecAxons()) {
-            CliServer.Result r = server.run("exec", "--input", "Hello agents!", "--timeout", "60s");
+            Cli.Result r = Cli.run(server, "exec", "--input", "Hello agents!", "--timeout", "60s");
             assertThat(r.exit()).as(r.err()).isZero();
             List<String> lines = r.lines();
             assertThat(lines.get(0)).startsWith("axon ");
@@ -80,7 +89,7 @@ class ExecCommandTest {
             assertThat(lines.getLast()).isEqualTo("last-seq 4");
 
             String axonId = lines.get(0).substring("axon ".length());
-            String firstMessage = server.run("events", axonId, "--json", "--limit", "0").lines().getLast();
+            String firstMessage = Cli.run(server, "events", axonId, "--json", "--limit", "0").lines().getLast();
             JsonNode msg = CliJson.tryParse(firstMessage);
             assertThat(msg.get("origin").asText()).isEqualTo("USER_EVENT");
             assertThat(msg.get("event_type").asText()).isEqualTo("message");
@@ -90,9 +99,9 @@ class ExecCommandTest {
 
     @Test
     void execJsonPrintsOnlyJsonLines() {
-        String axon = server.run("axons", "create", "-q").out().strip();
-        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("ok"), Duration.ofMillis(20)).serve(axon)) {
-            CliServer.Result r = server.run("exec", "--axon", axon, "--input", "hi", "--json");
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("ok")).serve(axon)) {
+            Cli.Result r = Cli.run(server, "exec", "--axon", axon, "--input", "hi", "--json");
             assertThat(r.exit()).isZero();
             List<JsonNode> json = r.lines().stream().map(CliJson::tryParse).toList();
             assertThat(json).doesNotContainNull();
@@ -104,39 +113,41 @@ class ExecCommandTest {
 
     @Test
     void aClientThatLostItsConnectionResumesWithoutLosingOrRepeatingOutput() {
-        String axon = server.run("axons", "create", "-q").out().strip();
-        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("a", "b", "c", "d", "e", "f"),
-                Duration.ofMillis(300)).serve(axon)) {
-            // The first client goes away mid-turn (here: its timeout), after printing part of the reply.
-            CliServer.Result first = server.run("exec", "--axon", axon, "--input", "go", "--timeout", "1s");
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("a", "b", "c", "d", "e", "f"), 3)
+                .serve(axon)) {
+            // The first client goes away mid-turn (here: its timeout, while the agent holds the rest of the turn),
+            // after printing part of the reply.
+            Cli.Result first = Cli.run(server, "exec", "--axon", axon, "--input", "go", "--timeout", "3s");
             assertThat(first.exit()).isEqualTo(ExitCode.TIMEOUT);
             assertThat(first.err()).contains("--resume --last-seq");
             long seen = lastSeq(first.out());
             assertThat(sequences(first.out())).isEqualTo(range(2, seen));
             assertThat(seen).isLessThan(8);
 
-            CliServer.Result resumed = server.run("exec", "--axon", axon, "--resume", "--last-seq", Long.toString(seen));
+            agent.allow(100);
+            Cli.Result resumed = Cli.run(server, "exec", "--axon", axon, "--resume", "--last-seq", Long.toString(seen));
             assertThat(resumed.exit()).isZero();
             assertThat(sequences(resumed.out())).isEqualTo(range(seen + 1, 8));
             assertThat(lastSeq(resumed.out())).isEqualTo(8);
 
             // Without --last-seq, --resume replays the turn since the last user message.
-            CliServer.Result replay = server.run("exec", "--axon", axon, "--resume");
+            Cli.Result replay = Cli.run(server, "exec", "--axon", axon, "--resume");
             assertThat(sequences(replay.out())).isEqualTo(range(2, 8));
         }
     }
 
     @Test
     void aFailedTurnExitsWithItsOwnStatusAndUntilOverridesTheEnd() {
-        String axon = server.run("axons", "create", "-q").out().strip();
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
         List<ScriptedAgent.Step> failing = List.of(new ScriptedAgent.Step("tool.call", "{}"),
                 new ScriptedAgent.Step("turn.failed", "{\"error\":\"boom\"}"));
-        try (ScriptedAgent agent = new ScriptedAgent(agentClient, failing, Duration.ofMillis(20)).serve(axon)) {
-            CliServer.Result r = server.run("exec", "--axon", axon, "--input", "x");
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, failing).serve(axon)) {
+            Cli.Result r = Cli.run(server, "exec", "--axon", axon, "--input", "x");
             assertThat(r.exit()).isEqualTo(ExitCode.TURN_FAILED);
             assertThat(r.out()).contains("turn.failed");
 
-            CliServer.Result until = server.run("exec", "--axon", axon, "--resume", "--until", "tool.call");
+            Cli.Result until = Cli.run(server, "exec", "--axon", axon, "--resume", "--until", "tool.call");
             assertThat(until.exit()).isZero();
             assertThat(sequences(until.out())).containsExactly(2L);
         }
@@ -144,25 +155,26 @@ class ExecCommandTest {
 
     @Test
     void execAndTailKeepStreamingAcrossAServerRestart() throws Exception {
-        String axon = server.run("axons", "create", "-q").out().strip();
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
         String[] deltas = new String[12];
         for (int i = 0; i < deltas.length; i++) {
             deltas[i] = "part-" + i;
         }
-        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply(deltas), Duration.ofMillis(250)).serve(axon)) {
-            CompletableFuture<CliServer.Result> exec = CompletableFuture.supplyAsync(
-                    () -> server.run("exec", "--axon", axon, "--input", "long job", "--timeout", "90s"), THREADS);
-            CompletableFuture<CliServer.Result> tail = CompletableFuture.supplyAsync(
-                    () -> server.run("tail", axon, "--after", "0", "--follow", "--count", "14"), THREADS);
-            Thread.sleep(1_200);
-            server.stop(); // every stream drops; the agent's publishes fail and are retried
-            Thread.sleep(700);
-            server.start(); // same port, same data dir
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply(deltas), 3).serve(axon)) {
+            CompletableFuture<Cli.Result> exec = CompletableFuture.supplyAsync(
+                    () -> Cli.run(server, "exec", "--axon", axon, "--input", "long job", "--timeout", "90s"), THREADS);
+            CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(
+                    () -> Cli.run(server, "tail", axon, "--after", "0", "--follow", "--count", "14"), THREADS);
+            // Restart in the middle of the turn: the input (#1) and three steps of the reply are in.
+            Await.until("the turn is under way", Duration.ofSeconds(60), () -> head(axon), h -> h >= 4);
+            server.stop(); // every stream drops
+            server.restart(); // same port, same data dir
+            agent.allow(100);
 
-            CliServer.Result e = exec.get();
+            Cli.Result e = Await.result("exec", Duration.ofSeconds(120), exec);
             assertThat(e.exit()).as(e.err()).isZero();
             assertThat(sequences(e.out())).isEqualTo(range(2, 14));
-            CliServer.Result t = tail.get();
+            Cli.Result t = Await.result("tail", Duration.ofSeconds(120), tail);
             assertThat(t.exit()).as(t.err()).isZero();
             assertThat(sequences(t.out())).isEqualTo(range(1, 14));
         }
@@ -170,15 +182,15 @@ class ExecCommandTest {
 
     @Test
     void execAndTailStartedWhileTheServerIsDownWaitForItToComeUp() throws Exception {
-        String axon = server.run("axons", "create", "-q").out().strip();
-        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("back"), Duration.ofMillis(20)).serve(axon)) {
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("back")).serve(axon)) {
             server.stop(); // e.g. a restart: nothing listens on the port
             StringWriter execErr = new StringWriter();
             StringWriter tailErr = new StringWriter();
-            CompletableFuture<CliServer.Result> exec = CompletableFuture.supplyAsync(
-                    () -> server.run(execErr, "exec", "--axon", axon, "--input", "are you there?", "--timeout", "120s"), THREADS);
-            CompletableFuture<CliServer.Result> tail = CompletableFuture.supplyAsync(
-                    () -> server.run(tailErr, "tail", axon, "--after", "0", "--follow", "--count", "3"), THREADS);
+            CompletableFuture<Cli.Result> exec = CompletableFuture.supplyAsync(
+                    () -> Cli.run(server, execErr, "exec", "--axon", axon, "--input", "are you there?", "--timeout", "120s"), THREADS);
+            CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(
+                    () -> Cli.run(server, tailErr, "tail", axon, "--after", "0", "--follow", "--count", "3"), THREADS);
             // Both have met the closed port and are waiting, not failed.
             await().atMost(Duration.ofSeconds(60))
                     .failFast("exec or tail ended instead of waiting", () -> exec.isDone() || tail.isDone())
@@ -187,13 +199,13 @@ class ExecCommandTest {
             assertThat(exec).isNotDone();
             assertThat(tail).isNotDone();
             assertThat(execErr.toString()).contains("connection refused", "until --timeout 120s passes");
-            server.start();
+            server.restart();
 
-            CliServer.Result e = exec.get(150, TimeUnit.SECONDS);
+            Cli.Result e = exec.get(150, TimeUnit.SECONDS);
             assertThat(e.exit()).as(e.err()).isZero();
             assertThat(e.lines()).startsWith("sent #1").endsWith("last-seq 3");
             assertThat(sequences(e.out())).isEqualTo(range(2, 3));
-            CliServer.Result t = tail.get(150, TimeUnit.SECONDS);
+            Cli.Result t = tail.get(150, TimeUnit.SECONDS);
             assertThat(t.exit()).as(t.err()).isZero();
             assertThat(sequences(t.out())).isEqualTo(range(1, 3));
         }
@@ -201,7 +213,7 @@ class ExecCommandTest {
 
     @Test
     void withoutATimeoutExecGivesUpOnAnUnreachableServerAfterTheClientsRetries() {
-        CliServer.Result r = CliServer.runRaw("exec", "--input", "x", "--server", "http://127.0.0.1:1", "--api-key", "k");
+        Cli.Result r = Cli.runRaw("exec", "--input", "x", "--server", "http://127.0.0.1:1", "--api-key", "k");
         assertThat(r.exit()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(r.err().lines()).hasSize(1).first().asString()
                 .startsWith("myelin: cannot reach http://127.0.0.1:1").contains("after 3 attempts");

@@ -3,6 +3,9 @@ package io.myelin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * runnable jar is built and current, so the launcher does not start a build), and the main class on the test
  * classpath for behaviour that depends on the process environment and working directory.
  */
+@WithMyelinServer
 class LauncherIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "myelin").toAbsolutePath().normalize();
     private static final Path JAR = Path.of("target", "myelin.jar").toAbsolutePath();
 
-    static CliServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new CliServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @InjectServer
+    static TestServer server;
 
     record Run(int exit, String output) {
     }
@@ -62,13 +55,13 @@ class LauncherIT {
 
     @Test
     void theLocalAdminKeyIsPickedUpFromTheWorkingDirectory(@TempDir Path dir) throws Exception {
-        Map<String, String> env = Map.of("MYELIN_URL", server.url());
+        Map<String, String> env = Map.of("MYELIN_URL", server.baseUrl());
         Run without = run(dir, env, mainOnClasspath("axons", "list"));
         assertThat(without.exit()).as(without.output()).isEqualTo(ExitCode.AUTH);
         assertThat(without.output()).doesNotContain("\tat ");
 
         Files.createDirectories(dir.resolve("myelin-data"));
-        Files.writeString(dir.resolve("myelin-data").resolve("admin.key"), CliServer.KEY + "\n");
+        Files.writeString(dir.resolve("myelin-data").resolve("admin.key"), TestServer.ADMIN_KEY + "\n");
         Run with = run(dir, env, mainOnClasspath("axons", "create", "--name", "from-key-file"));
         assertThat(with.exit()).as(with.output()).isZero();
         assertThat(with.output()).contains("from-key-file");
@@ -76,7 +69,7 @@ class LauncherIT {
 
     @Test
     void environmentVariablesConfigureTheServerAndKey(@TempDir Path dir) throws Exception {
-        Run r = run(dir, Map.of("MYELIN_URL", server.url(), "MYELIN_API_KEY", CliServer.KEY),
+        Run r = run(dir, Map.of("MYELIN_URL", server.baseUrl(), "MYELIN_API_KEY", TestServer.ADMIN_KEY),
                 mainOnClasspath("axons", "create", "--quiet"));
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output().strip()).isNotBlank();
@@ -89,7 +82,7 @@ class LauncherIT {
     @Test
     void serveOnAnUnusableDataDirPrintsOneLineAndFails(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("data"), "a file, not a directory");
-        Run r = run(dir, Map.of("MYELIN_ADMIN_KEY", CliServer.KEY),
+        Run r = run(dir, Map.of("MYELIN_ADMIN_KEY", TestServer.ADMIN_KEY),
                 mainOnClasspath("serve", "--port", "0", "--data-dir", file.toString()));
         assertThat(r.exit()).as(r.output()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.output().lines().toList()).as(r.output())
@@ -110,7 +103,7 @@ class LauncherIT {
     @Test
     void theRealLauncherRunsClientCommands(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isRegularFile(JAR) && jarIsCurrent(), "myelin.jar is built and current (mvn package)");
-        Map<String, String> env = Map.of("MYELIN_URL", server.url(), "MYELIN_API_KEY", CliServer.KEY);
+        Map<String, String> env = Map.of("MYELIN_URL", server.baseUrl(), "MYELIN_API_KEY", TestServer.ADMIN_KEY);
         Run created = run(dir, env, List.of(LAUNCHER.toString(), "axons", "create", "--name", "via-launcher", "--quiet"));
         assertThat(created.exit()).as(created.output()).isZero();
         String id = created.output().strip();

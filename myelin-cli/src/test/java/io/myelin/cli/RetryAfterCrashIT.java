@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.myelin.testkit.ServerProcess;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -29,10 +27,8 @@ class RetryAfterCrashIT {
 
     @Test
     void aRetryOfAWriteCutOffByACrashIsRefusedNotRepeated() throws Exception {
-        Path dir = Files.createTempDirectory("myelin-retry-crash").resolve("data");
-        try (ServerProcess server = new ServerProcess(dir, Map.of("MYELIN_SQL_STATEMENT_TIMEOUT", "60s",
-                "MYELIN_SQL_BATCH_TIMEOUT", "60s"))) {
-            server.start();
+        try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx512m")
+                .setting("sql.statement-timeout", "60s").setting("sql.batch-timeout", "60s").start()) {
             String axon = JSON.readTree(post(server, "/v1/axons", "{}", null).body()).get("id").asText();
             String path = "/v1/axons/" + axon + "/sql/";
             assertThat(post(server, path + "query", "{\"sql\":\"CREATE TABLE ledger (amount INTEGER)\"}", null)
@@ -67,8 +63,8 @@ class RetryAfterCrashIT {
     }
 
     private double sqlPending(ServerProcess server) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics"))
-                .header("Authorization", "Bearer " + ServerProcess.KEY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/metrics"))
+                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
         for (String line : r.body().split("\n")) {
             if (line.startsWith("myelin_sql_pending ")) {
                 return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
@@ -79,8 +75,8 @@ class RetryAfterCrashIT {
 
     private HttpResponse<String> post(ServerProcess server, String path, String body, String key)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(90))
-                .header("Authorization", "Bearer " + ServerProcess.KEY).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(90))
+                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("Idempotency-Key", key);

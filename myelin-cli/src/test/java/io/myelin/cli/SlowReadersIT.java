@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.myelin.testkit.ServerProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,7 @@ class SlowReadersIT {
 
     @Test
     void slowReadersOfTheLargestAnswerCannotExhaustTheHeap() throws Exception {
-        Path dir = Files.createTempDirectory("myelin-slow-readers").resolve("data");
-        try (ServerProcess server = new ServerProcess(dir, Map.of())) {
-            server.start();
+        try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx512m").start()) {
             // Several axons, so that the answers are computed in parallel lanes rather than one after another.
             List<String> axons = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -62,7 +60,7 @@ class SlowReadersIT {
                     byte[] body = JSON.writeValueAsBytes(Map.of("sql", LARGEST));
                     OutputStream out = s.getOutputStream();
                     out.write(("POST /v1/axons/" + axons.get(i % axons.size()) + "/sql/query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                            + ServerProcess.KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + ServerProcess.ADMIN_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                             + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(body);
                     out.flush();
@@ -97,7 +95,7 @@ class SlowReadersIT {
             }
             Awaitility.await().atMost(Duration.ofSeconds(60))
                     .until(() -> metric(server, "myelin_answers_held_bytes") == 0);
-            String log = Files.readString(dir.resolveSibling(dir.getFileName() + ".log"));
+            String log = Files.readString(server.log());
             assertThat(log).doesNotContain("OutOfMemoryError");
         }
     }
@@ -153,8 +151,8 @@ class SlowReadersIT {
 
     private HttpResponse<String> send(ServerProcess server, String method, String path, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + ServerProcess.KEY).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

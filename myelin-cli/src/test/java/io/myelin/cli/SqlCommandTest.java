@@ -3,33 +3,25 @@ package io.myelin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code myelin sql} against a real server. */
+@WithMyelinServer
 class SqlCommandTest {
-    static CliServer server;
+    @InjectServer
+    static TestServer server;
     String axon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new CliServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void axon() {
-        axon = server.run("axons", "create", "-q").out().strip();
+        axon = Cli.run(server, "axons", "create", "-q").out().strip();
     }
 
     @Test
@@ -41,21 +33,21 @@ class SqlCommandTest {
                 INSERT INTO notes (body, stars) VALUES ('first; note', 4.5);
                 INSERT INTO notes (body) VALUES ('second');
                 """);
-        CliServer.Result r = server.run("sql", axon, "--file", schema.toString());
+        Cli.Result r = Cli.run(server, "sql", axon, "--file", schema.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.lines()).hasSize(4);
         assertThat(r.lines().get(0)).startsWith("step 1 ok").contains("CREATE TABLE notes");
         assertThat(r.lines().get(1)).startsWith("step 2 ok").contains("(1 changes");
         assertThat(r.lines().get(3)).isEqualTo("3 statements applied");
 
-        CliServer.Result table = server.run("sql", axon, "SELECT id, body, stars FROM notes WHERE id >= ? ORDER BY id", "--param", "1");
+        Cli.Result table = Cli.run(server, "sql", axon, "SELECT id, body, stars FROM notes WHERE id >= ? ORDER BY id", "--param", "1");
         assertThat(table.exit()).isZero();
         assertThat(table.lines().get(0)).matches("id\\s+body\\s+stars");
         assertThat(table.lines().get(1)).matches("1\\s+first; note\\s+4.5");
         assertThat(table.lines().get(2)).matches("2\\s+second");
         assertThat(table.lines().get(3)).startsWith("(2 rows, 0 changes");
 
-        JsonNode json = CliJson.tryParse(server.run("sql", axon, "SELECT count(*) AS n FROM notes", "--json").out().strip());
+        JsonNode json = CliJson.tryParse(Cli.run(server, "sql", axon, "SELECT count(*) AS n FROM notes", "--json").out().strip());
         assertThat(json.get("columns").get(0).get("name").asText()).isEqualTo("n");
         assertThat(json.get("rows").get(0).get(0).asLong()).isEqualTo(2);
         assertThat(json.get("meta").has("duration_ms")).isTrue();
@@ -65,22 +57,22 @@ class SqlCommandTest {
     void aFailingStepRollsBackAndExitsRejected(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.sql");
         Files.writeString(bad, "CREATE TABLE t (id INTEGER);\nINSERT INTO missing VALUES (1);\n");
-        CliServer.Result r = server.run("sql", axon, "--file", bad.toString());
+        Cli.Result r = Cli.run(server, "sql", axon, "--file", bad.toString());
         assertThat(r.exit()).isEqualTo(ExitCode.REJECTED);
         assertThat(r.out()).contains("FAILED");
         assertThat(r.err()).contains("rolled back");
 
-        CliServer.Result jsonSteps = server.run("sql", axon, "--file", bad.toString(), "--json");
+        Cli.Result jsonSteps = Cli.run(server, "sql", axon, "--file", bad.toString(), "--json");
         assertThat(jsonSteps.lines()).allSatisfy(l -> assertThat(CliJson.tryParse(l)).isNotNull());
 
-        CliServer.Result gone = server.run("sql", axon, "SELECT * FROM t");
+        Cli.Result gone = Cli.run(server, "sql", axon, "SELECT * FROM t");
         assertThat(gone.exit()).isEqualTo(ExitCode.REJECTED);
         assertThat(gone.err()).startsWith("myelin: 400 invalid_request").contains("t");
     }
 
     @Test
     void parametersKeepTheirJsonTypes() {
-        CliServer.Result r = server.run("sql", axon, "SELECT typeof(?) AS a, typeof(?) AS b, typeof(?) AS c, typeof(?) AS d",
+        Cli.Result r = Cli.run(server, "sql", axon, "SELECT typeof(?) AS a, typeof(?) AS b, typeof(?) AS c, typeof(?) AS d",
                 "-p", "42", "-p", "1.5", "-p", "hello", "-p", "null", "--json");
         JsonNode row = CliJson.tryParse(r.out().strip()).get("rows").get(0);
         assertThat(row.get(0).asText()).isEqualTo("integer");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -37,6 +38,7 @@ final class SseSubscription implements Subscription {
     private final Settings settings;
     private final Consumer<SseSubscription> onClose;
     private final SubscriptionBuffer buffer;
+    private final CountDownLatch readerEnded = new CountDownLatch(1);
     private final ReentrantLock threadsLock = new ReentrantLock();
     private Thread reader; // guarded by threadsLock
     private Thread watchdog; // guarded by threadsLock
@@ -53,7 +55,13 @@ final class SseSubscription implements Subscription {
     void start() {
         threadsLock.lock();
         try {
-            reader = Thread.ofVirtual().name("myelin-sse" + streamPath).start(this::readLoop);
+            reader = Thread.ofVirtual().name("myelin-sse" + streamPath).start(() -> {
+                try {
+                    readLoop();
+                } finally {
+                    readerEnded.countDown();
+                }
+            });
             watchdog = Thread.ofVirtual().name("myelin-sse-watchdog" + streamPath).start(this::watch);
         } finally {
             threadsLock.unlock();
@@ -127,6 +135,16 @@ final class SseSubscription implements Subscription {
         if (w != null) {
             w.interrupt();
         }
+    }
+
+    /**
+     * Waits until the reader thread has ended (after {@link #close()} or a fatal error): from then on no connection
+     * is opened. {@link #close()} itself does not wait, so that it never blocks a caller; tests use this.
+     *
+     * @return false if the reader was still running after {@code timeout}
+     */
+    boolean awaitReaderEnded(Duration timeout) throws InterruptedException {
+        return readerEnded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     // ---- reader ----

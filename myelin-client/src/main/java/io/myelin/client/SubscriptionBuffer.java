@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The state a {@link SseSubscription} shares between its reader thread and its consumer: the bounded event
@@ -21,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SubscriptionBuffer {
     private final int capacity;
+    private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
@@ -30,12 +32,19 @@ final class SubscriptionBuffer {
     private long received;
     private long delivered;
     private MyelinApiException failure;
-    private long lastActivityNanos = System.nanoTime();
+    private long lastActivityNanos;
 
     SubscriptionBuffer(long afterSequence, int capacity) {
+        this(afterSequence, capacity, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of the silence rule ({@link System#nanoTime()}; tests pass one they move) */
+    SubscriptionBuffer(long afterSequence, int capacity, LongSupplier nanoTime) {
         this.capacity = capacity;
         this.received = afterSequence;
         this.delivered = afterSequence;
+        this.nanoTime = nanoTime;
+        this.lastActivityNanos = nanoTime.getAsLong();
     }
 
     // ---- consumer side ----
@@ -57,6 +66,11 @@ final class SubscriptionBuffer {
                     return Optional.empty();
                 }
                 nanos = notEmpty.awaitNanos(nanos);
+            }
+            if (events.size() >= capacity) {
+                // The reader may be waiting for this room: its stream was paused by us, not silent, so the
+                // silence clock restarts now rather than counting the pause (until the reader runs again).
+                lastActivityNanos = nanoTime.getAsLong();
             }
             AxonEvent e = events.poll();
             delivered = e.sequence();
@@ -125,7 +139,7 @@ final class SubscriptionBuffer {
                 return false;
             }
             state = next;
-            lastActivityNanos = System.nanoTime();
+            lastActivityNanos = nanoTime.getAsLong();
             return true;
         } finally {
             lock.unlock();
@@ -147,7 +161,7 @@ final class SubscriptionBuffer {
             }
             events.add(e);
             received = e.sequence();
-            lastActivityNanos = System.nanoTime(); // time spent waiting for room is not silence
+            lastActivityNanos = nanoTime.getAsLong(); // time spent waiting for room is not silence
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -184,7 +198,7 @@ final class SubscriptionBuffer {
     void touch() {
         lock.lock();
         try {
-            lastActivityNanos = System.nanoTime();
+            lastActivityNanos = nanoTime.getAsLong();
         } finally {
             lock.unlock();
         }
@@ -198,9 +212,9 @@ final class SubscriptionBuffer {
         lock.lock();
         try {
             boolean silent = state == SubscriptionState.STREAMING && events.size() < capacity
-                    && System.nanoTime() - lastActivityNanos > silenceNanos;
+                    && nanoTime.getAsLong() - lastActivityNanos > silenceNanos;
             if (silent) {
-                lastActivityNanos = System.nanoTime();
+                lastActivityNanos = nanoTime.getAsLong();
             }
             return silent;
         } finally {

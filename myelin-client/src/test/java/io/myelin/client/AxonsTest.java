@@ -3,6 +3,9 @@ package io.myelin.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,20 +13,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@WithMyelinServer
 class AxonsTest {
-    static LocalServer server;
+    @InjectServer
+    static TestServer server;
     static MyelinClient client;
 
     @BeforeAll
     static void start() {
-        server = LocalServer.start();
-        client = server.client();
+        client = Clients.of(server);
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        server.close();
     }
 
     @Test
@@ -84,8 +87,8 @@ class AxonsTest {
 
     @Test
     void aWrongKeyIsATypedAuthError() {
-        try (MyelinClient wrong = server.clientBuilder().apiKey("not-the-key-0123456789").build();
-             MyelinClient none = MyelinClient.builder().baseUrl(server.url()).build()) {
+        try (MyelinClient wrong = Clients.builder(server).apiKey("not-the-key-0123456789").build();
+             MyelinClient none = MyelinClient.builder().baseUrl(server.baseUrl()).build()) {
             assertThatThrownBy(() -> wrong.axons().create()).isInstanceOfSatisfying(AuthException.class,
                     e -> assertThat(e.status()).isEqualTo(401));
             assertThatThrownBy(() -> none.axons().list().stream().count()).isInstanceOf(AuthException.class);

@@ -3,6 +3,9 @@ package io.myelin.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +17,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@WithMyelinServer
 class EventsTest {
-    static LocalServer server;
+    @InjectServer
+    static TestServer server;
     static MyelinClient client;
 
     @BeforeAll
     static void start() {
-        server = LocalServer.start();
-        client = server.client();
+        client = Clients.of(server);
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        server.close();
     }
 
     @Test

@@ -93,6 +93,23 @@ final class FlakyProxy implements AutoCloseable {
         return keys;
     }
 
+    /** How many requests for a path containing {@code pathPart} went through, over all connections (HTTP/1.1). */
+    int requests(String pathPart) {
+        Pattern requestLine = Pattern.compile("(?m)^[A-Z]+ [^ \\r\\n]*" + Pattern.quote(pathPart));
+        int n = 0;
+        for (ByteArrayOutputStream r : requests) {
+            String text;
+            synchronized (r) {
+                text = r.toString(StandardCharsets.ISO_8859_1);
+            }
+            Matcher m = requestLine.matcher(text);
+            while (m.find()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {

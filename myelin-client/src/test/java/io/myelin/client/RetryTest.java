@@ -3,6 +3,9 @@ package io.myelin.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,30 +32,30 @@ import org.junit.jupiter.api.Timeout;
  * obeyed, client errors are not retried, and a call waits out a server that is not up yet.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@WithMyelinServer
 class RetryTest {
     private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
     private static final String UNAVAILABLE = "{\"error\":{\"type\":\"unavailable\",\"message\":\"busy\",\"field\":null}}";
 
-    static LocalServer server;
+    @InjectServer
+    static TestServer server;
     static MyelinClient direct;
 
     @BeforeAll
     static void start() {
-        server = LocalServer.start();
-        direct = server.client();
+        direct = Clients.of(server);
     }
 
     @AfterAll
     static void stop() {
         direct.close();
-        server.close();
     }
 
     private final List<RetryAttempt> retries = new CopyOnWriteArrayList<>();
 
     /** A client that goes through {@code proxy}, retrying fast, recording each retry. */
     private MyelinClient through(FlakyProxy proxy) {
-        return MyelinClient.builder().baseUrl(proxy.url()).apiKey(LocalServer.ADMIN_KEY)
+        return MyelinClient.builder().baseUrl(proxy.url()).apiKey(TestServer.ADMIN_KEY)
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).retryListener(retries::add).build();
     }
 
@@ -147,7 +150,7 @@ class RetryTest {
         }
         retries.clear();
         try (FlakyProxy proxy = new FlakyProxy(server.port()).answer(503, Map.of("Retry-After", "1"), UNAVAILABLE);
-             MyelinClient client = MyelinClient.builder().baseUrl(proxy.url()).apiKey(LocalServer.ADMIN_KEY)
+             MyelinClient client = MyelinClient.builder().baseUrl(proxy.url()).apiKey(TestServer.ADMIN_KEY)
                      .retryListener(retries::add).build()) {
             assertThat(client.axon(axon).history(5, null).events()).hasSize(1);
             assertThat(retries).extracting(RetryAttempt::delay).containsExactly(Duration.ofSeconds(1));
@@ -194,14 +197,14 @@ class RetryTest {
 
     @Test
     void aCallMadeWhileTheServerIsDownSucceedsOnceItComesUp() throws Exception {
-        try (LocalServer restarting = LocalServer.start()) {
+        try (TestServer restarting = TestServer.start()) {
             String axon;
-            try (MyelinClient c = restarting.client()) {
+            try (MyelinClient c = Clients.of(restarting)) {
                 axon = c.axons().create().id();
             }
             restarting.stop();
             CountDownLatch refused = new CountDownLatch(1);
-            try (MyelinClient client = restarting.clientBuilder().maxRetries(1000)
+            try (MyelinClient client = Clients.builder(restarting).maxRetries(1000)
                     .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                     .retryListener(r -> refused.countDown()).build()) {
                 CompletableFuture<Published> publish = CompletableFuture.supplyAsync(
@@ -226,7 +229,8 @@ class RetryTest {
         }
         retries.clear();
         try (MyelinClient client = MyelinClient.builder().baseUrl("http://127.0.0.1:" + port).maxRetries(Integer.MAX_VALUE)
-                .callTimeout(Duration.ofMillis(300)).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                // long enough for a retry even when the first attempt is slow on a loaded machine
+                .callTimeout(Duration.ofSeconds(3)).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
                 .retryListener(retries::add).build()) {
             assertThatThrownBy(() -> client.axons().create()).isInstanceOf(MyelinConnectionException.class);
             assertThat(retries).isNotEmpty();

@@ -3,27 +3,30 @@ package io.myelin.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@WithMyelinServer
 class SqlTest {
-    static LocalServer server;
+    @InjectServer
+    static TestServer server;
     static MyelinClient client;
     AxonSql sql;
 
     @BeforeAll
     static void start() {
-        server = LocalServer.start();
-        client = server.client();
+        client = Clients.of(server);
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        server.close();
     }
 
     @BeforeEach

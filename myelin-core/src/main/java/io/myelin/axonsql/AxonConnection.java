@@ -78,7 +78,10 @@ final class AxonConnection implements AutoCloseable {
         config.enableLoadExtension(false);
         config.setOpenMode(SQLiteOpenMode.READWRITE);
         config.setOpenMode(SQLiteOpenMode.CREATE);
-        config.setBusyTimeout(2000);
+        // An axon's work runs one request at a time, so its database's lock is held elsewhere only briefly (a
+        // connection being closed) or from outside (an operator's sqlite3, a backup): a statement waits for it as
+        // long as it may run at all, and no longer.
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, limits.statementTimeout().toMillis()));
         SQLiteConnection conn = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file);
         AxonConnection c = new AxonConnection(axonId, file, conn);
         try {

@@ -13,11 +13,6 @@ import org.junit.jupiter.api.Test;
 class AxonSqlBatchTest extends SqlTestSupport {
     private static final String A = "axn_batch";
 
-    @Override
-    SqlLimits limits() {
-        return SqlLimits.builder().statementTimeout(Duration.ofMillis(300)).build();
-    }
-
     @BeforeEach
     void schema() {
         batch(A, st("CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT NOT NULL UNIQUE, done INTEGER NOT NULL"
@@ -123,14 +118,21 @@ class AxonSqlBatchTest extends SqlTestSupport {
 
     @Test
     void timeoutInsideABatchRollsBackAndTheAxonStaysUsable() {
-        BatchResult r = batch(A, st("INSERT INTO tasks (title) VALUES ('slow')"),
+        AxonSql quick = withStatementTimeout(Duration.ofMillis(300));
+        quick.batch(Caller.SYSTEM, A, List.of(st("CREATE TABLE tasks (title TEXT NOT NULL)")));
+        BatchResult r = quick.batch(Caller.SYSTEM, A, List.of(st("INSERT INTO tasks (title) VALUES ('slow')"),
                 st("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"),
-                st("SELECT 1"));
+                st("SELECT 1")));
         assertThat(r.results().get(1).error().message()).startsWith("statement 1: statement timed out");
         assertThat(r.results().get(2).error().message()).isEqualTo("not executed: statement 1 failed");
-        assertThat(count()).isEqualTo(1);
-        assertThat(batch(A, st("INSERT INTO tasks (title) VALUES ('after')")).results().getFirst().error()).isNull();
-        assertThat(count()).isEqualTo(2);
+        assertThat(countIn(quick)).isZero();
+        assertThat(quick.batch(Caller.SYSTEM, A, List.of(st("INSERT INTO tasks (title) VALUES ('after')")))
+                .results().getFirst().error()).isNull();
+        assertThat(countIn(quick)).isEqualTo(1);
+    }
+
+    private static long countIn(AxonSql engine) {
+        return (Long) engine.query(Caller.SYSTEM, A, "SELECT count(*) FROM tasks", null).rows().getFirst().getFirst();
     }
 
     @Test

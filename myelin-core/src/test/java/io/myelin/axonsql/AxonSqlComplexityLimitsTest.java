@@ -20,7 +20,7 @@ class AxonSqlComplexityLimitsTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.builder().maxLikePatternBytes(100).maxExpressionDepth(50).maxCompoundSelect(10)
+        return patient().maxLikePatternBytes(100).maxExpressionDepth(50).maxCompoundSelect(10)
                 .maxTriggerDepth(5).maxBatchStatements(1000).build();
     }
 

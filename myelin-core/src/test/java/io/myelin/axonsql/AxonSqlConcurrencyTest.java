@@ -1,10 +1,12 @@
 package io.myelin.axonsql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,13 +19,14 @@ class AxonSqlConcurrencyTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.builder().threads(4).build();
+        // Patient: a statement waits for a lock as long as it may run, so only the test ends the wait below.
+        return patient().threads(4).build();
     }
 
     /**
-     * A raw connection holds axon A's write lock, so a batch on A blocks inside SQLite (busy wait, no CPU).
-     * While it waits, a second request on A must wait behind it (serialized per axon), and a request on B
-     * must complete (different axons run in parallel).
+     * A raw connection holds axon A's write lock, so a batch on A blocks inside SQLite (busy wait, no CPU) until
+     * the test commits. While it waits, a second request on A must wait behind it (serialized per axon), and a
+     * request on B must complete (different axons run in parallel).
      */
     @Test
     void requestsAreSerializedPerAxonAndParallelAcrossAxons() throws Exception {
@@ -36,19 +39,19 @@ class AxonSqlConcurrencyTest extends SqlTestSupport {
             }
             CompletableFuture<BatchResult> first = CompletableFuture.supplyAsync(
                     () -> batch("axn_a", st("INSERT INTO t VALUES (1)")), callers);
-            Thread.sleep(150);
+            await("the batch is in axon A's lane").atMost(Duration.ofSeconds(60)).until(() -> sql().pendingRequests() == 1);
             CompletableFuture<SqlResult> second = CompletableFuture.supplyAsync(
                     () -> q("axn_a", "SELECT count(*) FROM t"), callers);
-            CompletableFuture<SqlResult> other = CompletableFuture.supplyAsync(
-                    () -> q("axn_b", "INSERT INTO t VALUES (2)"), callers);
-            assertThat(other.get(1500, TimeUnit.MILLISECONDS).meta().changes()).isEqualTo(1);
+            await("the query is queued behind it").atMost(Duration.ofSeconds(60)).until(() -> sql().pendingRequests() == 2);
+            SqlResult other = q("axn_b", "INSERT INTO t VALUES (2)");
+            assertThat(other.meta().changes()).as("axon B ran while axon A is blocked").isEqualTo(1);
             assertThat(first).isNotDone();
             assertThat(second).as("queued behind the blocked batch on the same axon").isNotDone();
             try (Statement s = blocker.createStatement()) {
                 s.execute("COMMIT");
             }
-            assertThat(first.get(5, TimeUnit.SECONDS).results().getFirst().error()).isNull();
-            assertThat(second.get(5, TimeUnit.SECONDS).rows().getFirst().getFirst())
+            assertThat(first.get(60, TimeUnit.SECONDS).results().getFirst().error()).isNull();
+            assertThat(second.get(60, TimeUnit.SECONDS).rows().getFirst().getFirst())
                     .as("ran after the batch committed").isEqualTo(1L);
         }
     }

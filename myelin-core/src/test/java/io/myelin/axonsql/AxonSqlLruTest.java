@@ -13,7 +13,7 @@ class AxonSqlLruTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        return SqlLimits.builder().maxOpenDatabases(CAP).build();
+        return patient().maxOpenDatabases(CAP).build();
     }
 
     private static long openFds() throws IOException {

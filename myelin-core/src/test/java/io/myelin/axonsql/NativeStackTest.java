@@ -20,7 +20,7 @@ class NativeStackTest extends SqlTestSupport {
 
     @Override
     SqlLimits limits() {
-        SqlLimits d = SqlLimits.defaults();
+        SqlLimits d = patient().build();
         return d.toBuilder().threadStackBytes(d.requiredStackBytes()).maxBatchStatements(3000).build();
     }
 

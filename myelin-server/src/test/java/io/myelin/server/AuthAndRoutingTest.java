@@ -2,26 +2,19 @@ package io.myelin.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@WithMyelinServer
 class AuthAndRoutingTest {
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     @Test
     void everyApiRouteNeedsAValidKey() {

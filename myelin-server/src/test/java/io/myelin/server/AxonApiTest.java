@@ -3,26 +3,19 @@ package io.myelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@WithMyelinServer
 class AxonApiTest {
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     @Test
     void createRetrieveUpdateDelete() {

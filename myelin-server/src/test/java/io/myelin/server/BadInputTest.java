@@ -2,30 +2,23 @@ package io.myelin.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Throws generated malformed and hostile requests at every write route. Each must get a 4xx with a JSON error
  * body, the server must stay healthy, and the data acknowledged before must be unchanged.
  */
+@WithMyelinServer
 class BadInputTest {
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     static List<String> hostileBodies(Random rnd) {
         List<String> bodies = new ArrayList<>(List.of(
@@ -127,7 +120,7 @@ class BadInputTest {
     private static String rawGet(String target) {
         try (var socket = new java.net.Socket("127.0.0.1", s.server().port())) {
             socket.setSoTimeout(10_000);
-            String req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestServer.KEY
+            String req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestServer.ADMIN_KEY
                     + "\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),

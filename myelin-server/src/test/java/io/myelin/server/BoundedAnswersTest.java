@@ -6,31 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.error.MyelinException;
 import io.myelin.server.config.ConfigLoader;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Every answer is bounded by its encoded size: history and list pages end early with has_more, never grow past it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@WithMyelinServer({"limits.max-page-bytes=" + BoundedAnswersTest.PAGE_BYTES})
 class BoundedAnswersTest {
     static final int PAGE_BYTES = 64 * 1024;
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start(Map.of("limits.max-page-bytes", Integer.toString(PAGE_BYTES)));
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     @Test
     void historyPagesStopAtTheirEncodedSize() {

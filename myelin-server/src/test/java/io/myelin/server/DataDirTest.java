@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.myelin.error.MyelinException;
 import io.myelin.server.config.ConfigLoader;
+import io.myelin.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +28,7 @@ class DataDirTest {
 
     private static MyelinException startFails(Path dataDir) {
         Throwable t = catchThrowable(() -> MyelinServer.start(new ConfigLoader()
-                .flag("port", 0).flag("data-dir", dataDir).flag("admin-key", TestServer.KEY).build()).close());
+                .flag("port", 0).flag("data-dir", dataDir).flag("admin-key", TestServer.ADMIN_KEY).build()).close());
         assertThat(t).as("start on " + dataDir + " fails").isInstanceOf(MyelinException.class);
         MyelinException e = (MyelinException) t;
         assertThat(e.getMessage()).startsWith("cannot start: ").doesNotContain("\n");

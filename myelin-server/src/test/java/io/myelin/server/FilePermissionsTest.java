@@ -3,6 +3,7 @@ package io.myelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.myelin.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;

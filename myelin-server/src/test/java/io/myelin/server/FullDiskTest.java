@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.storage.FreeSpace;
+import io.myelin.testkit.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpRequest;

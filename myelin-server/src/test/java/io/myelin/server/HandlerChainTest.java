@@ -2,9 +2,11 @@ package io.myelin.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.net.http.HttpRequest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,19 +16,15 @@ import org.junit.jupiter.api.Timeout;
  * client sees it, the request id every answer carries, and the acting user header.
  */
 @Timeout(60)
+@WithMyelinServer
 class HandlerChainTest {
+    @InjectServer
     static TestServer s;
     static RawHttp raw;
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start();
         raw = new RawHttp(s.server().port());
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
     }
 
     static HttpRequest.Builder anonymous(String path) {
@@ -65,7 +63,7 @@ class HandlerChainTest {
         assertThat(badUser.errorField()).isEqualTo("X-Myelin-User");
         assertThat(badUser.json().path("error").path("message").asText()).contains("1..128").contains("129");
 
-        RawHttp.Answer nonAscii = raw.bodiless("GET", "/v1/axons", "Authorization: Bearer " + TestServer.KEY,
+        RawHttp.Answer nonAscii = raw.bodiless("GET", "/v1/axons", "Authorization: Bearer " + TestServer.ADMIN_KEY,
                 "X-Myelin-User: j\u00f6rg");
         assertThat(nonAscii.status()).isEqualTo(400);
         assertThat(nonAscii.errorField()).isEqualTo("X-Myelin-User");
@@ -103,7 +101,7 @@ class HandlerChainTest {
                 .response().headers().firstValue("x-request-id")).contains(longest);
         assertThat(s.send(s.request("/v1/axons").header("X-Request-Id", longest + "r").GET().build())
                 .response().headers().firstValue("x-request-id").orElseThrow()).as("too long: replaced").matches("req_[0-9a-f]{24}");
-        RawHttp.Answer nonAscii = raw.bodiless("GET", "/v1/axons", "Authorization: Bearer " + TestServer.KEY,
+        RawHttp.Answer nonAscii = raw.bodiless("GET", "/v1/axons", "Authorization: Bearer " + TestServer.ADMIN_KEY,
                 "X-Request-Id: caf\u00e9");
         assertThat(nonAscii.status()).isEqualTo(200);
         assertThat(nonAscii.headers().get("x-request-id")).matches("req_[0-9a-f]{24}");

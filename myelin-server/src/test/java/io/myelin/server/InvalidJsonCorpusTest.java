@@ -2,6 +2,9 @@ package io.myelin.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -12,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,22 +28,18 @@ import org.junit.jupiter.api.Timeout;
  * unchanged.
  */
 @Timeout(300)
+@WithMyelinServer
 class InvalidJsonCorpusTest {
+    @InjectServer
     static TestServer s;
     static String id;
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start();
         id = s.createAxon("corpus");
         s.publish(id, "keep", "acknowledged");
         s.post("/v1/axons/" + id + "/sql/query", Map.of("sql", "CREATE TABLE kept (v TEXT)"));
         s.post("/v1/axons/" + id + "/sql/query", Map.of("sql", "INSERT INTO kept VALUES ('acknowledged')"));
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
     }
 
     record Case(String name, byte[] bytes) {}

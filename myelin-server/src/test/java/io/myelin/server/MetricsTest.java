@@ -2,6 +2,7 @@ package io.myelin.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.testkit.TestServer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,8 @@
 package io.myelin.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.myelin.testkit.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,7 @@ import java.util.Map;
  * connection ({@code Connection: close}) and reads the answer to the end of the stream.
  */
 final class RawHttp {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final int port;
 
     RawHttp(int port) {
@@ -31,7 +34,7 @@ final class RawHttp {
 
         JsonNode json() {
             try {
-                return TestServer.JSON.readTree(body);
+                return JSON.readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("not JSON (" + status + "): " + text(), e);
             }
@@ -54,7 +57,7 @@ final class RawHttp {
 
     /** A JSON request with a correct Content-Length and the test key. */
     Answer send(String method, String target, byte[] body) {
-        String head = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestServer.KEY
+        String head = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestServer.ADMIN_KEY
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         return exchange(concat(head.getBytes(StandardCharsets.ISO_8859_1), body), false);
     }

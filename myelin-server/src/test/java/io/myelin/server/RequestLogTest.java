@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.myelin.server.http.RequestLogging;
+import io.myelin.testkit.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ class RequestLogTest {
      * logged it), so once both answers are read the first one's line exists, or never will.
      */
     static void twoOnOneConnection(TestServer s, String first, String second) {
-        String auth = "Authorization: Bearer " + TestServer.KEY + "\r\n";
+        String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY + "\r\n";
         String text = "GET /v1/axons?limit=1 HTTP/1.1\r\nHost: x\r\n" + auth + "X-Request-Id: " + first
                 + "\r\nX-Myelin-User: alice\r\n\r\n"
                 + "GET /v1/axons HTTP/1.1\r\nHost: x\r\n" + auth + "X-Request-Id: " + second + "\r\nConnection: close\r\n\r\n";
@@ -39,7 +40,7 @@ class RequestLogTest {
             String line = lines.getFirst();
             assertThat(line).matches("method=GET path=/v1/axons status=200 ms=\\d+ bytes=\\d+ key=key_[0-9a-f]{24}"
                     + " request=log-on-1 user=alice");
-            assertThat(line).doesNotContain(TestServer.KEY).doesNotContain("limit=1");
+            assertThat(line).doesNotContain(TestServer.ADMIN_KEY).doesNotContain("limit=1");
 
             var unauthenticated = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/v1/axons"))
                     .header("Authorization", "Bearer not-the-key").header("X-Request-Id", "log-on-401").GET().build());

@@ -3,6 +3,9 @@ package io.myelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,23 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Axon SQL over real HTTP: wire shapes, status codes, error bodies, deletion. */
+// Statements get all the time they need on a loaded machine; the statement timeout has a server of its own below.
+@WithMyelinServer({"sql.statement-timeout=5m", "sql.batch-timeout=5m", "sql.max-rows=1000"})
 class SqlApiTest {
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start(Map.of("sql.statement-timeout", "300ms", "sql.max-rows", "1000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     private static TestServer.Reply query(String axon, String sql, Object... params) {
         Map<String, Object> body = new HashMap<>();
@@ -131,10 +125,13 @@ class SqlApiTest {
         var refusedInBatch = batch(axon, st("SELECT 1"), st("PRAGMA writable_schema=1"));
         assertThat(refusedInBatch.status()).isEqualTo(403);
         assertThat(refusedInBatch.errorField()).isEqualTo("statements[1].sql");
-        var timeout = query(axon, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
-        assertThat(timeout.status()).isEqualTo(400);
-        assertThat(timeout.json().get("error").get("message").asText()).startsWith("statement timed out");
-        assertThat(query(axon, "SELECT 1").status()).isEqualTo(200);
+        try (TestServer quick = TestServer.start(Map.of("sql.statement-timeout", "300ms"))) {
+            String q = "/v1/axons/" + quick.createAxon("sql-timeout") + "/sql/query";
+            var timeout = quick.post(q, Map.of("sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"));
+            assertThat(timeout.status()).isEqualTo(400);
+            assertThat(timeout.json().get("error").get("message").asText()).startsWith("statement timed out");
+            assertThat(quick.post(q, Map.of("sql", "SELECT 1")).status()).isEqualTo(200);
+        }
     }
 
     @Test

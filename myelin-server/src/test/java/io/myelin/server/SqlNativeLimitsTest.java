@@ -3,13 +3,14 @@ package io.myelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.myelin.axonsql.SqlLimits;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,19 +21,12 @@ import org.junit.jupiter.api.Timeout;
  * this test, which fails the build.
  */
 @Timeout(180)
+// The deepest statements are slow on a loaded machine: they get all the time they need.
+@WithMyelinServer({"sql.thread-stack-size=" + SqlLimits.DEFAULT_THREAD_STACK_BYTES / 2, "sql.max-batch-statements=4000",
+        "sql.statement-timeout=5m", "sql.batch-timeout=5m"})
 class SqlNativeLimitsTest {
+    @InjectServer
     static TestServer s;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s = TestServer.start(Map.of("sql.thread-stack-size", String.valueOf(SqlLimits.DEFAULT_THREAD_STACK_BYTES / 2),
-                "sql.max-batch-statements", "4000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     @Test
     void theIssueInputAndItsGlobTwinAreRefusedAndTheServerStaysUp() {

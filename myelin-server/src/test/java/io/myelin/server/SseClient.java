@@ -1,6 +1,8 @@
 package io.myelin.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.myelin.testkit.TestServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,24 +13,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Reads one SSE response on a background thread into a queue of frames. */
+/**
+ * Reads one SSE response on a background thread into a queue of frames, for tests of the server's wire format. The
+ * Java client has the product's SSE parser, but this module's tests cannot depend on the client (its tests depend on
+ * the server; see {@code io.myelin.testkit}), and a check of the wire is better not written by the code it checks.
+ * The stream ends with {@link #END} when the server ended the response, or {@link #BROKEN} when the connection failed
+ * before the end.
+ */
 public final class SseClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** One SSE frame: {@code event} is null for plain data frames; comments are not reported. */
     public record Frame(String event, String id, String data) {
         public JsonNode json() {
             try {
-                return TestServer.JSON.readTree(data);
+                return JSON.readTree(data);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
         }
     }
 
+    /** The server ended the response (the last chunk arrived). */
     public static final Frame END = new Frame("<end>", null, null);
+    /** The connection failed before the response ended (reset, or closed in the middle of the body). */
+    public static final Frame BROKEN = new Frame("<broken>", null, null);
 
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger comments = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger comments = new AtomicInteger();
     private final HttpResponse<InputStream> response;
     private final Thread reader;
 
@@ -55,6 +69,7 @@ public final class SseClient implements AutoCloseable {
     }
 
     private void read() {
+        Frame last = END;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String event = null, id = null;
             StringBuilder data = null;
@@ -77,10 +92,10 @@ public final class SseClient implements AutoCloseable {
                     data = data == null ? new StringBuilder(line.substring(6)) : data.append('\n').append(line.substring(6));
                 }
             }
-        } catch (IOException ignored) {
-            // closed
+        } catch (IOException e) {
+            last = BROKEN; // or closed by close(); nobody reads the queue then
         } finally {
-            frames.add(END);
+            frames.add(last);
         }
     }
 

@@ -8,6 +8,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.server.http.ErrorHandling;
+import io.myelin.testkit.InjectServer;
+import io.myelin.testkit.TestServer;
+import io.myelin.testkit.WithMyelinServer;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +18,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,19 +29,15 @@ import org.slf4j.LoggerFactory;
  * 500, or answered without a body) before strict input handling.
  */
 @Timeout(120)
+@WithMyelinServer
 class StrictInputTest {
+    @InjectServer
     static TestServer s;
     static RawHttp raw;
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start(Map.of("http.body-timeout", "500ms"));
         raw = new RawHttp(s.server().port());
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
     }
 
     private static byte[] ascii(String s) {
@@ -152,7 +150,7 @@ class StrictInputTest {
         assertThat(deep.status()).isEqualTo(400);
         assertThat(deep.errorMessage()).contains("nesting depth");
         RawHttp.Answer utf16 = raw.exchange(ascii("POST /v1/axons HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                + TestServer.KEY + "\r\nContent-Type: application/json; charset=utf-16\r\nContent-Length: 2\r\n"
+                + TestServer.ADMIN_KEY + "\r\nContent-Type: application/json; charset=utf-16\r\nContent-Length: 2\r\n"
                 + "Connection: close\r\n\r\n{}"), false);
         assertThat(utf16.status()).isEqualTo(415);
         assertThat(history(id)).isEmpty();
@@ -161,7 +159,7 @@ class StrictInputTest {
     @Test
     void queryParametersAreDecodedStrictly() {
         String id = s.createAxon("query");
-        String auth = "Authorization: Bearer " + TestServer.KEY;
+        String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY;
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("/v1/axons?name=%C0%AF", "name");
         cases.put("/v1/axons?starting_after=%ED%A0%80", "starting_after");
@@ -184,7 +182,7 @@ class StrictInputTest {
     @Test
     void pathParametersDotSegmentsAndAmbiguousEncodingsAreRefused() {
         String id = s.createAxon("path");
-        String auth = "Authorization: Bearer " + TestServer.KEY;
+        String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY;
         RawHttp.Answer semicolon = raw.bodiless("DELETE", "/v1/axons/" + id + ";x", auth);
         assertThat(semicolon.status()).isEqualTo(400);
         assertThat(semicolon.errorField()).isEqualTo("path");
@@ -207,7 +205,7 @@ class StrictInputTest {
 
     @Test
     void everyMethodGetsAJsonErrorBody() {
-        String auth = "Authorization: Bearer " + TestServer.KEY;
+        String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY;
         for (String method : List.of("DELETE", "PUT", "PATCH", "OPTIONS", "GET", "POST", "TRACE", "FOO")) {
             for (String target : List.of("/v1/axons/%2e%2e", "/v1/nothing", "/v1/axons")) {
                 RawHttp.Answer a = raw.bodiless(method, target, auth);
@@ -222,7 +220,7 @@ class StrictInputTest {
 
     @Test
     void metadataKeysFollowOneRuleWhenStoredAndWhenFiltered() {
-        RawHttp.Answer nul = raw.bodiless("GET", "/v1/axons?metadata[k%00]=v", "Authorization: Bearer " + TestServer.KEY);
+        RawHttp.Answer nul = raw.bodiless("GET", "/v1/axons?metadata[k%00]=v", "Authorization: Bearer " + TestServer.ADMIN_KEY);
         assertThat(nul.status()).isEqualTo(400);
         assertThat(nul.errorField()).isEqualTo("metadata[k\u0000]");
         assertThat(s.get("/v1/axons?metadata[k%7F][in]=a,b").status()).isEqualTo(400);
@@ -250,7 +248,7 @@ class StrictInputTest {
     void retryKeysAndBearerKeysMustBeVisibleAscii() {
         String id = s.createAxon("keys");
         String body = "{\"event_type\":\"m\",\"origin\":\"USER_EVENT\",\"source\":\"s\",\"payload\":\"p\"}";
-        String head = "POST /v1/axons/" + id + "/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.KEY
+        String head = "POST /v1/axons/" + id + "/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.ADMIN_KEY
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n";
         for (String header : List.of("Idempotency-Key", "X-Request-Id")) {
             for (String value : List.of("caf\u00e9", "a b", "x".repeat(257), "\u00c0\u00af")) {
@@ -272,7 +270,7 @@ class StrictInputTest {
     @Test
     void brokenBodiesAreClientErrorsLoggedQuietly() {
         String id = s.createAxon("broken");
-        String head = "POST /v1/axons/" + id + "/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.KEY
+        String head = "POST /v1/axons/" + id + "/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.ADMIN_KEY
                 + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Logger handler = (Logger) LoggerFactory.getLogger(ErrorHandling.class);
@@ -292,11 +290,16 @@ class StrictInputTest {
                 assertThat(a.status()).as(a.toString()).isEqualTo(400);
                 assertThat(a.json().path("error").path("message").asText()).isNotEmpty();
             }
-            RawHttp.Answer stalled = raw.exchange(ascii(head + "Content-Length: 100\r\n\r\n{\"event_type\":"), false);
-            assertThat(stalled.status()).isEqualTo(408);
-            assertThat(stalled.errorMessage()).contains("http.body-timeout");
-            RawHttp.Answer stalledChunks = raw.exchange(ascii(head + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n"), false);
-            assertThat(stalledChunks.status()).isEqualTo(408);
+            // A body that stops: a server of its own with a short body timeout, so no other test meets it.
+            try (TestServer quick = TestServer.start(Map.of("http.body-timeout", "500ms"))) {
+                RawHttp quickRaw = new RawHttp(quick.port());
+                String quickHead = head.replace(id, quick.createAxon("stalled"));
+                RawHttp.Answer stalled = quickRaw.exchange(ascii(quickHead + "Content-Length: 100\r\n\r\n{\"event_type\":"), false);
+                assertThat(stalled.status()).isEqualTo(408);
+                assertThat(stalled.errorMessage()).contains("http.body-timeout");
+                RawHttp.Answer stalledChunks = quickRaw.exchange(ascii(quickHead + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n"), false);
+                assertThat(stalledChunks.status()).isEqualTo(408);
+            }
         } finally {
             root.detachAppender(logs);
             handler.setLevel(before);
