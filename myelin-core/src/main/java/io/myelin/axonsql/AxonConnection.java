@@ -64,13 +64,15 @@ final class AxonConnection implements AutoCloseable {
     private final String axonId;
     private final Path file;
     private final SQLiteConnection conn;
+    private final ExpansionGuard expansion;
     private volatile long deadlineNanos;
     private volatile boolean timedOut;
 
-    private AxonConnection(String axonId, Path file, SQLiteConnection conn) {
+    private AxonConnection(String axonId, Path file, SQLiteConnection conn, SqlLimits limits) {
         this.axonId = axonId;
         this.file = file;
         this.conn = conn;
+        this.expansion = new ExpansionGuard(limits);
     }
 
     static AxonConnection open(String axonId, Path file, SqlLimits limits) throws SQLException {
@@ -80,7 +82,7 @@ final class AxonConnection implements AutoCloseable {
         config.setOpenMode(SQLiteOpenMode.CREATE);
         config.setBusyTimeout(2000);
         SQLiteConnection conn = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file);
-        AxonConnection c = new AxonConnection(axonId, file, conn);
+        AxonConnection c = new AxonConnection(axonId, file, conn, limits);
         try {
             c.configure(limits);
         } catch (SQLException | RuntimeException e) {
@@ -179,6 +181,23 @@ final class AxonConnection implements AutoCloseable {
 
     SQLiteConnection jdbc() {
         return conn;
+    }
+
+    /** The expansion limits of this connection, with what it knows of the schema. */
+    ExpansionGuard expansion() {
+        return expansion;
+    }
+
+    /**
+     * True, and the statement counts as timed out, when its deadline has passed. For the time spent compiling:
+     * SQLite calls the progress handler only at a few points while it prepares a statement.
+     */
+    boolean expired() {
+        long deadline = deadlineNanos;
+        if (deadline != 0 && System.nanoTime() - deadline > 0) {
+            timedOut = true;
+        }
+        return timedOut;
     }
 
     /** Starts the time budget of the next statement. */

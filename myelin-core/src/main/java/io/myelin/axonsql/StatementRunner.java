@@ -58,11 +58,15 @@ final class StatementRunner {
                 c.setAttachedLimit(1); // VACUUM attaches its own scratch copy; nothing user-named is attached
             }
             ShadowTables.check(c, s.tokens(), s.sqlField());
+            c.expansion().check(c, s);
             long before = db.total_changes();
             List<SqlResult.Column> columns;
             List<List<Object>> rows = new ArrayList<>();
             boolean truncated = false;
             try (PreparedStatement ps = c.jdbc().prepareStatement(s.sql())) {
+                if (c.expired()) {
+                    throw new SQLException("compiling the statement used up its time"); // nothing ran
+                }
                 bind(ps, s);
                 columns = columns((CoreStatement) ps);
                 if (ps.execute()) {
