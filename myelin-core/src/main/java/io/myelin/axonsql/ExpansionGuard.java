@@ -29,7 +29,8 @@ import java.util.Set;
  * {@code sql.max-expanded-depth}, and the sum over everything compiled against {@code sql.max-expanded-size}.
  *
  * <p>Both are upper bounds: they may refuse a statement that would have compiled, never admit one deeper than they
- * say. The schema is read again only when {@code PRAGMA schema_version} changes; each object is measured once per
+ * say. The schema is read again only when {@code PRAGMA schema_version} changes (and after every rollback, which
+ * may take the version back: {@link #forget()}); each object's text is measured once, its depth and size once per
  * version. Not thread-safe: one per connection, used in the axon's lane.
  */
 final class ExpansionGuard {
@@ -43,9 +44,13 @@ final class ExpansionGuard {
     private final long maxDepth;
     private final long maxSize;
     private int schemaVersion = -1;
-    private Map<String, SchemaObject> objects = Map.of();
-    private Map<String, List<String>> triggersByTable = Map.of();
-    private Map<String, List<String>> indexesByTable = Map.of();
+    /** Highest rowid of sqlite_schema read so far. */
+    private long maxRowid;
+    /** True while every statement checked since the schema was last read is a CREATE, which only adds rows. */
+    private boolean onlyCreatedSince;
+    private final Map<String, SchemaObject> objects = new HashMap<>();
+    private final Map<String, List<String>> triggersByTable = new HashMap<>();
+    private final Map<String, List<String>> indexesByTable = new HashMap<>();
     /** Per table, the tables whose foreign keys name it; built when first needed for this schema version. */
     private Map<String, Set<String>> childTables;
     private final Map<String, SqlCost> costs = new HashMap<>();
@@ -70,12 +75,13 @@ final class ExpansionGuard {
         List<Token> tokens = s.tokens();
         inProgress.clear();
         if (isDropOfNonTable(tokens)) {
+            onlyCreatedSince = false;
             return; // compiles no expression
         }
-        refresh(c);
+        String lead = leadingWord(tokens);
+        refresh(c, lead);
         String field = s.sqlField();
         SqlCost own = SqlCost.of(tokens, maxExpressionDepth);
-        String lead = leadingWord(tokens);
         boolean drop = lead.equals("drop");
         long depth = drop ? 0 : textDepth(own, field, 0);
         long size = drop ? 0 : saturatedAdd(own.levels() + own.generatedLevels(), refSizes(own.names(), field, 0));
@@ -130,41 +136,62 @@ final class ExpansionGuard {
                 || tokens.get(1).isKeyword("trigger") || tokens.get(1).isKeyword("index"));
     }
 
-    private void refresh(AxonConnection c) throws SQLException {
+    /**
+     * Forgets what it knows of the schema: after a rollback, which restores an earlier {@code schema_version}, a
+     * later change could bring the same number back over a different schema.
+     */
+    void forget() {
+        schemaVersion = -1;
+    }
+
+    /**
+     * Brings the objects up to date with the schema. When every statement since the last look was a CREATE, only
+     * the rows added since are read (they come with higher rowids), so a batch of a thousand CREATEs does not read
+     * the schema a thousand times; after anything else, all of it.
+     */
+    private void refresh(AxonConnection c, String lead) throws SQLException {
         int version;
         try (PreparedStatement ps = c.jdbc().prepareStatement("PRAGMA schema_version");
              ResultSet rs = ps.executeQuery()) {
             version = rs.next() ? rs.getInt(1) : 0;
         }
-        if (version == schemaVersion) {
-            return;
-        }
-        Map<String, SchemaObject> all = new HashMap<>();
-        Map<String, List<String>> triggers = new HashMap<>();
-        Map<String, List<String>> indexes = new HashMap<>();
-        try (PreparedStatement ps = c.jdbc().prepareStatement(
-                "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE sql IS NOT NULL");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String type = rs.getString(1);
-                String name = Ascii.lower(rs.getString(2));
-                String table = Ascii.lower(rs.getString(3));
-                all.put(name, new SchemaObject(type, table, rs.getString(4)));
-                if (type.equals("trigger")) {
-                    triggers.computeIfAbsent(table, k -> new ArrayList<>()).add(name);
-                } else if (type.equals("index")) {
-                    indexes.computeIfAbsent(table, k -> new ArrayList<>()).add(name);
+        if (version != schemaVersion) {
+            boolean full = schemaVersion == -1 || !onlyCreatedSince;
+            if (full) {
+                objects.clear();
+                triggersByTable.clear();
+                indexesByTable.clear();
+                costs.clear();
+                maxRowid = 0;
+            }
+            try (PreparedStatement ps = c.jdbc().prepareStatement("SELECT rowid, type, name, tbl_name, sql"
+                    + " FROM sqlite_schema WHERE rowid > ? AND sql IS NOT NULL ORDER BY rowid")) {
+                ps.setLong(1, maxRowid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        maxRowid = rs.getLong(1);
+                        add(rs.getString(2), Ascii.lower(rs.getString(3)), Ascii.lower(rs.getString(4)),
+                                rs.getString(5));
+                    }
                 }
             }
+            childTables = null;
+            depths.clear();
+            sizes.clear();
+            schemaVersion = version;
+            onlyCreatedSince = true;
         }
-        objects = all;
-        triggersByTable = triggers;
-        indexesByTable = indexes;
-        childTables = null;
-        costs.clear();
-        depths.clear();
-        sizes.clear();
-        schemaVersion = version;
+        onlyCreatedSince &= lead.equals("create");
+    }
+
+    private void add(String type, String name, String table, String sql) {
+        objects.put(name, new SchemaObject(type, table, sql));
+        costs.remove(name);
+        if (type.equals("trigger")) {
+            triggersByTable.computeIfAbsent(table, k -> new ArrayList<>()).add(name);
+        } else if (type.equals("index")) {
+            indexesByTable.computeIfAbsent(table, k -> new ArrayList<>()).add(name);
+        }
     }
 
     private SqlCost cost(String name) {

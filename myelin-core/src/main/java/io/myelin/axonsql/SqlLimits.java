@@ -79,8 +79,8 @@ public record SqlLimits(
     public static final int DEFAULT_MAX_EXPRESSION_DEPTH = 1000;
     public static final int DEFAULT_MAX_COMPOUND_SELECT = 500;
     public static final int DEFAULT_MAX_TRIGGER_DEPTH = 1000;
-    public static final int DEFAULT_MAX_EXPANDED_DEPTH = 4000;
-    public static final int DEFAULT_MAX_EXPANDED_SIZE = 20_000;
+    public static final int DEFAULT_MAX_EXPANDED_DEPTH = 2000;
+    public static final int DEFAULT_MAX_EXPANDED_SIZE = 10_000;
     public static final long DEFAULT_THREAD_STACK_BYTES = 64L * 1024 * 1024;
 
     /**

@@ -78,6 +78,7 @@ final class StatementRunner {
             long ms = (System.nanoTime() - started) / 1_000_000;
             return new SqlResult(columns, rows, new SqlResult.Meta(changes, ms, truncated));
         } catch (SQLException e) {
+            c.expansion().forget(); // SQLite rolled the statement back, and with it any schema change it made
             if (c.timedOut() && batchBound) {
                 throw MyelinException.invalid(null, "batch timed out: it ran longer than "
                         + limits.batchTimeout().toMillis() + " ms (sql.batch-timeout); its changes were rolled back");
