@@ -85,8 +85,8 @@ final class ExpansionGuard {
         boolean drop = lead.equals("drop");
         long depth = drop ? 0 : textDepth(own, field, 0);
         long size = drop ? 0 : saturatedAdd(own.levels() + own.generatedLevels(), refSizes(own.names(), field, 0));
-        if (lead.equals("alter")) {
-            // SQLite re-reads every view and trigger to rename or check it, each on its own.
+        if (lead.equals("alter") && renamesOrDrops(tokens)) {
+            // SQLite re-reads every view and trigger to rename in it or check it, each on its own.
             for (Map.Entry<String, SchemaObject> e : objects.entrySet()) {
                 if (e.getValue().type().equals("view") || e.getValue().type().equals("trigger")) {
                     depth = Math.max(depth, depth(e.getKey(), field, 0));
@@ -126,9 +126,19 @@ final class ExpansionGuard {
 
     private MyelinException tooDeep(String field, long depth) {
         return MyelinException.invalid(field, "statement too deeply nested once expanded: the views, CTEs,"
-                + " subqueries and generated columns it reads paste into one another about "
-                + (depth > maxDepth * 2 ? "more than " + maxDepth * 2 : String.valueOf(depth)) + " levels deep;"
+                + " subqueries and generated columns it reads paste into one another "
+                + (depth > maxDepth * 2 ? "more than " + maxDepth * 2 : "about " + depth) + " levels deep;"
                 + " at most " + maxDepth + " are allowed (sql.max-expanded-depth = " + maxDepth + ")");
+    }
+
+    /** {@code ALTER TABLE ... RENAME ...} or {@code ... DROP [COLUMN] ...}, which make SQLite re-read the schema. */
+    private static boolean renamesOrDrops(List<Token> tokens) {
+        for (Token t : tokens) {
+            if (t.isKeyword("rename") || t.isKeyword("drop")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDropOfNonTable(List<Token> tokens) {
