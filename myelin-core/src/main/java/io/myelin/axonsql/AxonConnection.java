@@ -21,6 +21,9 @@ import org.sqlite.SQLiteOpenMode;
  *   <li>{@code SQLITE_LIMIT_ATTACHED = 0}: ATTACH and VACUUM INTO fail inside SQLite.</li>
  *   <li>extension loading off, and {@code load_extension}/{@code fts3_tokenizer} replaced by functions that
  *       fail (application functions take precedence over built-ins of the same name).</li>
+ *   <li>{@code instr}, {@code replace}, two-argument {@code trim}/{@code ltrim}/{@code rtrim} and {@code unhex}
+ *       replaced by linear-time versions ({@link LinearTextFunctions}): SQLite's take minutes to hours on values
+ *       of the allowed size, inside one step the statement timeout cannot interrupt.</li>
  *   <li>{@code trusted_schema = OFF}: views and triggers cannot call functions with side effects.</li>
  *   <li>{@code SQLITE_LIMIT_LENGTH} = max value/row size, {@code SQLITE_LIMIT_SQL_LENGTH},
  *       {@code SQLITE_LIMIT_VARIABLE_NUMBER} = max params, {@code max_page_count} = max database size.</li>
@@ -108,6 +111,7 @@ final class AxonConnection implements AutoCloseable {
         setLimit(SQLiteLimits.SQLITE_LIMIT_VDBE_OP, MAX_PROGRAM_OPS);
         refuseFunction("load_extension");
         refuseFunction("fts3_tokenizer");
+        LinearTextFunctions.register(conn, limits.maxValueBytes());
         try (Statement st = conn.createStatement()) {
             if (!"wal".equalsIgnoreCase(singleString(st, "PRAGMA journal_mode"))) {
                 String mode = singleString(st, "PRAGMA journal_mode=WAL");
