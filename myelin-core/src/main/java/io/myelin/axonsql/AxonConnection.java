@@ -21,6 +21,9 @@ import org.sqlite.SQLiteOpenMode;
  *   <li>{@code SQLITE_LIMIT_ATTACHED = 0}: ATTACH and VACUUM INTO fail inside SQLite.</li>
  *   <li>extension loading off, and {@code load_extension}/{@code fts3_tokenizer} replaced by functions that
  *       fail (application functions take precedence over built-ins of the same name).</li>
+ *   <li>{@code instr}, {@code replace}, two-argument {@code trim}/{@code ltrim}/{@code rtrim} and {@code unhex}
+ *       replaced by linear-time versions ({@link LinearTextFunctions}): SQLite's take minutes to hours on values
+ *       of the allowed size, inside one step the statement timeout cannot interrupt.</li>
  *   <li>{@code trusted_schema = OFF}: views and triggers cannot call functions with side effects.</li>
  *   <li>{@code SQLITE_LIMIT_LENGTH} = max value/row size, {@code SQLITE_LIMIT_SQL_LENGTH},
  *       {@code SQLITE_LIMIT_VARIABLE_NUMBER} = max params, {@code max_page_count} = max database size.</li>
@@ -64,13 +67,15 @@ final class AxonConnection implements AutoCloseable {
     private final String axonId;
     private final Path file;
     private final SQLiteConnection conn;
+    private final ExpansionGuard expansion;
     private volatile long deadlineNanos;
     private volatile boolean timedOut;
 
-    private AxonConnection(String axonId, Path file, SQLiteConnection conn) {
+    private AxonConnection(String axonId, Path file, SQLiteConnection conn, SqlLimits limits) {
         this.axonId = axonId;
         this.file = file;
         this.conn = conn;
+        this.expansion = new ExpansionGuard(limits);
     }
 
     static AxonConnection open(String axonId, Path file, SqlLimits limits) throws SQLException {
@@ -83,7 +88,7 @@ final class AxonConnection implements AutoCloseable {
         // long as it may run at all, and no longer.
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, limits.statementTimeout().toMillis()));
         SQLiteConnection conn = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file);
-        AxonConnection c = new AxonConnection(axonId, file, conn);
+        AxonConnection c = new AxonConnection(axonId, file, conn, limits);
         try {
             c.configure(limits);
         } catch (SQLException | RuntimeException e) {
@@ -109,6 +114,7 @@ final class AxonConnection implements AutoCloseable {
         setLimit(SQLiteLimits.SQLITE_LIMIT_VDBE_OP, MAX_PROGRAM_OPS);
         refuseFunction("load_extension");
         refuseFunction("fts3_tokenizer");
+        LinearTextFunctions.register(conn, limits.maxValueBytes());
         try (Statement st = conn.createStatement()) {
             if (!"wal".equalsIgnoreCase(singleString(st, "PRAGMA journal_mode"))) {
                 String mode = singleString(st, "PRAGMA journal_mode=WAL");
@@ -182,6 +188,23 @@ final class AxonConnection implements AutoCloseable {
 
     SQLiteConnection jdbc() {
         return conn;
+    }
+
+    /** The expansion limits of this connection, with what it knows of the schema. */
+    ExpansionGuard expansion() {
+        return expansion;
+    }
+
+    /**
+     * True, and the statement counts as timed out, when its deadline has passed. For the time spent compiling:
+     * SQLite calls the progress handler only at a few points while it prepares a statement.
+     */
+    boolean expired() {
+        long deadline = deadlineNanos;
+        if (deadline != 0 && System.nanoTime() - deadline > 0) {
+            timedOut = true;
+        }
+        return timedOut;
     }
 
     /** Starts the time budget of the next statement. */

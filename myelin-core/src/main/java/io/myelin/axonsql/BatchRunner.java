@@ -75,6 +75,7 @@ final class BatchRunner {
      * active" and there is nothing left to do.
      */
     private static void rollback(AxonConnection c) {
+        c.expansion().forget();
         try {
             c.execInternal("ROLLBACK");
         } catch (SQLException ignored) {

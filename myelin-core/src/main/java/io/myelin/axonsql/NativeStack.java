@@ -56,8 +56,8 @@ final class NativeStack {
     /** JVM guard zones, the thread's Java frames and SQLite's entry: the smallest stack any statement ran on. */
     static final long BASE = 256 * 1024;
     static final long PER_LIKE_PATTERN_BYTE = 72;
-    static final long PER_EXPRESSION_LEVEL = 1900;
-    static final long PER_NESTED_SELECT = 3400;
+    /** One level of {@link SqlCost}: measured at most 1.0 KiB (BETWEEN, two operators per level, at the cap). */
+    static final long PER_EXPANDED_LEVEL = 1900;
     static final long PER_COMPOUND_TERM = 1900;
     static final long PER_TRIGGER_LEVEL = 2400;
     /** FROM subqueries nested as deep as SQLite's parser allows, which no limit changes. */
@@ -68,10 +68,10 @@ final class NativeStack {
     private NativeStack() {}
 
     /** The stack, in bytes, that the deepest statement admitted by these limits may use. */
-    static long requiredBytes(int maxLikePatternBytes, int maxExpressionDepth, int maxCompoundSelect,
-                              int maxTriggerDepth) {
-        long compile = maxTriggerDepth * PER_TRIGGER_LEVEL + maxExpressionDepth * PER_NESTED_SELECT + PARSER_NESTING
-                + maxCompoundSelect * PER_COMPOUND_TERM + maxExpressionDepth * PER_EXPRESSION_LEVEL;
+    static long requiredBytes(int maxLikePatternBytes, int maxCompoundSelect, int maxTriggerDepth,
+                              int maxExpandedDepth) {
+        long compile = maxTriggerDepth * PER_TRIGGER_LEVEL + PARSER_NESTING + maxCompoundSelect * PER_COMPOUND_TERM
+                + (long) maxExpandedDepth * PER_EXPANDED_LEVEL;
         long run = Math.max(maxLikePatternBytes * PER_LIKE_PATTERN_BYTE, JSON);
         return BASE + Math.max(compile, run);
     }

@@ -30,10 +30,15 @@ import java.util.Objects;
  *                            another ({@code SQLITE_LIMIT_EXPR_DEPTH}, which SQLite applies to both)
  * @param maxCompoundSelect   terms of one compound SELECT ({@code SQLITE_LIMIT_COMPOUND_SELECT})
  * @param maxTriggerDepth     triggers (and foreign key actions) firing one another ({@code SQLITE_LIMIT_TRIGGER_DEPTH})
+ * @param maxExpandedDepth    levels one statement nests once SQLite has pasted the views, CTEs, subqueries and
+ *                            generated columns it reads into one another ({@link ExpansionGuard}, {@link SqlCost})
+ * @param maxExpandedSize     levels of queries and expressions SQLite compiles for one statement, counting each view
+ *                            each time it is read and every trigger the statement may fire ({@link ExpansionGuard})
  * @param threadStackBytes    native stack of each SQL thread, in bytes; at least {@link #requiredStackBytes()}
  *
- * <p>The four depth limits bound how deep SQLite recurses on the native stack of an SQL thread, and
+ * <p>The depth limits bound how deep SQLite recurses on the native stack of an SQL thread, and
  * {@code threadStackBytes} must hold the deepest statement they admit: {@link NativeStack} has the measurements.
+ * The two expansion limits also bound the time SQLite spends compiling one statement, which nothing interrupts.
  */
 public record SqlLimits(
         Duration statementTimeout,
@@ -53,6 +58,8 @@ public record SqlLimits(
         int maxExpressionDepth,
         int maxCompoundSelect,
         int maxTriggerDepth,
+        int maxExpandedDepth,
+        int maxExpandedSize,
         long threadStackBytes) {
 
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
@@ -72,6 +79,8 @@ public record SqlLimits(
     public static final int DEFAULT_MAX_EXPRESSION_DEPTH = 1000;
     public static final int DEFAULT_MAX_COMPOUND_SELECT = 500;
     public static final int DEFAULT_MAX_TRIGGER_DEPTH = 1000;
+    public static final int DEFAULT_MAX_EXPANDED_DEPTH = 2000;
+    public static final int DEFAULT_MAX_EXPANDED_SIZE = 10_000;
     public static final long DEFAULT_THREAD_STACK_BYTES = 64L * 1024 * 1024;
 
     /**
@@ -112,14 +121,24 @@ public record SqlLimits(
         withinSqlite("sql.max-expression-depth", maxExpressionDepth, SQLITE_MAX_EXPRESSION_DEPTH);
         withinSqlite("sql.max-compound-select", maxCompoundSelect, SQLITE_MAX_COMPOUND_SELECT);
         withinSqlite("sql.max-trigger-depth", maxTriggerDepth, SQLITE_MAX_TRIGGER_DEPTH);
-        long required = NativeStack.requiredBytes(maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect,
-                maxTriggerDepth);
+        if (maxExpandedDepth < maxExpressionDepth + SqlCost.QUERY_LEVELS) {
+            // Below that, one expression SQLite accepts would be refused as if it were pasted from elsewhere.
+            throw new IllegalArgumentException("sql.max-expanded-depth (" + maxExpandedDepth + ") must be at least"
+                    + " sql.max-expression-depth + " + SqlCost.QUERY_LEVELS + " (" + (maxExpressionDepth
+                    + SqlCost.QUERY_LEVELS) + ")");
+        }
+        if (maxExpandedSize < maxExpandedDepth) {
+            throw new IllegalArgumentException("sql.max-expanded-size (" + maxExpandedSize + ") must be at least"
+                    + " sql.max-expanded-depth (" + maxExpandedDepth + "): a statement is at least as large as it is deep");
+        }
+        long required = NativeStack.requiredBytes(maxLikePatternBytes, maxCompoundSelect, maxTriggerDepth,
+                maxExpandedDepth);
         if (threadStackBytes < required) {
             throw new IllegalArgumentException("sql.thread-stack-size is " + threadStackBytes
                     + " bytes, but SQLite may recurse through " + required + " bytes of native stack at these limits"
-                    + " (sql.max-like-pattern-bytes " + maxLikePatternBytes + ", sql.max-expression-depth "
-                    + maxExpressionDepth + ", sql.max-compound-select " + maxCompoundSelect + ", sql.max-trigger-depth "
-                    + maxTriggerDepth + "): raise the stack or lower the limits");
+                    + " (sql.max-like-pattern-bytes " + maxLikePatternBytes + ", sql.max-compound-select "
+                    + maxCompoundSelect + ", sql.max-trigger-depth " + maxTriggerDepth + ", sql.max-expanded-depth "
+                    + maxExpandedDepth + "): raise the stack or lower the limits");
         }
     }
 
@@ -152,6 +171,8 @@ public record SqlLimits(
         b.maxExpressionDepth = maxExpressionDepth;
         b.maxCompoundSelect = maxCompoundSelect;
         b.maxTriggerDepth = maxTriggerDepth;
+        b.maxExpandedDepth = maxExpandedDepth;
+        b.maxExpandedSize = maxExpandedSize;
         b.threadStackBytes = threadStackBytes;
         return b;
     }
@@ -163,7 +184,7 @@ public record SqlLimits(
 
     /** The native stack, in bytes, that the deepest statement these limits admit can use ({@link NativeStack}). */
     public long requiredStackBytes() {
-        return NativeStack.requiredBytes(maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect, maxTriggerDepth);
+        return NativeStack.requiredBytes(maxLikePatternBytes, maxCompoundSelect, maxTriggerDepth, maxExpandedDepth);
     }
 
     private static void withinSqlite(String name, int value, int ceiling) {
@@ -205,6 +226,8 @@ public record SqlLimits(
         private int maxExpressionDepth = DEFAULT_MAX_EXPRESSION_DEPTH;
         private int maxCompoundSelect = DEFAULT_MAX_COMPOUND_SELECT;
         private int maxTriggerDepth = DEFAULT_MAX_TRIGGER_DEPTH;
+        private int maxExpandedDepth = DEFAULT_MAX_EXPANDED_DEPTH;
+        private int maxExpandedSize = DEFAULT_MAX_EXPANDED_SIZE;
         private long threadStackBytes = DEFAULT_THREAD_STACK_BYTES;
 
         private Builder() {}
@@ -226,6 +249,8 @@ public record SqlLimits(
         public Builder maxExpressionDepth(int v) { maxExpressionDepth = v; return this; }
         public Builder maxCompoundSelect(int v) { maxCompoundSelect = v; return this; }
         public Builder maxTriggerDepth(int v) { maxTriggerDepth = v; return this; }
+        public Builder maxExpandedDepth(int v) { maxExpandedDepth = v; return this; }
+        public Builder maxExpandedSize(int v) { maxExpandedSize = v; return this; }
         public Builder threadStackBytes(long v) { threadStackBytes = v; return this; }
 
         /** @throws IllegalArgumentException naming the value and the rule it breaks */
@@ -233,7 +258,7 @@ public record SqlLimits(
             return new SqlLimits(statementTimeout, maxSqlBytes, maxParams, maxBatchStatements, maxValueBytes,
                     maxDatabaseBytes, maxRows, maxResultBytes, maxOpenDatabases, threads, maxPendingTasks,
                     batchTimeout, queueTimeout, maxLikePatternBytes, maxExpressionDepth, maxCompoundSelect,
-                    maxTriggerDepth, threadStackBytes);
+                    maxTriggerDepth, maxExpandedDepth, maxExpandedSize, threadStackBytes);
         }
     }
 }

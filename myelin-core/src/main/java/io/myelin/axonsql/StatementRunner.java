@@ -58,11 +58,15 @@ final class StatementRunner {
                 c.setAttachedLimit(1); // VACUUM attaches its own scratch copy; nothing user-named is attached
             }
             ShadowTables.check(c, s.tokens(), s.sqlField());
+            c.expansion().check(c, s);
             long before = db.total_changes();
             List<SqlResult.Column> columns;
             List<List<Object>> rows = new ArrayList<>();
             boolean truncated = false;
             try (PreparedStatement ps = c.jdbc().prepareStatement(s.sql())) {
+                if (c.expired()) {
+                    throw new SQLException("compiling the statement used up its time"); // nothing ran
+                }
                 bind(ps, s);
                 columns = columns((CoreStatement) ps);
                 if (ps.execute()) {
@@ -74,6 +78,7 @@ final class StatementRunner {
             long ms = (System.nanoTime() - started) / 1_000_000;
             return new SqlResult(columns, rows, new SqlResult.Meta(changes, ms, truncated));
         } catch (SQLException e) {
+            c.expansion().forget(); // SQLite rolled the statement back, and with it any schema change it made
             if (c.timedOut() && batchBound) {
                 throw MyelinException.invalid(null, "batch timed out: it ran longer than "
                         + limits.batchTimeout().toMillis() + " ms (sql.batch-timeout); its changes were rolled back");

@@ -21,7 +21,10 @@ class NativeStackTest extends SqlTestSupport {
     @Override
     SqlLimits limits() {
         SqlLimits d = patient().build();
-        return d.toBuilder().threadStackBytes(d.requiredStackBytes()).maxBatchStatements(3000).build();
+        // The time limits are not under test here, nor the expanded size, which bounds time, not stack (a chain of
+        // 1,000 triggers is larger than the default).
+        return d.toBuilder().threadStackBytes(d.requiredStackBytes()).maxBatchStatements(3000).maxExpandedSize(40_000)
+                .build();
     }
 
     @Test
@@ -38,10 +41,13 @@ class NativeStackTest extends SqlTestSupport {
         SqlLimits d = SqlLimits.defaults();
         assertThatThrownBy(() -> d.toBuilder().threadStackBytes(d.requiredStackBytes() - 1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sql.thread-stack-size")
-                .hasMessageContaining("sql.max-expression-depth 1000");
+                .hasMessageContaining("sql.max-expanded-depth 2000");
         // Lower limits need less stack; a longer LIKE pattern needs more.
-        assertThat(d.toBuilder().maxExpressionDepth(100).maxTriggerDepth(100).build().requiredStackBytes())
+        assertThat(d.toBuilder().maxExpandedDepth(1500).maxTriggerDepth(100).build().requiredStackBytes())
                 .isLessThan(d.requiredStackBytes());
+        assertThatThrownBy(() -> d.toBuilder().maxExpandedDepth(1003).build()).hasMessageContaining("sql.max-expanded-depth")
+                .hasMessageContaining("sql.max-expression-depth");
+        assertThatThrownBy(() -> d.toBuilder().maxExpandedSize(1999).build()).hasMessageContaining("sql.max-expanded-size");
         assertThat(d.toBuilder().maxLikePatternBytes(50_000).build().requiredStackBytes())
                 .isGreaterThan(50_000 * NativeStack.PER_LIKE_PATTERN_BYTE);
         assertThatThrownBy(() -> d.toBuilder().maxExpressionDepth(1001).build()).hasMessageContaining("sql.max-expression-depth")
@@ -64,30 +70,31 @@ class NativeStackTest extends SqlTestSupport {
         // Window functions nested in subqueries, as deep as SQLite's parser goes.
         assertThat(scalar(A, "SELECT sum(1) OVER (ORDER BY " + "(SELECT sum(1) OVER (ORDER BY ".repeat(177) + "1"
                 + "))".repeat(177) + ")")).isEqualTo(1L);
-        // FROM subqueries nested as deep as the parser allows, each grouping (not flattened).
+        // FROM subqueries nested up to the expanded depth, each grouping (not flattened).
         String from = "SELECT 1 AS x";
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 240; i++) {
             from = "SELECT x FROM (" + from + ") GROUP BY x";
         }
         assertThat(scalar(A, from)).isEqualTo(1L);
         // The compound SELECT with the costliest terms, at the limit.
         assertThat(q(A, "SELECT 1" + " INTERSECT SELECT 1".repeat(l.maxCompoundSelect() - 1)).rows()).hasSize(1);
+        // CTEs pasted into one another up to the expanded depth, with the costliest operators per level.
+        assertThat(scalar(A, cteChain(2, "~".repeat(960) + "x"))).isEqualTo(1L);
+        assertThat(scalar(A, cteChain(2, "x" + " BETWEEN 0 AND 2".repeat(480)))).isEqualTo(1L);
+        assertThat(scalar(A, cteChain(2, "x" + " LIKE 'x'".repeat(960)))).isEqualTo(0L);
         // JSON path and document at SQLite's own nesting cap.
         assertThat(scalar(A, "SELECT length(json_set('{}', ?, 2))", "$" + ".a".repeat(999))).isEqualTo(5995L);
         assertThat(scalar(A, "SELECT json_valid(?)", "[".repeat(999) + "]".repeat(999))).isEqualTo(1L);
     }
 
     @Test
-    void aTriggerChainReadingNestedCompoundViewsRunsOnTheRequiredStack() {
+    void aTriggerChainReadingViewsPastedToTheExpandedDepthRunsOnTheRequiredStack() {
         SqlLimits l = limits();
-        int views = l.maxExpressionDepth() - 2;
         int triggers = l.maxTriggerDepth();
         List<SqlStatement> setup = new ArrayList<>();
-        setup.add(st("CREATE TABLE base (x)"));
-        setup.add(st("INSERT INTO base VALUES (1)"));
-        setup.add(st("CREATE VIEW v0 AS SELECT x FROM base" + " UNION ALL SELECT 2".repeat(l.maxCompoundSelect() - 1)));
-        for (int i = 1; i < views; i++) {
-            setup.add(st("CREATE VIEW v" + i + " AS SELECT x FROM v" + (i - 1) + " UNION ALL SELECT 2"));
+        setup.add(st("CREATE VIEW w0 AS SELECT 1 AS x"));
+        for (int i = 1; i <= 2; i++) {
+            setup.add(st("CREATE VIEW w" + i + " AS SELECT " + "~".repeat(960) + "x AS x FROM w" + (i - 1)));
         }
         setup.add(st("CREATE TABLE sink (x)"));
         for (int i = 0; i <= triggers; i++) {
@@ -97,13 +104,23 @@ class NativeStackTest extends SqlTestSupport {
             setup.add(st("CREATE TRIGGER tr" + i + " AFTER INSERT ON t" + i + " BEGIN INSERT INTO t" + (i + 1)
                     + " VALUES (new.x); END"));
         }
-        setup.add(st("CREATE TRIGGER last AFTER INSERT ON t" + (triggers - 1) + " BEGIN INSERT INTO sink SELECT x FROM v"
-                + (views - 1) + "; END"));
+        setup.add(st("CREATE TRIGGER last AFTER INSERT ON t" + (triggers - 1) + " BEGIN INSERT INTO sink SELECT x FROM w2;"
+                + " END"));
         for (int from = 0; from < setup.size(); from += l.maxBatchStatements()) {
             BatchResult r = sql().batch(Caller.SYSTEM, A, setup.subList(from, Math.min(setup.size(), from + l.maxBatchStatements())));
             assertThat(r.results()).allSatisfy(s -> assertThat(s.error()).isNull());
         }
         q(A, "INSERT INTO t0 VALUES (1)");
-        assertThat(scalar(A, "SELECT count(*) FROM sink")).isEqualTo((long) l.maxCompoundSelect() + views - 1);
+        assertThat(scalar(A, "SELECT x FROM sink")).isEqualTo(1L);
+    }
+
+    /** {@code n} CTEs, each computing {@code expression} (of {@code x}) over the previous one. */
+    private static String cteChain(int n, String expression) {
+        StringBuilder sb = new StringBuilder("WITH c0 AS (SELECT 1 AS x)");
+        for (int k = 1; k <= n; k++) {
+            sb.append(", c").append(k).append(" AS (SELECT ").append(expression).append(" AS x FROM c").append(k - 1)
+                    .append(")");
+        }
+        return sb.append(" SELECT x FROM c").append(n).toString();
     }
 }

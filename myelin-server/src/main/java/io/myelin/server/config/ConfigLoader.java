@@ -160,6 +160,7 @@ public final class ConfigLoader {
                     duration("sql.batch-timeout"), duration("sql.queue-timeout"),
                     integer("sql.max-like-pattern-bytes"), integer("sql.max-expression-depth"),
                     integer("sql.max-compound-select"), integer("sql.max-trigger-depth"),
+                    integer("sql.max-expanded-depth"), integer("sql.max-expanded-size"),
                     longValue("sql.thread-stack-size"));
         } catch (IllegalArgumentException e) {
             throw MyelinException.invalid("sql", e.getMessage());

@@ -74,7 +74,9 @@ public final class Settings {
             new Setting("sql.max-expression-depth", n(SQL.maxExpressionDepth()), "deepest SQL expression, and deepest nesting of views, CTEs and subqueries (at most 1000)"),
             new Setting("sql.max-compound-select", n(SQL.maxCompoundSelect()), "most terms of one compound SELECT: UNION, UNION ALL, INTERSECT, EXCEPT (at most 500)"),
             new Setting("sql.max-trigger-depth", n(SQL.maxTriggerDepth()), "deepest chain of triggers and foreign key actions firing one another (at most 1000)"),
-            new Setting("sql.thread-stack-size", n(SQL.threadStackBytes()), "native stack of each SQL thread (bytes); must hold the deepest statement the four limits above admit, or the server refuses to start"));
+            new Setting("sql.max-expanded-depth", n(SQL.maxExpandedDepth()), "deepest nesting of one statement once the views, CTEs, subqueries and generated columns it reads are pasted into one another (levels: 4 per query, 3 per compound term, 1 per operator)"),
+            new Setting("sql.max-expanded-size", n(SQL.maxExpandedSize()), "levels of queries and expressions compiled for one statement, counting each view each time it is read and every trigger it may fire (at least sql.max-expanded-depth)"),
+            new Setting("sql.thread-stack-size", n(SQL.threadStackBytes()), "native stack of each SQL thread (bytes); must hold the deepest statement sql.max-like-pattern-bytes, sql.max-compound-select, sql.max-trigger-depth and sql.max-expanded-depth admit, or the server refuses to start"));
 
     private static String n(long value) {
         return Long.toString(value);
