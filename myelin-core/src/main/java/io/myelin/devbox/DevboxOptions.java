@@ -49,8 +49,9 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
                 Duration.ofSeconds(10), MAX_WAIT_TIMEOUT, 1000, Map.of(), Map.of(), Duration.ofSeconds(1));
     }
 
-    public DevboxOptions withBinaries(Map<String, AgentBinary> newBinaries) {
+    /** These options with idle devboxes looked for every {@code interval} (tests look more often). */
+    public DevboxOptions withIdleCheckInterval(Duration interval) {
         return new DevboxOptions(root, keepWorkspaces, allowCommands, commandTimeout, stopTimeout, waitTimeout,
-                maxActive, newBinaries, blueprints, idleCheckInterval);
+                maxActive, binaries, blueprints, interval);
     }
 }

@@ -189,7 +189,9 @@ final class DevboxSupervisor {
                 return record;
             }
             if (now == DevboxStatus.SUSPENDING || (now == DevboxStatus.SUSPENDED && worker != null)) {
-                pendingResume = reason;
+                if (pendingResume == null) {
+                    pendingResume = reason; // the first one asked says why it resumes
+                }
                 return record;
             }
             if (!allows(Trigger.RESUME)) {

@@ -35,10 +35,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, Map<String, String> settings) {
+        return start(dataDir, settings, c -> c, null);
+    }
+
+    /**
+     * Starts a server whose configuration {@code adjust} may change after the settings are read (a test clock), with
+     * {@code brokers} starting the brokers of devbox mounts (null: none).
+     */
+    public static TestServer start(Path dataDir, Map<String, String> settings,
+                                   java.util.function.UnaryOperator<ServerConfig> adjust,
+                                   io.myelin.broker.BrokerFactory brokers) {
         ConfigLoader loader = new ConfigLoader().flag("port", 0).flag("data-dir", dataDir).flag("admin-key", KEY);
         settings.forEach(loader::flag);
-        ServerConfig config = loader.build();
-        return new TestServer(MyelinServer.start(config));
+        ServerConfig config = adjust.apply(loader.build());
+        return new TestServer(MyelinServer.start(config, brokers));
     }
 
     public static TestServer start() throws IOException {
