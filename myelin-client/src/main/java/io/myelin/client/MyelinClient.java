@@ -53,6 +53,9 @@ public interface MyelinClient extends AutoCloseable {
     /** Axon lifecycle and listing. */
     Axons axons();
 
+    /** Devboxes: where the server runs agents on axons. */
+    Devboxes devboxes();
+
     /** A handle on one axon's events and database; makes no request. */
     AxonHandle axon(String axonId);
 

@@ -58,6 +58,10 @@ final class LocalServer implements AutoCloseable {
         return port;
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }
