@@ -1,36 +1,27 @@
 package io.myelin.devbox;
 
-import io.myelin.broker.BrokerSpec;
-import io.myelin.broker.MountedBroker;
 import io.myelin.devbox.DevboxLifecycle.Trigger;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.lifecycle.Lifecycle;
-import io.myelin.storage.OwnerOnly;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One devbox while the server supervises it: its status (moved only through {@link DevboxLifecycle#TABLE}, each
- * move durable before it counts), its workspace, its commands and its brokers.
+ * One devbox while the server supervises it: its status, moved only through {@link DevboxLifecycle#TABLE} and each
+ * move durable before it counts, and the work that moves it, done on its processes ({@link DevboxProcesses}).
  *
  * <p><b>Work.</b> Starting, suspending and resuming take time (commands, agents), so a request only makes the first
  * move ({@code running → suspending}) and answers; the rest runs on the devbox's worker, a virtual thread
  * ({@code myelin-devbox-<id>}), at most one at a time. A request that arrives while the worker runs either finds
  * its goal already reached or underway (answered with the devbox as it is), is remembered ({@code resume} while
- * suspending: the worker resumes once suspended), or is refused with 409 naming the current status. A shutdown
+ * suspending: carried out when the worker ends), or is refused with 409 naming the current status. A shutdown
  * overtakes everything: it moves to {@code shutdown} at once, kills the command running, closes the brokers, waits
- * (bounded) for the worker to notice, and removes the workspace.
+ * (bounded) for the worker to notice (its next move is refused), and removes the workspace.
  *
  * <p><b>Order of events.</b> Each lifecycle event is published under the lock right after its move, so the axons
  * see them in the order of the moves; the shutdown event follows the cleanup, when nothing of the devbox runs.
@@ -44,26 +35,21 @@ import org.slf4j.LoggerFactory;
  */
 final class DevboxSupervisor {
     private static final Logger log = LoggerFactory.getLogger(DevboxSupervisor.class);
-    /** The least a broker gets to freeze its agent, even when the suspend commands spent the budget. */
-    private static final Duration MIN_FREEZE = Duration.ofSeconds(1);
 
     private final String id;
     private final DevboxSpec spec;
     private final DevboxContext ctx;
-    private final Blueprint blueprint;
-    private final CommandRunner commands;
-    private final List<MountSlot> slots = new ArrayList<>();
+    private final DevboxProcesses processes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Lifecycle<DevboxStatus, Trigger> lifecycle;
 
     // Guarded by lock.
     private Devbox record;
-    private Workspace workspace;
     private Thread worker;
     /** Suspended with the agents' processes stopped (idle shutdown, or restored after a restart): resume starts them. */
     private boolean agentsStopped;
-    /** A resume arrived while the worker was busy: it resumes when done. */
+    /** Why a resume that arrived while the worker was busy resumes; carried out when the worker ends. */
     private String pendingResume;
     /** The server is stopping: no more moves; processes are stopped, records stay as they are. */
     private boolean closing;
@@ -77,12 +63,8 @@ final class DevboxSupervisor {
         this.spec = record.spec();
         this.ctx = ctx;
         this.record = record;
-        this.blueprint = spec.blueprintName() == null ? null : ctx.options().blueprints().get(spec.blueprintName());
-        this.commands = new CommandRunner(ctx.host(), id);
+        this.processes = new DevboxProcesses(id, spec, ctx, this);
         this.lifecycle = Lifecycle.restore(DevboxLifecycle.TABLE, record.status(), null);
-        for (int i = 0; i < spec.mounts().size(); i++) {
-            slots.add(new MountSlot(i, spec.mounts().get(i), this));
-        }
         this.keptAliveAtMs = ctx.clock().millis();
     }
 
@@ -119,7 +101,7 @@ final class DevboxSupervisor {
                         s.move(Trigger.SUSPENDED, null, null);
                         s.publish("server_restart");
                     }
-                    s.spawn(s::runAttach);
+                    s.spawn(s.processes::attachStopped);
                 }
                 case FAILURE, SHUTDOWN -> { }
             }
@@ -228,9 +210,10 @@ final class DevboxSupervisor {
      * running, closes every broker, waits (at most twice {@code stopTimeout}) for the worker to stop, removes the
      * workspace unless workspaces are kept, and publishes {@code devbox.shutdown}. Already shut down: answered as
      * it is.
+     *
+     * @throws MyelinException 503 (retry) when the server is stopping
      */
     Devbox shutdown(String reason) {
-        List<MountedBroker> running;
         Thread busy;
         lock.lock();
         try {
@@ -239,17 +222,15 @@ final class DevboxSupervisor {
             }
             if (closing) {
                 throw new MyelinException(ErrorKind.UNAVAILABLE, null, "the server is stopping; devbox " + id
-                        + " is shut down with it and can be shut down for good once the server is back")
+                        + " stops with it and can be shut down for good once the server is back")
                         .retry(true, Duration.ofSeconds(1)).nothingApplied();
             }
             move(Trigger.SHUTDOWN, reason, null);
-            running = takeBrokers();
             busy = worker;
         } finally {
             lock.unlock();
         }
-        commands.cancel();
-        closeAll(running);
+        processes.stop();
         awaitWorker(busy);
         if (!ctx.options().keepWorkspaces()) {
             ctx.host().remove(id);
@@ -267,7 +248,7 @@ final class DevboxSupervisor {
      * Waits at most {@code timeout} until the status is one of {@code statuses}, or can no longer change by itself
      * (failed, shut down).
      *
-     * @return the devbox then, or null when the time ran out first
+     * @return the devbox then, or null when the time ran out first (or the server is stopping)
      */
     Devbox await(Set<DevboxStatus> statuses, Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
@@ -302,31 +283,25 @@ final class DevboxSupervisor {
     }
 
     /**
-     * The timer's look at the devbox (must not block for long): once idle long enough, suspends (or stops the
-     * agents) as {@code after_idle} says; without {@code after_idle}, shuts down once
-     * {@code keep_alive_time_seconds} passed since the last keep-alive. The action itself runs on another thread.
+     * The timer's look at the devbox, never blocking: once idle long enough, suspends (or stops the agents) as
+     * {@code after_idle} says; without {@code after_idle}, shuts down once {@code keep_alive_time_seconds} passed
+     * since the last keep-alive. The action itself runs on another thread. A devbox whose lock is held is busy, not
+     * idle: it is looked at again next round.
      */
     void checkIdle(long nowMs) {
         LaunchParameters lp = spec.launchParameters();
         LifecycleConfiguration.AfterIdle afterIdle = lp.lifecycle().afterIdle();
-        if (afterIdle == null && lp.keepAliveTimeSeconds() == null) {
+        if ((afterIdle == null && lp.keepAliveTimeSeconds() == null) || !lock.tryLock()) {
             return;
         }
-        lock.lock();
         try {
             if (lifecycle.state() != DevboxStatus.RUNNING || worker != null || idleActionQueued || closing) {
                 return;
             }
             Runnable action = null;
             if (afterIdle != null) {
-                long since = keptAliveAtMs;
-                for (MountSlot s : slots) {
-                    if (s.broker != null && !s.broker.idle()) {
-                        return;
-                    }
-                    since = Math.max(since, s.lastReportMs());
-                }
-                if (nowMs - since >= afterIdle.idleTimeSeconds() * 1000) {
+                long reported = processes.idleSinceMs();
+                if (reported >= 0 && nowMs - Math.max(keptAliveAtMs, reported) >= afterIdle.idleTimeSeconds() * 1000) {
                     boolean stop = afterIdle.onIdle() == LifecycleConfiguration.OnIdle.SHUTDOWN;
                     action = () -> suspend(stop ? "idle_shutdown" : "idle", stop);
                 }
@@ -335,25 +310,28 @@ final class DevboxSupervisor {
             }
             if (action != null) {
                 idleActionQueued = true;
-                Runnable act = action;
-                Thread.ofVirtual().name("myelin-devbox-idle-" + id).start(() -> {
-                    try {
-                        act.run();
-                    } catch (RuntimeException e) {
-                        log.warn("devbox {}: idle action failed: {}", id, e.getMessage());
-                    } finally {
-                        lock.lock();
-                        try {
-                            idleActionQueued = false;
-                        } finally {
-                            lock.unlock();
-                        }
-                    }
-                });
+                Thread.ofVirtual().name("myelin-devbox-idle-" + id).start(idleAction(action));
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private Runnable idleAction(Runnable action) {
+        return () -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("devbox {}: idle action failed: {}", id, e.getMessage());
+            } finally {
+                lock.lock();
+                try {
+                    idleActionQueued = false;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        };
     }
 
     /**
@@ -361,19 +339,16 @@ final class DevboxSupervisor {
      * waited for (bounded). The durable record stays as it is, so the next start picks the devbox up again.
      */
     void close() {
-        List<MountedBroker> running;
         Thread busy;
         lock.lock();
         try {
             closing = true;
-            running = takeBrokers();
             busy = worker;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        commands.cancel();
-        closeAll(running);
+        processes.stop();
         awaitWorker(busy);
     }
 
@@ -385,50 +360,26 @@ final class DevboxSupervisor {
      * @param reason the reason {@code devbox.running} carries: null for a new devbox
      */
     private void runStart(String reason) {
-        Workspace w;
         try {
-            w = ctx.host().prepare(id);
+            processes.workspace();
         } catch (MyelinException e) {
             fail("cannot create the workspace: " + e.getMessage());
             return;
         }
         lock.lock();
         try {
-            workspace = w;
             if (lifecycle.state() == DevboxStatus.PROVISIONING && !move(Trigger.WORKSPACE_READY, null, null)) {
                 return;
             }
         } finally {
             lock.unlock();
         }
-        if (!bringUp(w, w.created())) {
-            return;
-        }
-        enterRunning(reason);
+        enterRunning(processes.bringUp(), reason);
     }
 
     /** Suspends: suspend commands within their budget, then every agent frozen or stopped. */
     private void runSuspend(String reason, boolean stopAgents) {
-        LifecycleConfiguration.LifecycleHooks hooks = spec.launchParameters().lifecycle().lifecycleHooks();
-        Duration budget = Duration.ofMillis(hooks.suspendDeadlineMs());
-        long start = System.nanoTime();
-        Workspace w = workspace();
-        if (!hooks.suspendCommands().isEmpty() && w != null) {
-            commands.runWithin("suspend command", hooks.suspendCommands(), w, environment(w), budget);
-        }
-        Duration left = budget.minusNanos(System.nanoTime() - start);
-        for (MountedBroker b : brokers()) {
-            if (stopAgents) {
-                stopAgent(b);
-            } else {
-                try {
-                    b.suspend(left.compareTo(MIN_FREEZE) < 0 ? MIN_FREEZE : left);
-                } catch (RuntimeException e) {
-                    log.warn("devbox {}: an agent could not be frozen ({}); stopping it instead", id, e.toString());
-                    stopAgent(b);
-                }
-            }
-        }
+        processes.putToRest(stopAgents);
         lock.lock();
         try {
             agentsStopped = stopAgents;
@@ -443,178 +394,50 @@ final class DevboxSupervisor {
     /** Resumes: agents that were stopped come back as at a start (launch commands first), frozen ones thaw. */
     private void runResume(String reason) {
         boolean stopped;
-        Workspace w;
         lock.lock();
         try {
             stopped = agentsStopped;
-            w = workspace;
         } finally {
             lock.unlock();
         }
-        if (stopped || w == null) {
-            if (w == null) {
-                try {
-                    w = ctx.host().prepare(id);
-                } catch (MyelinException e) {
-                    fail("cannot create the workspace: " + e.getMessage());
-                    return;
-                }
-                lock.lock();
-                try {
-                    workspace = w;
-                } finally {
-                    lock.unlock();
-                }
-            }
-            if (!bringUp(w, w.created())) {
-                return;
-            }
-        } else {
-            for (MountSlot s : slots) {
-                MountedBroker b = brokerOf(s);
-                if (b == null) {
-                    continue;
-                }
-                try {
-                    b.resume();
-                } catch (RuntimeException e) {
-                    fail("mount " + s.index + " (axon " + s.mount.axonId() + "): the agent did not resume: " + e.getMessage());
-                    return;
-                }
-            }
-        }
-        enterRunning(reason);
+        enterRunning(stopped ? processes.bringUp() : processes.thaw(), reason);
     }
 
-    /** After a restart, for a suspended devbox: brokers started and their agents stopped again, so events can wake it. */
-    private void runAttach() {
-        Workspace w;
-        try {
-            w = ctx.host().prepare(id);
-        } catch (MyelinException e) {
-            log.warn("devbox {}: its workspace cannot be prepared; it will be on resume: {}", id, e.getMessage());
-            w = null;
+    /** Running, when the processes came up; else failed (or nothing, when the devbox is stopping). */
+    private void enterRunning(DevboxProcesses.Outcome outcome, String reason) {
+        if (outcome.failure() != null) {
+            fail(outcome.failure());
+            return;
+        }
+        if (outcome.stopped()) {
+            return;
         }
         lock.lock();
         try {
-            workspace = w;
+            agentsStopped = false;
+            if (move(Trigger.STARTED, null, null)) {
+                keptAliveAtMs = nowMs();
+                publish(reason);
+            }
         } finally {
             lock.unlock();
-        }
-        if (w == null || w.created()) {
-            return; // a new workspace has had no setup yet: the resume brings everything up
-        }
-        for (MountSlot s : slots) {
-            try {
-                if (!startBroker(s, w)) {
-                    return;
-                }
-                MountedBroker b = brokerOf(s);
-                if (b != null) {
-                    stopAgent(b);
-                }
-            } catch (RuntimeException e) {
-                log.warn("devbox {} mount {}: broker not started after the restart; a resume starts it: {}",
-                        id, s.index, e.getMessage());
-            }
         }
     }
 
     /**
-     * Setup commands (when {@code setup}), launch commands, then every broker started (or resumed, when it exists).
-     * False when the devbox failed (moved to {@code failure}) or is stopping.
+     * The devbox failed: its brokers are closed, then {@code failure} with {@code execution_failed}. Nothing when it
+     * is stopping anyway (a killed command fails because of the shutdown, not by itself).
      */
-    private boolean bringUp(Workspace w, boolean setup) {
-        Map<String, String> env = environment(w);
-        if (setup && blueprint != null) {
-            CommandRunner.Outcome o = commands.runAll("setup command", blueprint.setupCommands(), w, env,
-                    ctx.options().commandTimeout());
-            if (o != null) {
-                fail(o.describe());
-                return false;
-            }
-        }
-        CommandRunner.Outcome o = commands.runAll("launch command", spec.launchParameters().launchCommands(), w, env,
-                ctx.options().commandTimeout());
-        if (o != null) {
-            fail(o.describe());
-            return false;
-        }
-        for (MountSlot s : slots) {
-            try {
-                MountedBroker existing = brokerOf(s);
-                if (existing != null) {
-                    existing.resume();
-                } else if (!startBroker(s, w)) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                fail("mount " + s.index + " (axon " + s.mount.axonId() + "): the agent did not start: " + e.getMessage());
-                return false;
-            }
-        }
-        return !stopping();
-    }
-
-    /** Starts the slot's broker. False when the devbox began stopping meanwhile (the new broker is closed again). */
-    private boolean startBroker(MountSlot s, Workspace w) {
-        if (ctx.brokers() == null) {
-            throw new MyelinException(ErrorKind.UNPROCESSABLE, null, "this server was started without a broker");
-        }
-        AgentBinary binary = ctx.options().binaries().get(s.mount.agentBinary());
-        if (binary == null) {
-            throw new MyelinException(ErrorKind.UNPROCESSABLE, null, "agent '" + s.mount.agentBinary()
-                    + "' is no longer configured on this server (agents.binaries)");
-        }
-        Path dir = s.mount.workingDirectory() == null ? w.directory() : w.directory().resolve(s.mount.workingDirectory()).normalize();
-        try {
-            OwnerOnly.createDirectories(dir);
-        } catch (IOException e) {
-            throw new MyelinException(ErrorKind.INTERNAL, null, "cannot create working directory " + dir + ": " + e.getMessage(), e);
-        }
-        BrokerSpec bs = new BrokerSpec(id, s.mount.axonId(), s.mount.protocol(), binary.command(s.mount.launchArgs()),
-                dir, environment(w), spec.launchParameters().lifecycle().resumeTriggers().axonEvent());
-        MountedBroker b = ctx.brokers().start(bs, s);
-        lock.lock();
-        try {
-            if (!stopping()) {
-                s.broker = b;
-                return true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        b.close();
-        return false;
-    }
-
-    private void enterRunning(String reason) {
-        lock.lock();
-        try {
-            agentsStopped = false;
-            if (!move(Trigger.STARTED, null, null)) {
-                return;
-            }
-            keptAliveAtMs = nowMs();
-            publish(reason);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The devbox failed: its brokers are closed, then {@code failure} with {@code execution_failed}. */
     private void fail(String why) {
-        List<MountedBroker> running;
         lock.lock();
         try {
-            if (stopping()) {
+            if (closing || lifecycle.state() == DevboxStatus.SHUTDOWN) {
                 return;
             }
-            running = takeBrokers();
         } finally {
             lock.unlock();
         }
-        closeAll(running);
+        processes.closeBrokers();
         log.warn("devbox {} failed: {}", id, why);
         lock.lock();
         try {
@@ -644,7 +467,8 @@ final class DevboxSupervisor {
                     if (worker == Thread.currentThread()) {
                         worker = null;
                     }
-                    String resumeNow = takePendingResume();
+                    String resumeNow = pendingResume;
+                    pendingResume = null;
                     if (resumeNow != null && worker == null && move(Trigger.RESUME, null, null)) {
                         spawn(() -> runResume(resumeNow));
                     }
@@ -684,91 +508,9 @@ final class DevboxSupervisor {
         ctx.events().publish(id, spec.mountedAxons(), lifecycle.state(), reason);
     }
 
-    private boolean stopping() {
-        lock.lock();
-        try {
-            return closing || lifecycle.state() == DevboxStatus.SHUTDOWN || lifecycle.state() == DevboxStatus.FAILURE;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private String takePendingResume() {
-        String r = pendingResume;
-        pendingResume = null;
-        return r;
-    }
-
     private MyelinException conflict(String what, String needed) {
         return new MyelinException(ErrorKind.CONFLICT, null, "devbox " + id + " is " + lifecycle.state().wireName()
                 + "; " + what + " needs it " + needed).retry(false, null);
-    }
-
-    /** Lock held. Every running broker, each slot emptied: the caller closes them. */
-    private List<MountedBroker> takeBrokers() {
-        List<MountedBroker> out = new ArrayList<>();
-        for (MountSlot s : slots) {
-            if (s.broker != null) {
-                out.add(s.broker);
-                s.broker = null;
-            }
-        }
-        return out;
-    }
-
-    private List<MountedBroker> brokers() {
-        lock.lock();
-        try {
-            List<MountedBroker> out = new ArrayList<>();
-            for (MountSlot s : slots) {
-                if (s.broker != null) {
-                    out.add(s.broker);
-                }
-            }
-            return out;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private MountedBroker brokerOf(MountSlot s) {
-        lock.lock();
-        try {
-            return s.broker;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Workspace workspace() {
-        lock.lock();
-        try {
-            return workspace;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Map<String, String> environment(Workspace w) {
-        return DevboxEnvironment.of(w, spec.environmentVariables());
-    }
-
-    private void stopAgent(MountedBroker b) {
-        try {
-            b.shutdown(ctx.options().stopTimeout());
-        } catch (RuntimeException e) {
-            log.warn("devbox {}: an agent could not be stopped: {}", id, e.toString());
-        }
-    }
-
-    private void closeAll(List<MountedBroker> brokers) {
-        for (MountedBroker b : brokers) {
-            try {
-                b.close();
-            } catch (RuntimeException e) {
-                log.warn("devbox {}: a broker did not close cleanly: {}", id, e.toString());
-            }
-        }
     }
 
     /** Waits for the worker to notice it should stop: at most twice the stop timeout (an agent may be stopping). */
@@ -776,10 +518,10 @@ final class DevboxSupervisor {
         if (busy == null || busy == Thread.currentThread()) {
             return;
         }
+        Duration limit = ctx.options().stopTimeout().multipliedBy(2);
         try {
-            if (!busy.join(ctx.options().stopTimeout().multipliedBy(2))) {
-                log.warn("devbox {}: its worker is still busy after {}; going on without it", id,
-                        ctx.options().stopTimeout().multipliedBy(2));
+            if (!busy.join(limit)) {
+                log.warn("devbox {}: its worker is still busy after {}; going on without it", id, limit);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

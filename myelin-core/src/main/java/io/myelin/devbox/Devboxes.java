@@ -252,7 +252,10 @@ public final class Devboxes implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        live.values().parallelStream().forEach(DevboxSupervisor::close);
+        // Each close waits (bounded) for its devbox's agents to stop: all at once, not one after another.
+        try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            live.values().forEach(s -> closing.submit(s::close));
+        }
     }
 
     private DevboxSupervisor control(Caller caller, String id, String what) {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * said about its turns. It is the {@link BrokerListener} of its broker: callbacks only record the time or hand the
  * work to the supervisor's own threads, so a broker thread never waits here.
  *
- * <p>Threading: {@link #broker} is read and written under the supervisor's lock; the rest is safe from any thread.
+ * <p>Threading: {@link #broker} is read and written under the monitor of {@link DevboxBrokers}; the rest is safe
+ * from any thread.
  */
 final class MountSlot implements BrokerListener {
     private static final Logger log = LoggerFactory.getLogger(MountSlot.class);
@@ -18,7 +19,7 @@ final class MountSlot implements BrokerListener {
     final int index;
     final BrokerMount mount;
     private final DevboxSupervisor owner;
-    /** The broker, or null while none runs (not started yet, failed to start, or closed). Supervisor's lock. */
+    /** The broker, or null while none runs (not started yet, failed to start, or closed). */
     MountedBroker broker;
     /** When the broker last reported activity or idleness (engine clock, ms); 0 before it did. */
     private volatile long lastReportMs;

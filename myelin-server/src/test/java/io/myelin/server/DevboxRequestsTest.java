@@ -27,7 +27,7 @@ class DevboxRequestsTest {
     static void start() throws Exception {
         f = DevboxFixture.start(Map.of(
                 "devboxes.wait-timeout", "300ms",
-                "devboxes.blueprints", "{\"axon-agents\": {\"setup-commands\": [\"echo set up > setup.txt\"],"
+                "devboxes.blueprints", "{\"axon-agents\": {\"setup-commands\": [\"echo set up >> setup.txt\"],"
                         + " \"agent-binaries\": [\"cat\"]}, \"bare\": {\"agent-binaries\": []}}"));
         axon = f.server.createAxon("requests");
     }
@@ -114,13 +114,20 @@ class DevboxRequestsTest {
         refused(Map.of("mounts", List.of(mount(Map.of("working_directory", "/home/user")))), 422, "mounts[0].working_directory");
         refused(Map.of("mounts", List.of(mount(Map.of("working_directory", "a/../../b")))), 400, "mounts[0].working_directory");
 
-        JsonNode d = f.create(Map.of("blueprint_name", "axon-agents", "mounts",
-                List.of(mount(Map.of("working_directory", "project/src", "launch_args", List.of("-u")))))) ;
+        JsonNode d = f.create(Map.of("blueprint_name", "axon-agents",
+                "launch_parameters", Map.of("lifecycle", Map.of("after_idle", Map.of("idle_time_seconds", 60, "on_idle", "shutdown"))),
+                "mounts", List.of(mount(Map.of("working_directory", "project/src", "launch_args", List.of("-u"))))));
         String id = d.get("id").asText();
         f.awaitStatus(id, "running");
         assertThat(f.workspace(id).resolve("setup.txt")).hasContent("set up");
         assertThat(f.lastMount(id).spec().workingDirectory()).isEqualTo(f.workspace(id).resolve("project/src"));
         assertThat(f.lastMount(id).spec().command()).containsExactly("/bin/cat", "-u");
+        f.clock.advance(java.time.Duration.ofSeconds(60));
+        f.awaitStatus(id, "suspended");
+        f.post(id, "resume");
+        f.awaitStatus(id, "running");
+        assertThat(f.workspace(id).resolve("setup.txt")).as("setup runs once, when the workspace is created")
+                .hasContent("set up");
         f.post(id, "shutdown");
     }
 
