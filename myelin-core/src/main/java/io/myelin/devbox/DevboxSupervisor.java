@@ -53,6 +53,8 @@ final class DevboxSupervisor {
     private String pendingResume;
     /** The server is stopping: no more moves; processes are stopped, records stay as they are. */
     private boolean closing;
+    /** A shutdown finished its cleanup: nothing of the devbox runs and its workspace is gone. */
+    private boolean cleanedUp;
     /** An idle action was handed to a thread and has not run yet. */
     private boolean idleActionQueued;
     /** When the devbox last entered running or got a keep-alive (engine clock, ms). */
@@ -238,6 +240,8 @@ final class DevboxSupervisor {
         lock.lock();
         try {
             publish(reason);
+            cleanedUp = true;
+            changed.signalAll();
             return record;
         } finally {
             lock.unlock();
@@ -246,7 +250,8 @@ final class DevboxSupervisor {
 
     /**
      * Waits at most {@code timeout} until the status is one of {@code statuses}, or can no longer change by itself
-     * (failed, shut down).
+     * (failed, shut down). A shutdown counts once its cleanup is done, so a waiter never sees {@code shutdown} while
+     * the devbox's processes still stop.
      *
      * @return the devbox then, or null when the time ran out first (or the server is stopping)
      */
@@ -254,7 +259,7 @@ final class DevboxSupervisor {
         long left = timeout.toNanos();
         lock.lock();
         try {
-            while (!statuses.contains(lifecycle.state()) && !lifecycle.state().settled()) {
+            while (!reached(statuses)) {
                 if (left <= 0 || closing) {
                     return null;
                 }
@@ -264,6 +269,11 @@ final class DevboxSupervisor {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean reached(Set<DevboxStatus> statuses) {
+        DevboxStatus now = lifecycle.state();
+        return (statuses.contains(now) || now.settled()) && (now != DevboxStatus.SHUTDOWN || cleanedUp);
     }
 
     /** A broker asked for a wake: resumes on another thread (a broker thread must not wait for a durable write). */

@@ -57,6 +57,7 @@ public final class LocalDevboxHost implements DevboxHost {
             if (!Files.isWritable(this.root)) {
                 throw new IOException("it is not writable by this user");
             }
+            tighten();
         } catch (IOException e) {
             throw new MyelinException(ErrorKind.INTERNAL, "devboxes.root", "cannot start: devboxes.root " + this.root
                     + " cannot hold workspaces: " + e.getMessage(), e);
@@ -65,6 +66,37 @@ public final class LocalDevboxHost implements DevboxHost {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Takes group and other permissions off the root and each workspace directory, as the data dir's own files are
+     * (a tree from an older version, or made by hand, may be looser); what commands and agents created inside a
+     * workspace is theirs and keeps its modes. A shared root (sticky bit, like /tmp) keeps its own mode.
+     */
+    private void tighten() throws IOException {
+        int changed = 0;
+        if (!shared(root) && OwnerOnly.tighten(root)) {
+            changed++;
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (DevboxIds.wellFormed(p.getFileName().toString())
+                        && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && OwnerOnly.tighten(p)) {
+                    changed++;
+                }
+            }
+        }
+        if (changed > 0) {
+            log.info("permissions tightened to owner-only (0700) on {} devbox directories under {}", changed, root);
+        }
+    }
+
+    private static boolean shared(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
+        } catch (IOException | RuntimeException notUnix) {
+            return false;
+        }
     }
 
     @Override

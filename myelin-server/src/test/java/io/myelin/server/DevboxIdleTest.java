@@ -62,12 +62,12 @@ class DevboxIdleTest {
         f.clock.advance(Duration.ofSeconds(600));
 
         f.awaitStatus(id, "suspended");
-        assertThat(ProcessBrokerFactory.processState(pid)).isEqualTo("T");
+        ProcessBrokerFactory.awaitState(pid, true);
         assertThat(mount.calls()).containsExactly("start", "suspend");
 
         mount.listener().wakeRequested(); // a turn-starting event arrived on the axon
         f.awaitStatus(id, "running");
-        assertThat(ProcessBrokerFactory.processState(pid)).isNotEqualTo("T");
+        ProcessBrokerFactory.awaitState(pid, false);
         assertThat(mount.calls()).containsExactly("start", "suspend", "resume");
         f.awaitLifecycleEvents(axon, id, "devbox.running -", "devbox.suspended idle", "devbox.running axon_event");
         f.post(id, "shutdown");

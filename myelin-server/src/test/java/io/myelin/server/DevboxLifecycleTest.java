@@ -83,14 +83,14 @@ class DevboxLifecycleTest {
         assertThat(suspended.status()).as(suspended.body()).isEqualTo(200);
         assertThat(suspended.json().get("status").asText()).isIn("suspending", "suspended");
         f.awaitStatus(id, "suspended");
-        assertThat(ProcessBrokerFactory.processState(pid)).isEqualTo("T");
+        ProcessBrokerFactory.awaitState(pid, true);
         assertThat(f.post(id, "suspend").json().get("status").asText()).as("a repeat finds it suspended").isEqualTo("suspended");
         assertThat(f.post(id, "keep_alive").status()).isEqualTo(200);
 
         TestServer.Reply resumed = f.post(id, "resume");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         f.awaitStatus(id, "running");
-        assertThat(ProcessBrokerFactory.processState(pid)).isNotEqualTo("T");
+        ProcessBrokerFactory.awaitState(pid, false);
         assertThat(mount.process().pid()).as("a frozen agent is thawed, not restarted").isEqualTo(pid);
         assertThat(mount.calls()).containsExactly("start", "suspend", "resume");
         f.awaitLifecycleEvents(axon, id, "devbox.running -", "devbox.suspended api_suspend", "devbox.running resume");

@@ -137,7 +137,11 @@ public final class ProcessBrokerFactory implements BrokerFactory {
             if (frozen) {
                 signal("CONT");
             }
-            process.destroyForcibly();
+            try {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void stop(Duration deadline) {
@@ -182,6 +186,15 @@ public final class ProcessBrokerFactory implements BrokerFactory {
         } catch (IOException gone) {
             return "-";
         }
+    }
+
+    /**
+     * Waits until the process is stopped by a signal ({@code stopped}) or no longer is: the kernel stops or continues
+     * it when it next handles the signal, a moment after {@code kill} returned.
+     */
+    public static void awaitState(long pid, boolean stopped) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                processState(pid).equals("T") == stopped);
     }
 
     /** Variables of the process's environment as Linux shows them ({@code /proc/<pid>/environ}). */
