@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { Devbox, PollingTimeoutError, UnprocessableEntityError } from '@runloop/api-client';
 
+import { recordingFetch } from '../lib/events.mjs';
 import { launchServer } from '../lib/server.mjs';
 
 let server;
@@ -100,9 +101,11 @@ describe('client.devboxes', () => {
 
   test('awaitSuspended keeps long-polling through 408s until its own deadline', async () => {
     const d = await client.devboxes.createAndAwaitRunning({});
-    const started = Date.now();
-    await assert.rejects(client.devboxes.awaitSuspended(d.id, { longPoll: { timeoutMs: 2500 } }), PollingTimeoutError);
-    assert.ok(Date.now() - started >= 2000, 'the SDK asked again after each 408');
+    const recorder = recordingFetch();
+    const watching = server.client({ fetch: recorder.fetch });
+    await assert.rejects(watching.devboxes.awaitSuspended(d.id, { longPoll: { timeoutMs: 2500 } }), PollingTimeoutError);
+    const polls = recorder.urls.filter((u) => u.endsWith(`/v1/devboxes/${d.id}/wait_for_status`));
+    assert.ok(polls.length >= 2, `the SDK asked again after the server's 408 (${polls.length} polls)`);
     await client.devboxes.shutdown(d.id);
   });
 
