@@ -149,6 +149,18 @@ class DevboxLifecycleTest {
     }
 
     @Test
+    void commandOutputGoesToTheServerLog() {
+        try (LogCapture log = new LogCapture("io.myelin.devbox.CommandRunner", ch.qos.logback.classic.Level.INFO)) {
+            String id = f.create(Map.of("launch_parameters", Map.of("launch_commands",
+                    List.of("echo to-stdout; echo to-stderr >&2; printf 'no newline at the end'")))).get("id").asText();
+            f.awaitStatus(id, "running");
+            assertThat(log.lines("devbox " + id + " launch command 1: ")).extracting(l -> l.substring(l.indexOf(": ") + 2))
+                    .containsExactly("to-stdout", "to-stderr", "no newline at the end");
+            f.post(id, "shutdown");
+        }
+    }
+
+    @Test
     void aLaunchCommandRunsWithTheCleanEnvironmentOnly() throws Exception {
         String id = f.create(Map.of("launch_parameters", Map.of("launch_commands",
                 List.of("env | sort > env.txt")))).get("id").asText();
