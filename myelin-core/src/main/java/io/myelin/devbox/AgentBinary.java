@@ -14,14 +14,15 @@ import java.util.List;
 public record AgentBinary(String name, Path executable, List<String> args) {
     public AgentBinary {
         if (!executable.isAbsolute()) {
-            throw new IllegalArgumentException("agent binary " + name + ": executable must be an absolute path, got " + executable);
+            throw new IllegalArgumentException("agent binary " + name + ": executable must be an absolute path, got "
+                    + executable);
         }
         args = List.copyOf(args);
     }
 
     /** The command that starts it: executable, fixed arguments, then {@code launchArgs}. */
     public List<String> command(List<String> launchArgs) {
-        java.util.ArrayList<String> c = new java.util.ArrayList<>(1 + args.size() + launchArgs.size());
+        List<String> c = new java.util.ArrayList<>(1 + args.size() + launchArgs.size());
         c.add(executable.toString());
         c.addAll(args);
         c.addAll(launchArgs);

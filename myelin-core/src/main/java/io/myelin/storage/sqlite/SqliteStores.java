@@ -30,7 +30,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes). Every line of SQL on it lives in this package.
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes). Every line of SQL on it lives in
+ * this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
  * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
