@@ -23,6 +23,8 @@ final class ExitCode {
     static final int TIMEOUT = 7;
     /** {@code exec}: the turn ended with {@code turn.failed} or {@code turn.cancelled}. */
     static final int TURN_FAILED = 8;
+    /** {@code devboxes ... --wait}: the devbox failed or shut down instead of reaching the status waited for. */
+    static final int DEVBOX_FAILED = 9;
 
     private ExitCode() {
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class HttpMyelinClient implements MyelinClient {
     private final Transport transport;
     private final Axons axons;
+    private final Devboxes devboxes;
     private final SseSubscription.Settings sseSettings;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<SseSubscription> open = new LinkedHashSet<>(); // guarded by lock
@@ -22,6 +23,7 @@ final class HttpMyelinClient implements MyelinClient {
     HttpMyelinClient(MyelinClient.Builder b) {
         this.transport = new Transport(b);
         this.axons = new HttpAxons(transport);
+        this.devboxes = new HttpDevboxes(transport);
         this.sseSettings = new SseSubscription.Settings(b.reconnectInitialDelay, b.reconnectMaxDelay,
                 b.streamSilenceTimeout, b.requestTimeout, b.subscriptionBuffer);
     }
@@ -29,6 +31,11 @@ final class HttpMyelinClient implements MyelinClient {
     @Override
     public Axons axons() {
         return axons;
+    }
+
+    @Override
+    public Devboxes devboxes() {
+        return devboxes;
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * (2 retries), waiting between them what the server asked with {@code Retry-After-Ms} or {@code Retry-After}, else an
  * exponential backoff with jitter from 0.5 s up to 8 s ({@link Builder#maxRetries}, {@link Builder#retryBackoff},
  * {@link Builder#callTimeout}). Retrying a write is safe: every non-GET call (publish, batch publish, axon create,
- * update and delete, SQL query and batch) sends an {@code Idempotency-Key}, the caller's where the method takes
+ * update and delete, SQL query and batch, devbox create and control) sends an {@code Idempotency-Key}, the caller's where the method takes
  * one, else one generated per call ({@code myl-<uuid>}), the same on every attempt; the server applies a write
  * at most once per key and answers a repeat with the original's answer. A call that still fails throws the last
  * failure.
@@ -52,6 +52,9 @@ public interface MyelinClient extends AutoCloseable {
 
     /** Axon lifecycle and listing. */
     Axons axons();
+
+    /** Devboxes: where the server runs agents on axons. */
+    Devboxes devboxes();
 
     /** A handle on one axon's events and database; makes no request. */
     AxonHandle axon(String axonId);

@@ -69,7 +69,7 @@ final class Transport {
 
     /** {@code GET path?query}, read as a {@code type}; retried like any call. */
     <T> T get(String path, Query query, Class<T> type) {
-        return call("GET", path + query, null, null, type);
+        return call("GET", path + query, null, null, type, maxRetries);
     }
 
     /**
@@ -80,7 +80,16 @@ final class Transport {
      */
     <T> T write(String method, String path, Object body, String idempotencyKey, Class<T> type) {
         byte[] bytes = body == null ? null : Json.text(body).getBytes(StandardCharsets.UTF_8);
-        return call(method, path, bytes, idempotencyKey == null ? newKey() : idempotencyKey, type);
+        return call(method, path, bytes, idempotencyKey == null ? newKey() : idempotencyKey, type, maxRetries);
+    }
+
+    /**
+     * One attempt of a long-polling {@code POST} (the server holds it until something happens or its own timeout,
+     * then answers 408): not retried here, because the caller asks again in its own loop, at once.
+     */
+    <T> T longPoll(String path, Object body, Class<T> type) {
+        byte[] bytes = Json.text(body).getBytes(StandardCharsets.UTF_8);
+        return call("POST", path, bytes, newKey(), type, 0);
     }
 
     /** A fresh idempotency key: {@code myl-} and a random UUID. */
@@ -124,7 +133,7 @@ final class Transport {
         http.shutdownNow();
     }
 
-    private <T> T call(String method, String pathAndQuery, byte[] body, String key, Class<T> type) {
+    private <T> T call(String method, String pathAndQuery, byte[] body, String key, Class<T> type, int retries) {
         boolean bounded = callTimeout != null;
         long deadline = bounded ? System.nanoTime() + callTimeout.toNanos() : 0;
         Backoff backoff = null;
@@ -162,7 +171,7 @@ final class Transport {
             } catch (IllegalStateException e) {
                 throw new MyelinConnectionException("client is closed", e); // HttpClient refuses requests once shut down
             }
-            if (attempt > maxRetries || closed.getCount() == 0) {
+            if (attempt > retries || closed.getCount() == 0) {
                 throw failure;
             }
             Duration delay;

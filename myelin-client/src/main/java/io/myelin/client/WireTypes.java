@@ -39,6 +39,17 @@ final class WireTypes {
         }
     }
 
+    /** {@code GET /v1/devboxes}: one page. */
+    record DevboxList(List<Devbox> devboxes, boolean hasMore) {
+        DevboxList {
+            devboxes = devboxes == null ? List.of() : List.copyOf(devboxes);
+        }
+    }
+
+    /** {@code POST /v1/devboxes/{id}/wait_for_status}. */
+    record WaitForStatus(List<String> statuses) {
+    }
+
     /**
      * One statement of {@code sql/query} or {@code sql/batch}. A {@code byte[]} parameter becomes the wire's BLOB
      * form {@code {"$blob": base64}} (a bare base64 string would bind as TEXT); no parameters leaves

@@ -3,6 +3,7 @@ package io.myelin.auth;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,8 +12,14 @@ import java.util.Set;
  * path to keep in step.
  *
  * <p>Rules: an action on an axon is allowed when some scope grants it on that axon or on every axon. A
- * server-wide action (axon create, metrics) needs a scope over every axon. Listing is allowed to every caller and
- * shows the axons it may read ({@link Action#AXON_READ}), so a list never reveals an axon its caller could not get.
+ * server-wide action (axon create, devbox create, metrics) needs a scope over every axon. Listing is allowed to
+ * every caller and shows the axons it may read ({@link Action#AXON_READ}), so a list never reveals an axon its
+ * caller could not get.
+ *
+ * <p>Devboxes: an action on one devbox ({@link Action#onOneDevbox}) is allowed when some scope grants it on every
+ * axon, or when the devbox mounts at least one axon and the caller's scopes grant it on each of them: a devbox is
+ * an agent working on its axons, so whoever may act on all of those may act on it. A devbox listing shows exactly
+ * the devboxes the caller may read ({@link Action#DEVBOX_READ}).
  *
  * <p>Thread-safe (stateless).
  */
@@ -23,7 +30,7 @@ public final class AccessPolicy {
      * @throws MyelinException 403 FORBIDDEN, naming the key id, the action and the axon, when not allowed
      */
     public void check(Caller caller, Action action, String axonId) {
-        if (action == Action.AXON_LIST) {
+        if (action == Action.AXON_LIST || action == Action.DEVBOX_LIST) {
             return;
         }
         for (Scope s : caller.scopes()) {
@@ -35,11 +42,58 @@ public final class AccessPolicy {
                 "key " + caller.keyId() + " may not " + action + (axonId == null ? "" : " on " + axonId));
     }
 
+    /**
+     * Whether {@code caller} may perform {@code action} on a devbox that mounts {@code mountedAxons} (see the class
+     * comment).
+     *
+     * @throws MyelinException 403 FORBIDDEN, naming the key id, the action and the devbox, when not allowed
+     */
+    public void checkDevbox(Caller caller, Action action, String devboxId, List<String> mountedAxons) {
+        if (!allowsDevbox(caller, action, mountedAxons)) {
+            throw new MyelinException(ErrorKind.FORBIDDEN, null,
+                    "key " + caller.keyId() + " may not " + action + " on " + devboxId);
+        }
+    }
+
+    /** Whether {@code caller} may perform {@code action} on a devbox that mounts {@code mountedAxons}. */
+    public boolean allowsDevbox(Caller caller, Action action, List<String> mountedAxons) {
+        for (Scope s : caller.scopes()) {
+            if (s.axonId() == null && s.actions().contains(action)) {
+                return true;
+            }
+        }
+        if (mountedAxons.isEmpty()) {
+            return false;
+        }
+        for (String axon : mountedAxons) {
+            boolean granted = false;
+            for (Scope s : caller.scopes()) {
+                granted |= s.allows(action, axon);
+            }
+            if (!granted) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The axons {@code caller} may see in a listing: those it may read. */
     public AxonVisibility visible(Caller caller) {
+        return holding(caller, Action.AXON_READ);
+    }
+
+    /**
+     * Whose devboxes {@code caller} may see in a listing: every devbox, or those with at least one mount whose every
+     * mount is on one of the returned axons ({@link Action#DEVBOX_READ}).
+     */
+    public AxonVisibility devboxesVisible(Caller caller) {
+        return holding(caller, Action.DEVBOX_READ);
+    }
+
+    private static AxonVisibility holding(Caller caller, Action action) {
         Set<String> ids = new HashSet<>();
         for (Scope s : caller.scopes()) {
-            if (s.actions().contains(Action.AXON_READ)) {
+            if (s.actions().contains(action)) {
                 if (s.axonId() == null) {
                     return AxonVisibility.ALL;
                 }

@@ -150,21 +150,7 @@ public final class Axons {
     }
 
     private void validateMetadata(Map<String, String> md) {
-        if (md.size() > limits.maxMetadataKeys()) {
-            throw MyelinException.invalid("metadata", "metadata has " + md.size() + " keys; the limit is " + limits.maxMetadataKeys());
-        }
-        for (Map.Entry<String, String> e : md.entrySet()) {
-            String k = e.getKey();
-            MetadataKeys.check(k, limits.maxMetadataKeyChars(), "metadata");
-            if (e.getValue() == null) {
-                throw MyelinException.invalid("metadata." + k, "metadata values must be strings, got null");
-            }
-            if (e.getValue().length() > limits.maxMetadataValueChars()) {
-                throw MyelinException.invalid("metadata." + k, "metadata value is " + e.getValue().length()
-                        + " characters; the limit is " + limits.maxMetadataValueChars());
-            }
-            Utf8.checkedLength(e.getValue(), "metadata." + k);
-        }
+        Metadata.check(md, limits, "metadata");
     }
 
     /** Filter text must be valid Unicode and filter keys follow the stored-key rule, each named as sent. */

@@ -24,6 +24,23 @@ public final class Lifecycle<S extends Enum<S>, E extends Enum<E>> {
         this(table, null);
     }
 
+    private Lifecycle(TransitionTable<S, E> table, S state, BiConsumer<S, S> onChange) {
+        this.table = table;
+        this.onChange = onChange;
+        this.state = state;
+    }
+
+    /**
+     * An object's lifecycle picked up again in {@code state}, as stored before a restart (a devbox that was running):
+     * it goes on from there through the same table.
+     *
+     * @param onChange as for the constructor; may be null
+     */
+    public static <S extends Enum<S>, E extends Enum<E>> Lifecycle<S, E> restore(TransitionTable<S, E> table, S state,
+                                                                               BiConsumer<S, S> onChange) {
+        return new Lifecycle<>(table, java.util.Objects.requireNonNull(state, "state"), onChange);
+    }
+
     public S state() {
         return state;
     }

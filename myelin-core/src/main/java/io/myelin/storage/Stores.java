@@ -2,6 +2,7 @@ package io.myelin.storage;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.devbox.DevboxStore;
 import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
@@ -21,6 +22,8 @@ public interface Stores extends AutoCloseable {
     KeyStore keys();
 
     IdempotencyStore requests();
+
+    DevboxStore devboxes();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

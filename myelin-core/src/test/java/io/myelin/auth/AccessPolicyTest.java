@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,5 +53,28 @@ class AccessPolicyTest {
         assertThat(policy.visible(c)).isEqualTo(AxonVisibility.only(Set.of("axn_a", "axn_b")));
         assertThat(policy.visible(caller(Scope.axon("axn_c", Action.EVENT_PUBLISH))).ids()).isEmpty();
         assertThat(policy.visible(caller(new Scope(null, Set.of(Action.AXON_READ))))).isEqualTo(AxonVisibility.ALL);
+    }
+
+    @Test
+    void aDevboxIsForWhoeverMayActOnEveryAxonItMounts() {
+        Caller c = caller(Scope.axon("axn_a", Action.DEVBOX_READ, Action.DEVBOX_CONTROL), Scope.axon("axn_b", Action.DEVBOX_READ));
+        assertThat(policy.allowsDevbox(c, Action.DEVBOX_READ, List.of("axn_a", "axn_b"))).isTrue();
+        assertThat(policy.allowsDevbox(c, Action.DEVBOX_CONTROL, List.of("axn_a"))).isTrue();
+        assertThat(policy.allowsDevbox(c, Action.DEVBOX_CONTROL, List.of("axn_a", "axn_b"))).isFalse();
+        assertThat(policy.allowsDevbox(c, Action.DEVBOX_READ, List.of("axn_a", "axn_c"))).isFalse();
+        assertThat(policy.allowsDevbox(c, Action.DEVBOX_READ, List.of())).as("no mount: server-wide grants only").isFalse();
+        assertThatThrownBy(() -> policy.checkDevbox(c, Action.DEVBOX_READ, "dbx_x", List.of("axn_c")))
+                .isInstanceOfSatisfying(MyelinException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.FORBIDDEN);
+                    assertThat(e.getMessage()).isEqualTo("key key_test may not DEVBOX_READ on dbx_x");
+                });
+        assertThat(policy.allowsDevbox(caller(Scope.ADMIN), Action.DEVBOX_CONTROL, List.of())).isTrue();
+        assertThat(policy.devboxesVisible(c)).isEqualTo(AxonVisibility.only(Set.of("axn_a", "axn_b")));
+        assertThat(policy.devboxesVisible(caller(Scope.ADMIN))).isEqualTo(AxonVisibility.ALL);
+        assertThatThrownBy(() -> policy.check(c, Action.DEVBOX_CREATE, null))
+                .as("creating runs processes on the server: server-wide").isInstanceOf(MyelinException.class);
+        policy.check(c, Action.DEVBOX_LIST, null);
+        assertThat(Action.DEVBOX_READ.onOneDevbox()).isTrue();
+        assertThat(Action.DEVBOX_CREATE.onOneDevbox()).isFalse();
     }
 }

@@ -20,6 +20,10 @@ import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.axonsql.AxonSql;
+import io.myelin.broker.BrokerFactory;
+import io.myelin.devbox.Devboxes;
+import io.myelin.devbox.LocalDevboxHost;
+import io.myelin.server.routes.DevboxRoutes;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.sqlite.SqliteStores;
 import io.myelin.stream.EventLog;
@@ -55,28 +59,41 @@ public final class MyelinServer implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final EventLog events;
     private final AxonSql sql;
+    private final Devboxes devboxes;
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
-                         EventLog events, AxonSql sql, Server jetty,
+                         EventLog events, AxonSql sql, Devboxes devboxes, Server jetty,
                          String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.maintenance = maintenance;
         this.events = events;
         this.sql = sql;
+        this.devboxes = devboxes;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
     }
 
+    /** Starts a server that runs no broker: devboxes work, a broker mount is refused (422). */
     public static MyelinServer start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param brokers starts the brokers of devbox mounts; null for none
+     */
+    public static MyelinServer start(ServerConfig config, BrokerFactory brokers) {
         SqliteStores storage = SqliteStores.open(config.storage());
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("myelin-maintenance").daemon(true).unstarted(r));
         AxonSql sql = null;
+        Devboxes devboxes = null;
         try {
             ApiKeys keys = ApiKeys.load(storage.keys());
             String generated = bootstrapAdminKey(config, keys);
@@ -97,8 +114,13 @@ public final class MyelinServer implements AutoCloseable {
             if (!orphans.isEmpty()) {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
+            // Devboxes found unfinished start again here, before the server answers: their brokers publish on
+            // axons, which exist by now.
+            devboxes = Devboxes.start(storage.devboxes(), events, axons.index(), config.axonLimits(), policy, brokers,
+                    new LocalDevboxHost(config.devboxes().root()), config.devboxes(), config.storage().clock());
             MemoryBudget answers = answerBudget(config);
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
+            ServerMetrics.bindDevboxes(metrics, devboxes);
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
             ServerMetrics.bindAnswers(metrics, answers);
@@ -111,15 +133,19 @@ public final class MyelinServer implements AutoCloseable {
             new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
+            new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
 
             Server jetty = jetty(config, HandlerChain.of(router, keys, policy,
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
                             config.bodyTimeout())));
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, jetty, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
         } catch (Exception e) {
+            if (devboxes != null) {
+                devboxes.close();
+            }
             if (sql != null) {
                 sql.close();
             }
@@ -278,6 +304,7 @@ public final class MyelinServer implements AutoCloseable {
             return;
         }
         ready = false;
+        devboxes.close(); // before the streams and the storage: stopping brokers may still publish
         events.close();
         try {
             jetty.stop();

@@ -66,6 +66,12 @@ final class ServerMetrics {
                 .description("limits.response-memory as applied").register(r);
     }
 
+    /** Devboxes not shut down on this server. */
+    static void bindDevboxes(PrometheusMeterRegistry r, io.myelin.devbox.Devboxes devboxes) {
+        Gauge.builder("myelin.devboxes.active", devboxes, io.myelin.devbox.Devboxes::active)
+                .description("devboxes supervised by this server (not shut down)").register(r);
+    }
+
     /** Axon SQL gauges: databases open in the LRU and requests queued or running. */
     static void bindSql(PrometheusMeterRegistry r, AxonSql sql) {
         Gauge.builder("myelin.sql.open.databases", sql, AxonSql::openDatabases)

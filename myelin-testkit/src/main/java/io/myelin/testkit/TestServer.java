@@ -11,7 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.myelin.broker.BrokerFactory;
+import io.myelin.server.config.ServerConfig;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,10 +45,16 @@ public final class TestServer implements AutoCloseable {
     private volatile int port;
     private volatile boolean stopped;
 
-    private TestServer(Path dataDir, boolean ownsDataDir, Map<String, String> settings) {
+    private final UnaryOperator<ServerConfig> adjust;
+    private final BrokerFactory brokers;
+
+    private TestServer(Path dataDir, boolean ownsDataDir, Map<String, String> settings,
+                       UnaryOperator<ServerConfig> adjust, BrokerFactory brokers) {
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.settings = Map.copyOf(settings);
+        this.adjust = adjust;
+        this.brokers = brokers;
     }
 
     /** Starts a server with default settings on a fresh data dir. */
@@ -59,12 +68,22 @@ public final class TestServer implements AutoCloseable {
      * @param settings config overrides by setting key (README: Configuration), e.g. {@code "sse.idle-timeout" -> "1s"}
      */
     public static TestServer start(Map<String, String> settings) {
-        return launch(new TestServer(TempDirs.create("myelin-test"), true, settings));
+        return launch(new TestServer(TempDirs.create("myelin-test"), true, settings, c -> c, null));
     }
 
     /** Starts a server on {@code dataDir}, which is kept on {@link #close()}. */
     public static TestServer start(Path dataDir, Map<String, String> settings) {
-        return launch(new TestServer(dataDir, false, settings));
+        return start(dataDir, settings, c -> c, null);
+    }
+
+    /**
+     * Starts a server on {@code dataDir} (kept on {@link #close()}) whose configuration {@code adjust} may change after
+     * the settings are read (a test clock, intervals no setting exposes), with {@code brokers} starting the brokers of
+     * devbox mounts (null: none). Both apply again on {@link #restart()}.
+     */
+    public static TestServer start(Path dataDir, Map<String, String> settings, UnaryOperator<ServerConfig> adjust,
+                                   BrokerFactory brokers) {
+        return launch(new TestServer(dataDir, false, settings, adjust, brokers));
     }
 
     private static TestServer launch(TestServer s) {
@@ -86,7 +105,7 @@ public final class TestServer implements AutoCloseable {
         }
         ConfigLoader loader = new ConfigLoader().flag("port", port).flag("data-dir", dataDir).flag("admin-key", ADMIN_KEY);
         settings.forEach(loader::flag);
-        server = MyelinServer.start(loader.build());
+        server = MyelinServer.start(adjust.apply(loader.build()), brokers);
         port = server.port();
         stopped = false;
     }

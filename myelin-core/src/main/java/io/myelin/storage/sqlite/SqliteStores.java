@@ -2,6 +2,7 @@ package io.myelin.storage.sqlite;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.devbox.DevboxStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.IdempotencyStore;
@@ -29,7 +30,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys). Every line of SQL on it lives in this package.
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes). Every line of SQL on it lives in
+ * this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
  * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
@@ -60,6 +62,7 @@ public final class SqliteStores implements Stores {
     private final SqliteEventStore events;
     private final SqliteKeyStore keys;
     private final SqliteIdempotencyStore requests;
+    private final SqliteDevboxStore devboxes;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -76,6 +79,7 @@ public final class SqliteStores implements Stores {
         this.events = new SqliteEventStore(writer, reads, requestKeys, purger);
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
+        this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
     }
 
     /**
@@ -191,6 +195,11 @@ public final class SqliteStores implements Stores {
     @Override
     public IdempotencyStore requests() {
         return requests;
+    }
+
+    @Override
+    public DevboxStore devboxes() {
+        return devboxes;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */

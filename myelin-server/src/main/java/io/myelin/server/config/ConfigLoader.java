@@ -7,6 +7,8 @@ import io.myelin.auth.ApiKeys;
 import io.myelin.axon.AxonLimits;
 import io.myelin.error.MyelinException;
 import io.myelin.axonsql.SqlLimits;
+import io.myelin.devbox.AgentBinary;
+import io.myelin.devbox.DevboxOptions;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
@@ -62,7 +64,10 @@ public final class ConfigLoader {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = prefix + e.getKey().replace('_', '-');
-            if (e.getValue().isObject()) {
+            if (Settings.STRUCTURED.contains(key)) {
+                // Kept whole: its own names (agent and blueprint names) are not setting keys.
+                set(key, e.getValue().isNull() ? "" : e.getValue().toString(), "config file " + file);
+            } else if (e.getValue().isObject()) {
                 flatten(key + ".", e.getValue(), file);
             } else {
                 set(key, e.getValue().asText(), "config file " + file);
@@ -134,7 +139,24 @@ public final class ConfigLoader {
         }
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
-                duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"));
+                duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"),
+                devboxes(dataDir));
+    }
+
+    private DevboxOptions devboxes(Path dataDir) {
+        refuseReplacementCharacter("devboxes.root");
+        String root = values.get("devboxes.root").trim();
+        Duration wait = duration("devboxes.wait-timeout");
+        if (wait.compareTo(DevboxOptions.MAX_WAIT_TIMEOUT) > 0) {
+            throw MyelinException.invalid("devboxes.wait-timeout", "devboxes.wait-timeout must be at most 30s (Runloop's"
+                    + " SDK gives its long polls little more), got " + values.get("devboxes.wait-timeout"));
+        }
+        Map<String, AgentBinary> binaries = DevboxSettings.binaries(values.get("agents.binaries"));
+        DevboxOptions defaults = DevboxOptions.defaults(dataDir);
+        return new DevboxOptions(root.isEmpty() ? defaults.root() : Path.of(root).toAbsolutePath().normalize(),
+                bool("devboxes.keep-workspaces"), bool("devboxes.allow-commands"), duration("devboxes.command-timeout"),
+                duration("devboxes.stop-timeout"), wait, integer("devboxes.max-active"), binaries,
+                DevboxSettings.blueprints(values.get("devboxes.blueprints"), binaries), defaults.idleCheckInterval());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.myelin.server.config;
 
 import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
+import io.myelin.devbox.DevboxOptions;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import java.nio.file.Path;
@@ -14,14 +15,29 @@ import java.time.Duration;
  * @param responseMemory bytes of large answers (SQL results, history and list pages) held at once for clients still
  *                       reading them ({@code limits.response-memory})
  * @param requestLog     whether to log one line per request ({@code http.request-log})
+ * @param devboxes       how devboxes run ({@code devboxes.*}, {@code agents.binaries})
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
                            Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits,
                            StreamLimits streamLimits, StorageOptions storage, SqlLimits sql, long responseMemory,
-                           boolean requestLog) {
+                           boolean requestLog, DevboxOptions devboxes) {
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
-                axonLimits, streamLimits, storage, sql, responseMemory, requestLog);
+                axonLimits, streamLimits, storage, sql, responseMemory, requestLog, devboxes);
+    }
+
+    /** This configuration with the engine reading time from {@code clock} (tests move time instead of sleeping). */
+    public ServerConfig withClock(java.time.InstantSource clock) {
+        StorageOptions s = new StorageOptions(storage.dataDir(), storage.readThreads(), storage.readQueue(),
+                storage.readTimeout(), storage.writeQueue(), storage.writeTimeout(), storage.maxGroupWeight(), clock);
+        return new ServerConfig(host, port, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
+                axonLimits, streamLimits, s, sql, responseMemory, requestLog, devboxes);
+    }
+
+    /** This configuration with other devbox options. */
+    public ServerConfig withDevboxes(DevboxOptions newDevboxes) {
+        return new ServerConfig(host, port, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
+                axonLimits, streamLimits, storage, sql, responseMemory, requestLog, newDevboxes);
     }
 }

@@ -2,12 +2,14 @@ package io.myelin.server.config;
 
 import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
+import io.myelin.devbox.DevboxOptions;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every setting the server reads, with its default and meaning. README's configuration table mirrors this list.
@@ -23,6 +25,13 @@ public final class Settings {
     private static final AxonLimits AXON = AxonLimits.DEFAULTS;
     private static final SqlLimits SQL = SqlLimits.defaults();
     private static final StorageOptions STORAGE = StorageOptions.defaults(Path.of("."));
+    private static final DevboxOptions DEVBOXES = DevboxOptions.defaults(Path.of("."));
+
+    /**
+     * Settings whose value is a mapping rather than one scalar: in the YAML file a nested mapping (kept whole, not
+     * split into dotted keys), in the environment or a flag the same mapping as JSON (or YAML flow) text.
+     */
+    public static final Set<String> STRUCTURED = Set.of("agents.binaries", "devboxes.blueprints");
 
     public static final List<Setting> ALL = List.of(
             new Setting("host", "127.0.0.1", "address to listen on"),
@@ -76,7 +85,16 @@ public final class Settings {
             new Setting("sql.max-trigger-depth", n(SQL.maxTriggerDepth()), "deepest chain of triggers and foreign key actions firing one another (at most 1000)"),
             new Setting("sql.max-expanded-depth", n(SQL.maxExpandedDepth()), "deepest nesting of one statement once the views, CTEs, subqueries and generated columns it reads are pasted into one another (levels: 4 per query, 3 per compound term, 1 per operator)"),
             new Setting("sql.max-expanded-size", n(SQL.maxExpandedSize()), "levels of queries and expressions compiled for one statement, counting each view each time it is read and every trigger it may fire (at least sql.max-expanded-depth)"),
-            new Setting("sql.thread-stack-size", n(SQL.threadStackBytes()), "native stack of each SQL thread (bytes); must hold the deepest statement sql.max-like-pattern-bytes, sql.max-compound-select, sql.max-trigger-depth and sql.max-expanded-depth admit, or the server refuses to start"));
+            new Setting("sql.thread-stack-size", n(SQL.threadStackBytes()), "native stack of each SQL thread (bytes); must hold the deepest statement sql.max-like-pattern-bytes, sql.max-compound-select, sql.max-trigger-depth and sql.max-expanded-depth admit, or the server refuses to start"),
+            new Setting("agents.binaries", "", "the agents devboxes may run, by the name clients give as a broker mount's `agent_binary`: a mapping of name to the absolute path of the executable, or to a list of the executable and fixed arguments (e.g. `{opencode: /usr/local/bin/opencode, claude: [/usr/local/bin/claude, --model, sonnet]}`). Empty: devboxes run no agents"),
+            new Setting("devboxes.root", "", "directory holding one workspace directory per devbox (0700); empty: `<data-dir>/" + DevboxOptions.DEFAULT_ROOT + "`"),
+            new Setting("devboxes.keep-workspaces", Boolean.toString(DEVBOXES.keepWorkspaces()), "`true`: keep a devbox's workspace after it shut down"),
+            new Setting("devboxes.allow-commands", Boolean.toString(DEVBOXES.allowCommands()), "`true`: clients may send `launch_commands` and `suspend_commands`, shell commands run as the server's user (devboxes are not a sandbox)"),
+            new Setting("devboxes.command-timeout", Durations.format(DEVBOXES.commandTimeout()), "longest one setup or launch command may run; then it is killed and the devbox fails"),
+            new Setting("devboxes.stop-timeout", Durations.format(DEVBOXES.stopTimeout()), "how long a stopping agent gets between SIGTERM and SIGKILL"),
+            new Setting("devboxes.wait-timeout", Durations.format(DEVBOXES.waitTimeout()), "longest `wait_for_status` holds a request before answering 408 (at most 30s)"),
+            new Setting("devboxes.max-active", n(DEVBOXES.maxActive()), "devboxes that may exist at once without being shut down; one more create gets 429"),
+            new Setting("devboxes.blueprints", "", "blueprints clients may name in `blueprint_name`: a mapping of name to `{setup-commands: [...], agent-binaries: [...]}`; setup commands run once when a devbox's workspace is created, `agent-binaries` (optional) limits the agents its devboxes may mount"));
 
     private static String n(long value) {
         return Long.toString(value);
