@@ -46,7 +46,7 @@ class ClientLauncherIT {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        if (!p.waitFor(9, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             throw new AssertionError("myelin " + String.join(" ", args) + " did not finish; stderr: " + Files.readString(err));
@@ -88,26 +88,26 @@ class ClientLauncherIT {
                          LongStream.range(0, 27).mapToObj(i -> "part-" + i).toArray(String[]::new)), 3).serve(axon)) {
                 CompletableFuture<Run> exec = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return run(server, work, "exec", "--axon", axon, "--input", "go", "--timeout", "150s", "--json");
+                        return run(server, work, "exec", "--axon", axon, "--input", "go", "--timeout", "8m", "--json");
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }, THREADS);
                 // Kill in the middle of the turn: exec's input (#2) and three steps of the reply (#3..#5) are in,
                 // and the agent holds the rest until the server is back.
-                Await.until("the turn is under way", Duration.ofSeconds(120),
+                Await.until("the turn is under way", Duration.ofMinutes(5),
                         () -> client.axon(axon).history(1, null).events().getFirst().sequence(), seq -> seq >= 5);
                 server.kill9();
                 server.start();
                 agent.allow(100);
 
-                Run e = Await.result("exec", Duration.ofSeconds(200), exec);
+                Run e = Await.result("exec", Duration.ofMinutes(9), exec);
                 assertThat(e.exit()).as(e.err()).isZero();
                 // exec printed every agent event once: its own message is #2, the reply #3..#30.
                 assertThat(sequences(e.out())).containsExactlyElementsOf(LongStream.rangeClosed(3, 30).boxed().toList());
                 assertThat(e.out()).contains("\"last_sequence\":30");
             }
-            Run t = Await.result("tail", Duration.ofSeconds(200), tail);
+            Run t = Await.result("tail", Duration.ofMinutes(9), tail);
             assertThat(t.exit()).as(t.err()).isZero();
             assertThat(sequences(t.out())).containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code MYELIN_URL} and {@code MYELIN_API_KEY} for a real server. A {@code java} block tagged {@code fragment} is
  * compiled inside a method (so snippets cannot drift from the API).
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES) // every example command starts a JVM
+// Every example command starts a JVM, a few dozen in all: seconds each on a loaded 2-core machine.
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @WithMyelinServer
 class DocsExamplesTest {
     private static final Path DOC = Path.of("..", "README.md");
@@ -96,7 +97,7 @@ class DocsExamplesTest {
         pb.environment().put("MYELIN_URL", server.baseUrl());
         pb.environment().put("MYELIN_API_KEY", TestServer.ADMIN_KEY);
         Process p = pb.start();
-        boolean done = p.waitFor(300, TimeUnit.SECONDS);
+        boolean done = p.waitFor(15, TimeUnit.MINUTES);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -30,7 +30,7 @@ class ServerRestartTest {
     private static final int AHEAD = 20;
 
     @Test
-    @Timeout(240)
+    @Timeout(600) // two JVM restarts; slow on a loaded machine
     void subscriberReceivesEveryEventOnceAcrossKillAndRestart() throws Exception {
         try (ServerProcess server = ServerProcess.onClasspath().start();
              MyelinClient client = MyelinClient.builder().baseUrl(server.baseUrl()).apiKey(server.adminKey())

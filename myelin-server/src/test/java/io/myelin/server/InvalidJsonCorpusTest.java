@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * malformed UTF-8. Nothing is accepted, nothing is a 5xx, the server stays healthy and acknowledged data is
  * unchanged.
  */
-@Timeout(300)
+@Timeout(600)
 @WithMyelinServer
 class InvalidJsonCorpusTest {
     @InjectServer

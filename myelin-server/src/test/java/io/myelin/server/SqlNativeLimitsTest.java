@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * the limit), and the server must still answer afterwards. A native stack overflow would kill the JVM running
  * this test, which fails the build.
  */
-@Timeout(180)
+@Timeout(600)
 // The deepest statements are slow on a loaded machine: they get all the time they need.
 // The expanded size bounds time, not stack: raised so that a chain of 1,000 triggers fits.
 @WithMyelinServer({"sql.thread-stack-size=" + SqlLimits.DEFAULT_THREAD_STACK_BYTES / 2, "sql.max-batch-statements=4000",

@@ -43,6 +43,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^\\s:]+:(\\d+)");
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
+    private static final int EXITED = -1;
 
     private final List<String> launcher;
     private final Path dataDir;
@@ -129,10 +130,10 @@ public final class ServerProcess implements AutoCloseable {
             HttpRequest readyz = HttpRequest.newBuilder(uri("/readyz")).timeout(Duration.ofSeconds(10)).build();
             Await.until("the child server answers /readyz with 200 (log " + log + ")", readyDeadline, () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("exited with " + process.exitValue());
+                    return EXITED; // stop waiting: a dead child will not become ready
                 }
                 return http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode();
-            }, status -> status == 200 || !process.isAlive());
+            }, status -> status == 200 || status == EXITED);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + logTail(), e);
         }

@@ -91,6 +91,7 @@ public final class TestServer implements AutoCloseable {
             s.restart();
             return s;
         } catch (RuntimeException e) {
+            s.http.shutdownNow();
             if (s.ownsDataDir) {
                 TempDirs.deleteTree(s.dataDir);
             }
