@@ -8,8 +8,9 @@ package io.myelin.axonsql;
  * functions (LIKE and GLOB match a pattern recursively, JSON nests). A native stack overflow is a SIGSEGV that
  * kills the whole JVM with no log line, and the JVM's default of 1 MiB per platform thread is not enough: a
  * LIKE pattern of 8,000 {@code %x} groups, a chain of 1,000 triggers or of 999 compound views each overflow it.
- * {@link SqlLimits} bounds every one of these recursions with an SQLite limit, and {@link AxonLanes} gives its
- * threads a stack that holds the deepest statement those limits admit.
+ * {@link SqlLimits} bounds every one of these recursions with an SQLite limit or, where SQLite has none, with
+ * {@link ExpansionGuard}, and {@link AxonLanes} gives its threads a stack that holds the deepest statement those
+ * limits admit.
  *
  * <p>Measurements: sqlite-jdbc 3.54.1.0 (SQLite 3.54.1), x86-64 Linux, Temurin 25. Each hostile shape ran in a
  * fresh JVM on one thread, and the smallest stack on which it still ran was found by binary search (16 KiB
@@ -22,7 +23,7 @@ package io.myelin.axonsql;
  *       {@code CAST}; 1.0 KiB for {@code BETWEEN} chains; 1.7 KiB per unit of depth for window functions nested
  *       in subqueries (SQLite's parser stops that shape near 177 levels). AND/OR chains, parentheses and row
  *       values cost almost nothing.</li>
- *   <li>Views and CTEs nested in one another ({@code maxExpressionDepth} bounds their nesting too): 0.8 KiB per
+ *   <li>Views and CTEs nested in one another (bounded with everything pasted, below): 0.8 KiB per
  *       level for plain views, 1.0 KiB with {@code GROUP BY} or {@code DISTINCT}, up to 3.1 KiB when each is a
  *       compound: 999 nested {@code UNION ALL} views need 3,162 KiB.</li>
  *   <li>Compound SELECT: 1.7 KiB per {@code INTERSECT}/{@code EXCEPT} term: 499 terms need 890 KiB.</li>
@@ -36,21 +37,27 @@ package io.myelin.axonsql;
  *       FTS3/4 at 1,000 parentheses (255 KiB), FTS5 at an expression depth of 256 and a small parser stack.</li>
  * </ul>
  *
- * <p>The model: one statement can nest all of the compile-time shapes at once (a trigger chain whose last
- * trigger reads a chain of views, over a compound with a deep expression), so their costs add up; LIKE and JSON
- * recurse later, while the statement runs, when compilation has returned. Each cost below is the measured one
- * rounded up. At the default limits the sum is 9.0 MiB; the worst combination measured, 999 chained triggers
- * whose last one reads 998 nested compound views over a 499-term compound, needed 6,515 KiB. The default stack
- * ({@link SqlLimits#DEFAULT_THREAD_STACK_BYTES}, 64 MiB) is 7.1 times the sum; it only reserves address space,
- * pages are committed as a statement reaches them. {@code NativeStackTest} checks the margin, and
- * {@code SqlNativeLimitsTest} runs the hostile shapes against a server with half the default stack.
+ * <p>Pasted shapes: SQLite checks each expression against {@code maxExpressionDepth} as it parses it, then pastes
+ * views, CTEs and FROM subqueries into the query that reads them and codes a generated column into the one that
+ * reads it, and the result is deeper than any piece (each level 0.77 KiB for {@code ~}, {@code +1}, {@code ISNULL},
+ * {@code IN}, {@code ||}, {@code =}; 0.81 for {@code LIKE} and {@code ->}; 1.74 per term of an INTERSECT view read by
+ * the next). 98 CTEs of 990 levels overflowed 64 MiB; views, being created one statement at a time, chain without
+ * end. {@link ExpansionGuard} bounds the pasted depth with {@code maxExpandedDepth} in levels of {@link SqlCost}, each
+ * measured at most 1.0 KiB of stack. SQLite's own view nesting check does not: it runs only while a view's columns
+ * are first worked out, and keeps them for the connection.
  *
- * <p>Not bounded by any SQLite limit: when SQLite flattens a view, CTE or FROM subquery into the query that
- * reads it, or codes a generated column that reads another one, it substitutes one expression into the other,
- * and the result is deeper than {@code maxExpressionDepth} (each piece was checked alone). A chain of such
- * pieces grows the stack by the sum of their depths (20 CTEs of 900 levels: 13 MiB). And SQLite checks view
- * nesting only while it first works out a view's columns, which it then keeps for the connection, so views read
- * one by one as they are created chain past {@code maxExpressionDepth}.
+ * <p>The model: one statement can nest all of the compile-time shapes at once (a trigger chain whose last trigger
+ * reads views pasted to the expanded depth, over a compound), so their costs add up; LIKE and JSON recurse later,
+ * while the statement runs, when compilation has returned. Each cost below is the measured one rounded up. At the
+ * default limits the sum is 7.6 MiB; the default stack ({@link SqlLimits#DEFAULT_THREAD_STACK_BYTES}, 64 MiB) is 8.5
+ * times that; it only reserves address space, pages are committed as a statement reaches them.
+ * {@code NativeStackTest} runs the deepest shapes on exactly the required stack, and {@code SqlNativeLimitsTest} runs
+ * them against a server with half the default stack.
+ *
+ * <p>Checked and not a stack hazard: the time a statement takes to compile is (SQLite interrupts compilation only
+ * while it tokenizes and at a few planner steps, whether asked through the progress handler or
+ * {@code sqlite3_interrupt}, which {@code sqlite3_step} clears); {@link ExpansionGuard} bounds it through
+ * {@code maxExpandedSize}.
  */
 final class NativeStack {
     /** JVM guard zones, the thread's Java frames and SQLite's entry: the smallest stack any statement ran on. */

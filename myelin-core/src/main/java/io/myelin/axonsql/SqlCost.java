@@ -16,9 +16,10 @@ import java.util.Set;
  * or {@code EXCEPT}, and the operators of its deepest comma-separated piece, at most {@code maxExpressionDepth}
  * (SQLite refuses a deeper expression when it parses it). An operator is every keyword and every punctuation mark
  * except {@code ,} {@code )} {@code ;}: each level of an expression tree takes at least one, so the count never falls
- * short, while names, literals and parameters are leaves. The queries of a text are summed: a chain of CTEs or FROM
- * subqueries may paste each into the next. For a {@code CREATE TABLE}, {@code generatedLevels} is the sum over its
- * generated columns and CHECK constraints, which SQLite codes into one another when one reads another.
+ * short, while names, literals and parameters are leaves. {@link ExpansionGuard} adds to a query's levels the
+ * deepest query nested in it or named by it (a CTE, a view), as SQLite may paste each into the next; queries side
+ * by side take the deepest. For a {@code CREATE TABLE}, {@code generatedLevels} is the sum over its generated
+ * columns and CHECK constraints, which SQLite codes into one another when one reads another.
  *
  * <p>The weights are the measured native stack per level, in units of one expression level (0.77 KiB): a nested
  * query costs up to 3.1 KiB, a term of a compound that SQLite cannot flatten 1.74 KiB ({@link NativeStack}).

@@ -80,7 +80,7 @@ public final class Settings {
             new Setting("sql.batch-timeout", Durations.format(SQL.batchTimeout()), "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
             new Setting("sql.queue-timeout", Durations.format(SQL.queueTimeout()), "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"),
             new Setting("sql.max-like-pattern-bytes", n(SQL.maxLikePatternBytes()), "largest LIKE or GLOB pattern (UTF-8 bytes, at most 50000); matching recurses once per wildcard and takes time in proportion to pattern size times value size"),
-            new Setting("sql.max-expression-depth", n(SQL.maxExpressionDepth()), "deepest SQL expression, and deepest nesting of views, CTEs and subqueries (at most 1000)"),
+            new Setting("sql.max-expression-depth", n(SQL.maxExpressionDepth()), "deepest SQL expression as written, and deepest nesting of views, CTEs and subqueries SQLite checks itself (at most 1000)"),
             new Setting("sql.max-compound-select", n(SQL.maxCompoundSelect()), "most terms of one compound SELECT: UNION, UNION ALL, INTERSECT, EXCEPT (at most 500)"),
             new Setting("sql.max-trigger-depth", n(SQL.maxTriggerDepth()), "deepest chain of triggers and foreign key actions firing one another (at most 1000)"),
             new Setting("sql.max-expanded-depth", n(SQL.maxExpandedDepth()), "deepest nesting of one statement once the views, CTEs, subqueries and generated columns it reads are pasted into one another (levels: 4 per query, 3 per compound term, 1 per operator)"),
