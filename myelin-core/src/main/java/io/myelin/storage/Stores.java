@@ -2,6 +2,7 @@ package io.myelin.storage;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.broker.BrokerStateStore;
 import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
@@ -21,6 +22,9 @@ public interface Stores extends AutoCloseable {
     KeyStore keys();
 
     IdempotencyStore requests();
+
+    /** What brokers keep per axon ({@link io.myelin.broker.BrokerState}). */
+    BrokerStateStore brokers();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

@@ -5,6 +5,11 @@ import io.myelin.auth.AccessPolicy;
 import io.myelin.auth.ApiKeys;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.axon.Axons;
+import io.myelin.broker.BrokerFactory;
+import io.myelin.broker.BrokerOptions;
+import io.myelin.broker.BrokerStates;
+import io.myelin.broker.LocalAgentLauncher;
+import io.myelin.broker.LocalBrokerFactory;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
@@ -15,6 +20,7 @@ import io.myelin.server.http.RequestLogging;
 import io.myelin.server.http.RequestLimits;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
+import io.myelin.server.routes.BrokerRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.SqlRoutes;
@@ -55,19 +61,21 @@ public final class MyelinServer implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final EventLog events;
     private final AxonSql sql;
+    private final LocalBrokerFactory brokers;
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
-                         EventLog events, AxonSql sql, Server jetty,
+                         EventLog events, AxonSql sql, LocalBrokerFactory brokers, Server jetty,
                          String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.maintenance = maintenance;
         this.events = events;
         this.sql = sql;
+        this.brokers = brokers;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
     }
@@ -97,8 +105,12 @@ public final class MyelinServer implements AutoCloseable {
             if (!orphans.isEmpty()) {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
+            BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
+            LocalBrokerFactory brokers = new LocalBrokerFactory(events, brokerStates, new LocalAgentLauncher(),
+                    BrokerOptions.defaults(config.streamLimits().maxPayloadBytes()));
             MemoryBudget answers = answerBudget(config);
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
+            ServerMetrics.bindBrokers(metrics, brokers);
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
             ServerMetrics.bindAnswers(metrics, answers);
@@ -111,11 +123,12 @@ public final class MyelinServer implements AutoCloseable {
             new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
+            new BrokerRoutes(brokerStates, events).register(router);
 
             Server jetty = jetty(config, HandlerChain.of(router, keys, policy,
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
                             config.bodyTimeout())));
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, jetty, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, brokers, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
@@ -266,6 +279,11 @@ public final class MyelinServer implements AutoCloseable {
         return config;
     }
 
+    /** Starts brokers on this server's axons (devbox mounts); closed with the server. */
+    public BrokerFactory brokers() {
+        return brokers;
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         jetty.join();
@@ -278,6 +296,7 @@ public final class MyelinServer implements AutoCloseable {
             return;
         }
         ready = false;
+        brokers.close(); // turns still running fail now, while the log can still take their events
         events.close();
         try {
             jetty.stop();

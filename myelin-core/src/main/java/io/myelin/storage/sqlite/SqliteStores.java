@@ -2,6 +2,7 @@ package io.myelin.storage.sqlite;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.broker.BrokerStateStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.IdempotencyStore;
@@ -29,7 +30,7 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys). Every line of SQL on it lives in this package.
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, broker state). Every line of SQL on it lives in this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
  * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
@@ -57,6 +58,7 @@ public final class SqliteStores implements Stores {
     private final SqliteEventStore events;
     private final SqliteKeyStore keys;
     private final SqliteIdempotencyStore requests;
+    private final SqliteBrokerStateStore brokers;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -73,6 +75,7 @@ public final class SqliteStores implements Stores {
         this.events = new SqliteEventStore(writer, reads, requestKeys, purger);
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
+        this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
     }
 
     /**
@@ -186,6 +189,11 @@ public final class SqliteStores implements Stores {
     @Override
     public IdempotencyStore requests() {
         return requests;
+    }
+
+    @Override
+    public BrokerStateStore brokers() {
+        return brokers;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */
