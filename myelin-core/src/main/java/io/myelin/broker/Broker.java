@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * restart or a second broker never puts one on the axon twice; a second broker's state save is refused (409) and it
  * stops.
  */
-final class Broker implements MountedBroker, RelayHost {
+final class Broker implements RunningBroker, RelayHost {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
     private static final long LAZY_SAVE_MS = 1000;
 
@@ -662,6 +662,11 @@ final class Broker implements MountedBroker, RelayHost {
             loop.interrupt();
             awaitDone(Duration.ofSeconds(5));
         }
+    }
+
+    @Override
+    public boolean awaitStopped(Duration max) throws InterruptedException {
+        return done.await(max.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private boolean awaitDone(Duration d) {

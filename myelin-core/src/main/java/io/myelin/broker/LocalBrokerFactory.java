@@ -21,7 +21,7 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
     private final BrokerStates states;
     private final AgentLauncher launcher;
     private final BrokerOptions options;
-    private final Map<String, Broker> running = new ConcurrentHashMap<>();
+    private final Map<String, Slot> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public LocalBrokerFactory(EventLog events, BrokerStates states, AgentLauncher launcher, BrokerOptions options) {
@@ -47,16 +47,16 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
             throw new MyelinException(ErrorKind.UNAVAILABLE, null, "the server is stopping");
         }
         states.load(Caller.SYSTEM, spec.axonId()); // 404 before anything starts
-        Broker broker = new Broker(spec, new LocalAxonLink(spec.axonId(), events, states), launcher,
-                listener, options);
-        if (running.putIfAbsent(spec.axonId(), broker) != null) {
+        Slot slot = new Slot();
+        if (running.putIfAbsent(spec.axonId(), slot) != null) {
             throw new MyelinException(ErrorKind.CONFLICT, "axon_id", "axon " + spec.axonId()
                     + " already has a broker on this server");
         }
         try {
-            return new Handle(broker.start());
+            slot.broker = Brokers.start(spec, new LocalAxonLink(spec.axonId(), events, states), launcher, listener, options);
+            return new Handle(spec.axonId(), slot);
         } catch (RuntimeException e) {
-            running.remove(spec.axonId(), broker);
+            running.remove(spec.axonId(), slot);
             throw e;
         }
     }
@@ -70,8 +70,8 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        List<Thread> closers = running.values().stream()
-                .map(b -> Thread.ofVirtual().name("broker-close").start(b::close)).toList();
+        List<Thread> closers = running.values().stream().filter(s -> s.broker != null)
+                .map(s -> Thread.ofVirtual().name("broker-close").start(s.broker::close)).toList();
         for (Thread t : closers) {
             try {
                 t.join();
@@ -83,12 +83,21 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
         running.clear();
     }
 
+    /** An axon's place in {@link #running}: taken before its broker starts, so two starts cannot race. */
+    private static final class Slot {
+        volatile RunningBroker broker;
+    }
+
     /** The broker as its supervisor holds it; closing it frees its axon for another mount. */
     private final class Handle implements MountedBroker {
-        private final Broker broker;
+        private final String axonId;
+        private final Slot slot;
+        private final RunningBroker broker;
 
-        Handle(Broker broker) {
-            this.broker = broker;
+        Handle(String axonId, Slot slot) {
+            this.axonId = axonId;
+            this.slot = slot;
+            this.broker = slot.broker;
         }
 
         @Override
@@ -114,7 +123,7 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
         @Override
         public void close() {
             broker.close();
-            running.remove(broker.axonId(), broker);
+            running.remove(axonId, slot);
         }
     }
 }
