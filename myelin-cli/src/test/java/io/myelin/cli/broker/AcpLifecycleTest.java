@@ -148,4 +148,46 @@ class AcpLifecycleTest {
                     .hasSize(2);
         }
     }
+
+    @Test
+    void anAgentWithLoadSessionGetsItsConversationBackAfterAShutdownAndAfterACrash() throws Exception {
+        String axon = brokers.newAxon("acp-load-session");
+        LocalBrokers.Calls calls = new LocalBrokers.Calls();
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpWithLoadSession(), calls);
+             AxonTail tail = new AxonTail(brokers.client, axon)) {
+            tail.user("initialize", Map.of("protocolVersion", 1, "clientCapabilities", Map.of()));
+            assertThat(AxonTail.json(tail.nextAgent("initialize")).path("agentCapabilities").path("loadSession").asBoolean())
+                    .isTrue();
+            tail.user("session/new", Map.of("cwd", "/tmp", "mcpServers", List.of()));
+            String session = AxonTail.json(tail.nextAgent("session/new")).path("sessionId").asText();
+            tail.user("session/prompt", Map.of("sessionId", session, "prompt", List.of(Map.of("type", "text", "text", "the blue door"))));
+            tail.nextSystem("turn.completed");
+
+            broker.shutdown(Duration.ofSeconds(5));
+            long beforeWake = tail.drain().getLast().sequence();
+            tail.user("session/prompt", Map.of("sessionId", session, "prompt", List.of(Map.of("type", "text", "text", "and now?"))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> calls.calls.contains("wake"));
+            broker.resume();
+            tail.nextSystem("turn.started");
+            tail.next(e -> e.origin() == Origin.AGENT_EVENT && e.payload().contains("Earlier prompts in this session: 1"),
+                    "an answer that remembers the first prompt");
+            tail.nextSystem("turn.completed");
+
+            long crash = tail.user("message", Map.of("text", "fall over [crash]"));
+            tail.nextSystem("turn.started");
+            tail.nextSystem("agent.error");
+            assertThat(AxonTail.json(tail.nextSystem("turn.failed")).path("turn_id").asText()).isEqualTo("turn_" + crash);
+            tail.user("message", Map.of("text", "still there?"));
+            tail.nextSystem("turn.started");
+            JsonNode update = AxonTail.json(tail.next(e -> e.origin() == Origin.AGENT_EVENT
+                    && e.payload().contains("Earlier prompts in this session: 3"), "the session loaded after the crash"));
+            assertThat(update.path("sessionId").asText()).isEqualTo(session);
+            tail.nextSystem("turn.completed");
+
+            assertThat(tail.seen()).as("the history session/load streams back is not published again")
+                    .filteredOn(e -> e.sequence() > beforeWake && e.payload().contains("user_message_chunk")).isEmpty();
+            assertThat(tail.seen()).filteredOn(e -> e.eventType().equals("session/update"))
+                    .allMatch(e -> AxonTail.json(e).path("sessionId").asText().equals(session));
+        }
+    }
 }

@@ -68,6 +68,24 @@ final class AxonTail implements AutoCloseable {
         }
     }
 
+    /** Some event read so far or still to come that matches, in any order with the others; the position stays. */
+    AxonEvent any(Predicate<AxonEvent> match, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int checked = 0;
+        while (true) {
+            for (; checked < seen.size(); checked++) {
+                if (match.test(seen.get(checked))) {
+                    return seen.get(checked);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                fail("no " + what + " within " + WAIT.toSeconds() + " s; the axon holds: " + summary());
+            }
+            sub.poll(Duration.ofNanos(left)).ifPresent(seen::add);
+        }
+    }
+
     /** The next event of {@code origin} and {@code type}. */
     AxonEvent next(Origin origin, String type) throws InterruptedException {
         return next(e -> e.origin() == origin && e.eventType().equals(type), origin + " " + type);

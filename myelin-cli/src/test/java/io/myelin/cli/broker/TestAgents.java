@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agents the broker tests run: real node processes from the top-level {@code test-agents/} tree, which the
- * build installs ({@code npm ci --prefix test-agents}, see this module's pom). The directory can be moved with
- * {@code -Dmyelin.test-agents=DIR}.
+ * The agents the broker tests run: real node processes from the top-level {@code test-agents/} tree, whose own
+ * module installs them early in the build ({@code npm ci}; see {@code test-agents/README.md} for what each agent does
+ * and the prompt markers that script it). The directory can be moved with {@code -Dmyelin.test-agents=DIR}.
  */
 final class TestAgents {
     private TestAgents() {
@@ -20,8 +20,7 @@ final class TestAgents {
         Path d = Path.of(System.getProperty("myelin.test-agents", "../test-agents")).toAbsolutePath().normalize();
         if (!Files.isDirectory(d.resolve("node_modules"))) {
             throw new IllegalStateException("the test agents are not installed in " + d
-                    + ": run `npm ci --prefix test-agents` from the repository root (the build does it when"
-                    + " test-agents/package-lock.json exists)");
+                    + ": run `npm ci --prefix test-agents` from the repository root (a full build does it)");
         }
         return d;
     }
