@@ -12,10 +12,7 @@ import java.util.ArrayDeque;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +39,8 @@ import org.slf4j.LoggerFactory;
  * restart or a second broker never puts one on the axon twice; a second broker's state save is refused (409) and it
  * stops.
  */
-final class Broker implements RunningBroker, RelayHost {
+final class Broker implements RelayHost {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
-    private static final long LAZY_SAVE_MS = 1000;
-
-    /** Another broker saved the axon's state: this one stops. */
-    private static final class Superseded extends RuntimeException {
-        Superseded(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     private final BrokerSpec spec;
     private final AxonLink link;
@@ -65,24 +54,13 @@ final class Broker implements RunningBroker, RelayHost {
     private final AgentRunner agent;
     private final CompletableFuture<Void> firstLaunch = new CompletableFuture<>();
     private final CountDownLatch done = new CountDownLatch(1);
-    private final AtomicBoolean closeRequested = new AtomicBoolean();
     private final LogLimiter logs;
-    private final Thread loop;
     private volatile boolean idle;
     private volatile boolean closing;
-    private volatile AxonLink.Feed feed;
-    private Thread reader;
+    private final AxonReader reader;
+    private final BrokerProgress progress;
 
     // Confined to the broker's thread from here on.
-    private BrokerState saved;
-    private long read;
-    private long turnCursor;
-    private long handledUpTo;
-    private String sessionId;
-    private String context;
-    private boolean dirty;
-    private boolean saveSoon;
-    private long lastSave;
     private final ArrayDeque<Event> turns = new ArrayDeque<>();
     private final ArrayDeque<Event> deferred = new ArrayDeque<>();
     private Turn turn;
@@ -101,6 +79,8 @@ final class Broker implements RunningBroker, RelayHost {
         this.relay = spec.protocol() == BrokerProtocol.ACP ? new AcpRelay(this) : new ClaudeRelay(this);
         this.name = spec.axonId();
         this.logs = new LogLimiter(options.logLinesPerSecond(), options.clock());
+        this.reader = new AxonReader(link, inbox, publisher);
+        this.progress = new BrokerProgress(link, publisher, options.clock());
         this.agent = new AgentRunner(launcher, inbox, options, name, new AgentRunner.Events() {
             @Override
             public void launched() {
@@ -118,41 +98,12 @@ final class Broker implements RunningBroker, RelayHost {
                 agentDied(status);
             }
         });
-        this.loop = Thread.ofVirtual().name("broker-" + name).unstarted(this::runLoop);
-    }
-
-    /**
-     * Starts the broker's thread and waits (at most {@code startTimeout}) for the agent's first launch.
-     *
-     * @throws AgentStartException when the agent could not be started (the broker is then closed)
-     */
-    Broker start() {
-        loop.start();
-        try {
-            firstLaunch.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            close();
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            log.warn("broker on {}: the agent is not launched after {} ms; going on", name, options.startTimeout().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("interrupted while starting the broker of " + name);
-        }
-        return this;
-    }
-
-    String axonId() {
-        return spec.axonId();
     }
 
     // ---- the broker's thread ----
 
-    private void runLoop() {
+    /** The broker's thread: runs until closed, the axon is deleted, or another broker takes over. */
+    void run() {
         try {
             begin();
             while (!closing) {
@@ -163,9 +114,11 @@ final class Broker implements RunningBroker, RelayHost {
                     }
                     timers();
                     schedule();
-                    saveIfDue();
+                    if (progress.due()) {
+                        save(turn);
+                    }
                     updateIdle();
-                } catch (Superseded | BrokerPublisher.Closing e) {
+                } catch (BrokerProgress.Superseded | BrokerPublisher.Closing e) {
                     throw e;
                 } catch (MyelinException e) {
                     if (e.kind() == ErrorKind.NOT_FOUND) {
@@ -176,7 +129,7 @@ final class Broker implements RunningBroker, RelayHost {
                     log.error("broker on {}: {} failed", name, describe(item), e);
                 }
             }
-        } catch (Superseded e) {
+        } catch (BrokerProgress.Superseded e) {
             log.warn("broker on {} stops: {}", name, e.getMessage());
             listener.agentExited(-1, e.getMessage());
         } catch (BrokerPublisher.Closing e) {
@@ -206,13 +159,8 @@ final class Broker implements RunningBroker, RelayHost {
     }
 
     private void begin() {
-        saved = publisher.retrying(link::loadState, "loading the broker state");
+        BrokerState saved = progress.load();
         relay.restore(saved);
-        read = saved.cursor();
-        handledUpTo = saved.cursor();
-        turnCursor = saved.turnCursor();
-        sessionId = saved.sessionId();
-        context = saved.context();
         if (saved.turnRunning()) {
             String id = saved.turnId();
             long trigger = saved.turnTrigger();
@@ -222,8 +170,7 @@ final class Broker implements RunningBroker, RelayHost {
                     .put("stop_reason", "error"), key(trigger, "end"));
             save(null);
         }
-        feed = link.subscribe(turnCursor);
-        reader = Thread.ofVirtual().name("broker-" + name + "-reader").start(this::readAxon);
+        reader.start(progress.turnCursor());
         launch();
     }
 
@@ -250,25 +197,23 @@ final class Broker implements RunningBroker, RelayHost {
 
     private void onEvent(Event e) {
         long seq = e.sequence();
-        if (seq <= read && seq > handledUpTo) {
-            return; // a feed that resubscribed handed an event twice
+        if (!progress.read(seq)) {
+            return;
         }
-        read = Math.max(read, seq);
-        dirty = true;
         if (e.origin() == Origin.AGENT_EVENT || e.origin() == Origin.SYSTEM_EVENT) {
             return;
         }
         Relay.Kind kind = relay.classify(e);
         if (kind == Relay.Kind.TURN) {
-            if (seq > turnCursor) {
+            if (progress.turnPending(seq)) {
                 turns.add(e);
                 listener.activity();
                 needAgent();
             }
             return;
         }
-        if (seq <= handledUpTo) {
-            return; // handled before the broker restarted
+        if (progress.handledBefore(seq)) {
+            return;
         }
         if (kind == Relay.Kind.CANCEL && turn == null && !e.eventType().equals("control_request")) {
             return; // nothing to cancel; a Claude interrupt still gets its answer from the agent
@@ -303,7 +248,7 @@ final class Broker implements RunningBroker, RelayHost {
             } else {
                 relay.relay(e);
             }
-            saveSoon = true;
+            progress.soon();
         }
         if (agent.state() == AgentState.READY && turn == null && !turns.isEmpty()) {
             startTurn(turns.poll());
@@ -312,7 +257,7 @@ final class Broker implements RunningBroker, RelayHost {
 
     private void startTurn(Event trigger) {
         Turn t = new Turn(trigger);
-        turnCursor = trigger.sequence();
+        progress.turnStarting(trigger.sequence());
         turn = t;
         save(t);
         t.fire(TurnEvent.START);
@@ -355,42 +300,20 @@ final class Broker implements RunningBroker, RelayHost {
 
     // ---- durable state ----
 
-    /** Saves the state with {@code running} as the turn in progress (null: none). */
+    /** Saves the progress with {@code running} as the turn in progress (null: none). */
     private void save(Turn running) {
-        long cursor = Math.min(read, Math.min(deferred.isEmpty() ? Long.MAX_VALUE : deferred.peek().sequence() - 1,
-                relay.oldestInFlight() == Long.MAX_VALUE ? Long.MAX_VALUE : relay.oldestInFlight() - 1));
-        cursor = Math.max(cursor, turnCursor);
-        BrokerState next = new BrokerState(saved.version(), cursor, turnCursor, running == null ? null : running.id(),
-                running == null ? 0 : running.trigger().sequence(), sessionId, context);
-        String key = "brk-state-" + UUID.randomUUID();
-        try {
-            saved = publisher.retrying(() -> link.saveState(next, key), "saving the broker state");
-        } catch (MyelinException e) {
-            if (e.kind() == ErrorKind.CONFLICT && "version".equals(e.field())) {
-                throw new Superseded("another broker saved the state of axon " + name + " (" + e.getMessage() + ")");
-            }
-            throw e;
-        }
-        dirty = false;
-        saveSoon = false;
-        lastSave = options.clock().millis();
-    }
-
-    private void saveIfDue() {
-        if (saveSoon || (dirty && options.clock().millis() - lastSave >= LAZY_SAVE_MS)) {
-            save(turn);
-        }
+        long waiting = Math.min(deferred.isEmpty() ? Long.MAX_VALUE : deferred.peek().sequence(), relay.oldestInFlight());
+        progress.save(running, waiting);
     }
 
     @Override
     public void answered(Event event) {
-        saveSoon = true;
+        progress.soon();
     }
 
     @Override
     public void sessionChanged(String newSessionId, String newContext) {
-        this.sessionId = newSessionId;
-        this.context = newContext;
+        progress.session(newSessionId, newContext);
         save(turn);
     }
 
@@ -521,9 +444,7 @@ final class Broker implements RunningBroker, RelayHost {
         if (agent.state() == AgentState.EXITED && hasWork()) {
             wait = Math.min(wait, agent.restartAt() - now);
         }
-        if (dirty) {
-            wait = Math.min(wait, lastSave + LAZY_SAVE_MS - now);
-        }
+        wait = Math.min(wait, progress.untilDue());
         return Math.max(1, wait);
     }
 
@@ -538,60 +459,9 @@ final class Broker implements RunningBroker, RelayHost {
         }
     }
 
-    // ---- the axon reader ----
-
-    private void readAxon() {
-        long after = turnCursor;
-        AxonLink.Feed current = feed;
-        while (!closing) {
-            try {
-                for (Event e : current.next(Duration.ofSeconds(1))) {
-                    if (!inbox.event(e)) {
-                        return;
-                    }
-                    after = e.sequence();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (MyelinException e) {
-                if (e.kind() == ErrorKind.NOT_FOUND) {
-                    postFailure(e);
-                    return;
-                }
-                current = resubscribe(current, after, e);
-            } catch (RuntimeException e) {
-                current = resubscribe(current, after, e);
-            }
-        }
-    }
-
-    private AxonLink.Feed resubscribe(AxonLink.Feed old, long after, RuntimeException cause) {
-        log.warn("broker on {}: reading the axon failed ({}); reading again after #{}", name, cause.getMessage(), after);
-        old.close();
-        AxonLink.Feed fresh = publisher.retrying(() -> link.subscribe(after), "subscribing");
-        feed = fresh;
-        return fresh;
-    }
-
-    private void postFailure(MyelinException e) {
-        try {
-            inbox.control(() -> {
-                throw e;
-            });
-        } catch (IllegalStateException closed) {
-            // already closing
-        }
-    }
-
     private void teardown() {
         closing = true;
-        AxonLink.Feed f = feed;
-        if (f != null) {
-            f.close();
-        }
-        if (reader != null) {
-            reader.interrupt();
-        }
+        reader.close();
         inbox.close();
         try {
             agent.close(Duration.ofSeconds(1));
@@ -604,107 +474,64 @@ final class Broker implements RunningBroker, RelayHost {
         done.countDown();
     }
 
-    // ---- MountedBroker: commands run on the broker's thread ----
+    // ---- the supervisor's commands, run on the broker's thread (see BrokerHandle) ----
 
-    @Override
-    public void suspend(Duration deadline) {
-        call(() -> {
-            if (agent.suspend()) {
-                log.info("broker on {}: agent suspended", name);
-            }
-        }, deadline);
+    void suspendAgent() {
+        if (agent.suspend()) {
+            log.info("broker on {}: agent suspended", name);
+        }
     }
 
-    @Override
-    public void shutdown(Duration deadline) {
-        call(() -> stopAgent(deadline, "the agent was shut down"), deadline.plus(options.startTimeout()));
+    void shutdownAgent(Duration grace) {
+        stopAgent(grace, "the agent was shut down");
     }
 
-    @Override
-    public void resume() {
-        call(() -> {
-            wakeAsked = false;
-            if (agent.resume()) {
-                log.info("broker on {}: agent resumed", name);
-            } else if (agent.state() == AgentState.STOPPED || agent.state() == AgentState.EXITED) {
-                launch();
-            }
-        }, options.startTimeout());
+    void resumeAgent() {
+        wakeAsked = false;
+        if (agent.resume()) {
+            log.info("broker on {}: agent resumed", name);
+        } else if (agent.state() == AgentState.STOPPED || agent.state() == AgentState.EXITED) {
+            launch();
+        }
     }
 
-    @Override
-    public boolean idle() {
+    /** Stops the agent (a running turn fails) and ends the loop. */
+    void closeNow() {
+        try {
+            stopAgent(options.stopGrace(), "the broker was closed");
+        } finally {
+            closing = true;
+        }
+    }
+
+    /** Ends the loop even while it waits in a retry: for a close that took too long. */
+    void abort() {
+        closing = true;
+        publisher.close();
+    }
+
+    boolean idle() {
         return idle;
     }
 
-    @Override
-    public void close() {
-        if (!closeRequested.compareAndSet(false, true)) {
-            awaitDone(options.stopGrace().plusSeconds(10));
-            return;
-        }
-        if (Thread.currentThread() == loop) {
-            closing = true;
-            return;
-        }
-        try {
-            inbox.control(() -> {
-                stopAgent(options.stopGrace(), "the broker was closed");
-                closing = true;
-            });
-        } catch (IllegalStateException alreadyStopped) {
-            // the loop ended on its own
-        }
-        if (!awaitDone(options.stopGrace().plusSeconds(10))) {
-            log.warn("broker on {} did not stop in time; interrupting it", name);
-            closing = true;
-            publisher.close();
-            loop.interrupt();
-            awaitDone(Duration.ofSeconds(5));
-        }
+    BrokerInbox inbox() {
+        return inbox;
     }
 
-    @Override
-    public boolean awaitStopped(Duration max) throws InterruptedException {
-        return done.await(max.toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture<Void> firstLaunch() {
+        return firstLaunch;
     }
 
-    private boolean awaitDone(Duration d) {
-        try {
-            return done.await(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    boolean awaitDone(Duration d) throws InterruptedException {
+        return done.await(d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Runs {@code action} on the broker's thread and waits for it at most {@code deadline}. */
-    private void call(Runnable action, Duration deadline) {
-        if (Thread.currentThread() == loop) {
-            action.run();
-            return;
-        }
-        CompletableFuture<Void> ran = new CompletableFuture<>();
-        try {
-            inbox.control(() -> {
-                try {
-                    action.run();
-                } finally {
-                    ran.complete(null);
-                }
-            });
-        } catch (IllegalStateException closed) {
-            return;
-        }
-        try {
-            ran.get(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.warn("broker on {}: a command did not finish within {} ms; it still runs", name, deadline.toMillis());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    String name() {
+        return name;
+    }
+
+    BrokerOptions options() {
+        return options;
     }
 
     private String key(long sequence, String what) {

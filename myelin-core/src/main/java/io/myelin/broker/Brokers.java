@@ -22,6 +22,6 @@ public final class Brokers {
             throw new IllegalArgumentException("protocol " + spec.protocol().wireName()
                     + " is not supported: use acp or claude_json");
         }
-        return new Broker(spec, link, launcher, listener, options).start();
+        return new BrokerHandle(new Broker(spec, link, launcher, listener, options)).start();
     }
 }
