@@ -8,6 +8,7 @@ import io.myelin.broker.BrokerSpec;
 import io.myelin.broker.Brokers;
 import io.myelin.broker.LocalAgentLauncher;
 import io.myelin.broker.RunningBroker;
+import io.myelin.client.MyelinApiException;
 import io.myelin.client.MyelinClient;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -77,6 +78,11 @@ final class BrokerCommand extends ClientCommand {
         } catch (AgentStartException e) {
             err().println("myelin: " + e.getMessage());
             return ExitCode.FAILURE;
+        } catch (io.myelin.error.MyelinException e) {
+            if (e.getCause() instanceof MyelinApiException api) {
+                throw api; // reported as any other command reports the server's refusal (404: exit 3)
+            }
+            throw e;
         }
         err().println("myelin: relaying " + axonId + " to " + String.join(" ", command) + " (" + p.wireName() + ")");
         err().flush();
