@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,7 +75,7 @@ final class BrokerCommand extends ClientCommand {
         RunningBroker broker;
         try {
             broker = Brokers.start(spec, new RemoteAxonLink(client, axonId), new LocalAgentLauncher(),
-                    new Unsupervised(), BrokerOptions.defaults(1 << 20));
+                    new Unsupervised(), BrokerOptions.defaults(1 << 20, InstantSource.system()));
         } catch (AgentStartException e) {
             err().println("myelin: " + e.getMessage());
             return ExitCode.FAILURE;

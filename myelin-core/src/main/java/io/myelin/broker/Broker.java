@@ -479,11 +479,20 @@ final class Broker implements RelayHost {
     void suspendAgent() {
         if (agent.suspend()) {
             log.info("broker on {}: agent suspended", name);
+            wakeIfWorkWaits();
         }
     }
 
     void shutdownAgent(Duration grace) {
         stopAgent(grace, "the agent was shut down");
+        wakeIfWorkWaits();
+    }
+
+    /** Work queued before the agent was put to sleep wakes it as new work would. */
+    private void wakeIfWorkWaits() {
+        if (hasWork()) {
+            needAgent();
+        }
     }
 
     void resumeAgent() {

@@ -38,10 +38,9 @@ public record BrokerOptions(int maxQueuedTurns, int maxLineBytes, int stdinQueue
         }
     }
 
-    /** The defaults, with lines bounded by the server's largest payload. */
-    public static BrokerOptions defaults(int maxPayloadBytes) {
+    /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
+    public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
         return new BrokerOptions(1000, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
-                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                InstantSource.system());
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), clock);
     }
 }

@@ -107,7 +107,7 @@ public final class MyelinServer implements AutoCloseable {
             }
             BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
             LocalBrokerFactory brokers = new LocalBrokerFactory(events, brokerStates, new LocalAgentLauncher(),
-                    BrokerOptions.defaults(config.streamLimits().maxPayloadBytes()));
+                    BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock()));
             MemoryBudget answers = answerBudget(config);
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
             ServerMetrics.bindBrokers(metrics, brokers);
