@@ -484,6 +484,18 @@ final class AcpRelay implements Relay {
     }
 
     @Override
+    public boolean hasConversation() {
+        return initParams != null || clientSession != null;
+    }
+
+    @Override
+    public void forget() {
+        initParams = null;
+        sessionParams = null;
+        clientSession = null;
+    }
+
+    @Override
     public long oldestInFlight() {
         long oldest = Long.MAX_VALUE;
         for (Pending p : pending.values()) {

@@ -28,8 +28,8 @@ final class AgentRunner {
         /** It could not be started. */
         void launchFailed(AgentStartException e);
 
-        /** It exited on its own with {@code status}. */
-        void died(int status);
+        /** It exited on its own with {@code status}; {@code restoring}: before the relay had restored it. */
+        void died(int status, boolean restoring);
     }
 
     private final AgentLauncher launcher;
@@ -209,11 +209,12 @@ final class AgentRunner {
 
     private void gone() {
         int code = status;
+        boolean restoring = lifecycle.state() == AgentState.STARTING;
         pipes.abandon();
         forget();
         if (lifecycle.fireIfAllowed(AgentEvent.EXIT)) {
             backOff();
-            events.died(code);
+            events.died(code, restoring);
         }
     }
 

@@ -65,6 +65,13 @@ final class Broker implements RelayHost {
     private final ArrayDeque<Event> deferred = new ArrayDeque<>();
     private Turn turn;
     private boolean wakeAsked;
+    /**
+     * Whether the current agent process wrote a line yet, whether it was given a conversation to continue, and how
+     * many in a row died while it was being brought back.
+     */
+    private boolean heard;
+    private boolean resuming;
+    private int silentDeaths;
     private String run = newRun();
     private int runOutputs;
 
@@ -85,6 +92,8 @@ final class Broker implements RelayHost {
             @Override
             public void launched() {
                 run = newRun();
+                heard = false;
+                resuming = relay.hasConversation();
                 relay.started();
             }
 
@@ -94,8 +103,8 @@ final class Broker implements RelayHost {
             }
 
             @Override
-            public void died(int status) {
-                agentDied(status);
+            public void died(int status, boolean restoring) {
+                agentDied(status, restoring);
             }
         });
     }
@@ -188,6 +197,7 @@ final class Broker implements RelayHost {
                     agentError("line_too_long", "the agent wrote a line of " + o.overlongBytes()
                             + " bytes, more than the " + options.maxLineBytes() + " an event can carry; it was skipped");
                 } else {
+                    heard = true;
                     relay.agentLine(o.line());
                 }
             }
@@ -398,8 +408,17 @@ final class Broker implements RelayHost {
         firstLaunch.completeExceptionally(e);
     }
 
-    private void agentDied(int status) {
+    private void agentDied(int status, boolean restoring) {
         lost("agent_exited", "the agent exited with status " + status, status);
+        silentDeaths = restoring || (resuming && !heard) ? silentDeaths + 1 : 0;
+        if (silentDeaths >= 2 && relay.hasConversation()) {
+            silentDeaths = 0;
+            relay.forget();
+            agentError("restore_failed", "the agent died twice in a row while its conversation was brought back;"
+                    + " it starts a new conversation");
+            progress.session(null, "{}");
+            save(turn);
+        }
     }
 
     /** The agent is gone without being asked: tell clients, fail what waited on it, tell the supervisor. */

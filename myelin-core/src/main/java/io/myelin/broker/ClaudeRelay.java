@@ -233,6 +233,17 @@ final class ClaudeRelay implements Relay {
     }
 
     @Override
+    public boolean hasConversation() {
+        return sessionId != null || initialize != null;
+    }
+
+    @Override
+    public void forget() {
+        sessionId = null;
+        initialize = null;
+    }
+
+    @Override
     public long oldestInFlight() {
         long oldest = Long.MAX_VALUE;
         for (Event e : inFlight.values()) {

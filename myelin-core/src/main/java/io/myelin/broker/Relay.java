@@ -54,6 +54,12 @@ interface Relay {
      */
     void agentGone(String why);
 
+    /** Whether a newly started agent is given a conversation to continue (a session, an initialize to repeat). */
+    boolean hasConversation();
+
+    /** Drops the conversation to restore: an agent that keeps dying while it is brought back starts afresh. */
+    void forget();
+
     /** The lowest sequence of a client event still waiting for the agent's answer, or {@link Long#MAX_VALUE}. */
     long oldestInFlight();
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.broker.BrokerProtocol;
 import io.myelin.broker.MountedBroker;
 import io.myelin.client.AxonEvent;
+import io.myelin.client.BrokerState;
 import io.myelin.client.Origin;
 import java.time.Duration;
 import java.util.Map;
@@ -140,6 +141,27 @@ class ClaudeBrokerTest {
             assertThat(log.path("log_type").asText()).isEqualTo("stderr");
             assertThat(log.path("message").asText()).contains("[stderr] marker");
             tail.any(e -> e.eventType().equals("turn.completed"), "turn.completed");
+        }
+    }
+
+    @Test
+    void anAgentThatCannotResumeItsSessionStartsANewOneAfterDyingTwice() throws Exception {
+        String axon = brokers.newAxon("claude-lost-session");
+        brokers.client.axon(axon).broker().save(new BrokerState(0, 0, 0, null, 0, "no-such-session",
+                AxonTail.JSON.createObjectNode()), "seed-state");
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude(), new LocalBrokers.Calls());
+             AxonTail tail = new AxonTail(brokers.client, axon)) {
+            String stop = null;
+            for (int attempt = 0; attempt < 4 && stop == null; attempt++) {
+                tail.user("message", Map.of("text", "hello again"));
+                AxonEvent end = tail.next(e -> e.eventType().equals("turn.completed") || e.eventType().equals("turn.failed"),
+                        "the end of a turn");
+                stop = end.eventType().equals("turn.completed") ? AxonTail.json(end).path("stop_reason").asText() : null;
+            }
+            assertThat(stop).isEqualTo("end_turn");
+            assertThat(tail.seen()).filteredOn(e -> e.eventType().equals("agent.error"))
+                    .extracting(e -> AxonTail.json(e).path("type").asText()).contains("restore_failed");
+            assertThat(brokers.client.axon(axon).broker().state().sessionId()).isNotEqualTo("no-such-session");
         }
     }
 }
