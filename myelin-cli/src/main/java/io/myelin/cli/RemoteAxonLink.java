@@ -60,6 +60,15 @@ final class RemoteAxonLink implements AxonLink {
     }
 
     @Override
+    public Event read(long sequence) {
+        List<AxonEvent> page = call(() -> axon.history(1, sequence + 1).events());
+        if (page.isEmpty() || page.get(0).sequence() != sequence) {
+            throw MyelinException.notFound("event", axon.id() + "#" + sequence);
+        }
+        return toEvent(page.get(0));
+    }
+
+    @Override
     public Feed subscribe(long afterSequence) {
         Subscription sub = call(() -> axon.subscribe(afterSequence));
         return new Feed() {

@@ -39,6 +39,13 @@ public interface AxonLink extends AutoCloseable {
      */
     long publish(Origin origin, String eventType, String payload, String key);
 
+    /**
+     * The event at {@code sequence}.
+     *
+     * @throws io.myelin.error.MyelinException 404 when the axon or the event is gone
+     */
+    Event read(long sequence);
+
     /** Every event after {@code afterSequence}, stored ones first, then live ones, in sequence order. */
     Feed subscribe(long afterSequence);
 

@@ -61,7 +61,7 @@ final class Broker implements RelayHost {
     private final BrokerProgress progress;
 
     // Confined to the broker's thread from here on.
-    private final ArrayDeque<Event> turns = new ArrayDeque<>();
+    private final TurnQueue turns;
     private final ArrayDeque<Event> deferred = new ArrayDeque<>();
     private Turn turn;
     private boolean wakeAsked;
@@ -88,6 +88,7 @@ final class Broker implements RelayHost {
         this.logs = new LogLimiter(options.logLinesPerSecond(), options.clock());
         this.reader = new AxonReader(link, inbox, publisher);
         this.progress = new BrokerProgress(link, publisher, options.clock());
+        this.turns = new TurnQueue(options.maxQueuedTurns(), options.maxQueuedTurnBytes());
         this.agent = new AgentRunner(launcher, inbox, options, name, new AgentRunner.Events() {
             @Override
             public void launched() {
@@ -116,7 +117,7 @@ final class Broker implements RelayHost {
         try {
             begin();
             while (!closing) {
-                BrokerInbox.Item item = inbox.take(TimeUnit.MILLISECONDS.toNanos(timerWait()), turns.size() < options.maxQueuedTurns());
+                BrokerInbox.Item item = inbox.take(TimeUnit.MILLISECONDS.toNanos(timerWait()), !turns.full());
                 try {
                     if (item != null) {
                         handle(item);
@@ -146,6 +147,9 @@ final class Broker implements RelayHost {
         } catch (MyelinException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 log.info("broker on {} stops: the axon is gone", name);
+                if (firstLaunch.isDone() && !firstLaunch.isCompletedExceptionally()) {
+                    listener.agentExited(-1, "the axon " + name + " was deleted");
+                }
             } else {
                 log.error("broker on {} stopped: {}", name, e.getMessage(), e);
             }
@@ -261,7 +265,7 @@ final class Broker implements RelayHost {
             progress.soon();
         }
         if (agent.state() == AgentState.READY && turn == null && !turns.isEmpty()) {
-            startTurn(turns.poll());
+            startTurn(turns.poll(seq -> publisher.retrying(() -> link.read(seq), "reading #" + seq)));
         }
     }
 

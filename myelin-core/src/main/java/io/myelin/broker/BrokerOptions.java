@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param maxQueuedTurns    turn-starting events that may wait for the running turn; beyond them the broker stops
  *                          reading the axon until a turn ends (the axon keeps the events: none is lost)
+ * @param maxQueuedTurnBytes payload bytes of waiting events held in memory; the others are read from the axon again
+ *                          when their turn comes
  * @param maxLineBytes      longest line the agent may write on stdout; a longer one is skipped and reported as
  *                          {@code agent.error {type: "line_too_long"}} (an event could not carry it anyway)
  * @param stdinQueue        lines that may wait for the agent to read its stdin
@@ -26,7 +28,7 @@ import java.util.Objects;
  * @param stopGrace         how long an agent has after SIGTERM before SIGKILL when the broker closes
  * @param clock             the time restart backoffs are measured with
  */
-public record BrokerOptions(int maxQueuedTurns, int maxLineBytes, int stdinQueue, Duration stdinWait, int inboxEvents,
+public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int maxLineBytes, int stdinQueue, Duration stdinWait, int inboxEvents,
                             int inboxOutput, int logLinesPerSecond, int maxLogChars, Duration restartBackoff,
                             Duration maxRestartBackoff, Duration startTimeout, Duration stopGrace,
                             InstantSource clock) {
@@ -40,7 +42,7 @@ public record BrokerOptions(int maxQueuedTurns, int maxLineBytes, int stdinQueue
 
     /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
     public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
-        return new BrokerOptions(1000, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
+        return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), clock);
     }
 }

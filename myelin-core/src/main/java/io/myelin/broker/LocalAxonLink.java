@@ -1,6 +1,7 @@
 package io.myelin.broker;
 
 import io.myelin.auth.Caller;
+import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
 import io.myelin.stream.Event;
@@ -54,6 +55,15 @@ public final class LocalAxonLink implements AxonLink {
             return events.publishSystem(Caller.SYSTEM, axonId, eventType, BrokerEvents.SOURCE, payload, k).sequence();
         }
         return events.publish(Caller.SYSTEM, axonId, new EventDraft(eventType, origin, BrokerEvents.SOURCE, payload), k).sequence();
+    }
+
+    @Override
+    public Event read(long sequence) {
+        List<Event> page = events.history(Caller.SYSTEM, axonId, sequence + 1, 1, false).events();
+        if (page.isEmpty() || page.get(0).sequence() != sequence) {
+            throw MyelinException.notFound("event", axonId + "#" + sequence);
+        }
+        return page.get(0);
     }
 
     @Override

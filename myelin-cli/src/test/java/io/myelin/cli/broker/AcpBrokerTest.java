@@ -144,4 +144,27 @@ class AcpBrokerTest {
             assertThat(done.path("stop_reason").asText()).isEqualTo("cancelled");
         }
     }
+
+    @Test
+    void largeMessagesQueuedBehindALongTurnRunInOrderWhenItEnds() throws Exception {
+        String axon = brokers.newAxon("acp-big-queue");
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpWithLoadSession(), new LocalBrokers.Calls());
+             AxonTail tail = new AxonTail(brokers.client, axon)) {
+            tail.user("message", Map.of("text", "hold on [slow]"));
+            tail.nextSystem("turn.started");
+            String padding = "x".repeat(900_000);
+            List<Long> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                queued.add(tail.user("message", Map.of("text", "[chunks 1] message " + i + " " + padding)));
+            }
+            tail.user("turn.cancel", Map.of());
+            assertThat(AxonTail.json(tail.nextSystem("turn.completed")).path("stop_reason").asText()).isEqualTo("cancelled");
+            for (long trigger : queued) {
+                assertThat(AxonTail.json(tail.nextSystem("turn.started")).path("turn_id").asText()).isEqualTo("turn_" + trigger);
+                JsonNode done = AxonTail.json(tail.nextSystem("turn.completed"));
+                assertThat(done.path("turn_id").asText()).isEqualTo("turn_" + trigger);
+                assertThat(done.path("stop_reason").asText()).isEqualTo("end_turn");
+            }
+        }
+    }
 }
