@@ -99,13 +99,7 @@ final class AgentRunner {
                 inbox.log(new BrokerInbox.AgentLog(gen, line));
             }
         });
-        p.exit().thenAccept(code -> {
-            try {
-                inbox.control(() -> exited(gen, code));
-            } catch (IllegalStateException closed) {
-                // the broker is gone; so is its interest
-            }
-        });
+        p.exit().thenAccept(code -> inbox.notice(() -> exited(gen, code)));
         log.info("broker on {}: agent started (pid {}): {}", name, p.pid(), command.argv());
         lifecycle.fire(AgentEvent.LAUNCH);
         events.launched();

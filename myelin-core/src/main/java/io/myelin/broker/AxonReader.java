@@ -68,13 +68,9 @@ final class AxonReader implements AutoCloseable {
     }
 
     private void fail(MyelinException e) {
-        try {
-            inbox.control(() -> {
-                throw e;
-            });
-        } catch (IllegalStateException brokerClosed) {
-            // nobody to tell
-        }
+        inbox.notice(() -> {
+            throw e;
+        });
     }
 
     @Override

@@ -82,11 +82,7 @@ final class BrokerHandle implements RunningBroker {
             broker.closeNow(); // from a listener callback: the loop ends after it returns
             return;
         }
-        try {
-            broker.inbox().control(broker::closeNow);
-        } catch (IllegalStateException alreadyStopped) {
-            // the loop ended on its own
-        }
+        broker.inbox().notice(broker::closeNow); // false: the loop ended on its own
         if (!awaitDone(patience)) {
             log.warn("broker on {} did not stop in time; interrupting it", broker.name());
             broker.abort();
@@ -116,15 +112,14 @@ final class BrokerHandle implements RunningBroker {
             return;
         }
         CompletableFuture<Void> ran = new CompletableFuture<>();
-        try {
-            broker.inbox().control(() -> {
-                try {
-                    action.run();
-                } finally {
-                    ran.complete(null);
-                }
-            });
-        } catch (IllegalStateException closed) {
+        boolean queued = broker.inbox().control(() -> {
+            try {
+                action.run();
+            } finally {
+                ran.complete(null);
+            }
+        });
+        if (!queued) {
             return; // a closed broker has nothing to suspend, stop or resume
         }
         try {

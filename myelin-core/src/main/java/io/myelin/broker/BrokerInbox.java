@@ -58,21 +58,37 @@ final class BrokerInbox {
     }
 
     /**
-     * Queues a command.
+     * Queues a command of the supervisor.
      *
-     * @throws IllegalStateException when the broker is closed or 256 commands already wait
+     * @return false when the broker is closed
+     * @throws IllegalStateException when 256 commands already wait (a supervisor that calls without waiting)
      */
-    void control(Runnable action) {
+    boolean control(Runnable action) {
+        return control(action, true);
+    }
+
+    /**
+     * Queues a notice that must not be lost (the agent's exit, the axon gone): one per agent process or per broker,
+     * so they need no bound of their own.
+     *
+     * @return false when the broker is closed
+     */
+    boolean notice(Runnable action) {
+        return control(action, false);
+    }
+
+    private boolean control(Runnable action, boolean bounded) {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("the broker is closed");
+                return false;
             }
-            if (control.size() >= controlCapacity) {
+            if (bounded && control.size() >= controlCapacity) {
                 throw new IllegalStateException("the broker has " + control.size() + " commands waiting");
             }
             control.add(new Control(action));
             ready.signal();
+            return true;
         } finally {
             lock.unlock();
         }
