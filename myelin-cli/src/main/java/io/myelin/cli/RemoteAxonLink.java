@@ -60,6 +60,13 @@ final class RemoteAxonLink implements AxonLink {
     }
 
     @Override
+    public void publishBatch(List<Out> events, String key) {
+        List<NewEvent> batch = events.stream().map(o -> NewEvent.of(o.eventType(), io.myelin.client.Origin.AGENT_EVENT,
+                BrokerEvents.SOURCE, o.payload())).toList();
+        call(() -> axon.publishBatch(batch, key));
+    }
+
+    @Override
     public Event read(long sequence) {
         List<AxonEvent> page = call(() -> axon.history(1, sequence + 1).events());
         if (page.isEmpty() || page.get(0).sequence() != sequence) {

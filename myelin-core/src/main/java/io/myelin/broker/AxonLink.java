@@ -40,6 +40,18 @@ public interface AxonLink extends AutoCloseable {
     long publish(Origin origin, String eventType, String payload, String key);
 
     /**
+     * Appends {@code events} as {@link Origin#AGENT_EVENT}s in one atomic batch, with contiguous sequences, at most
+     * once per {@code key} (a repeat returns the first answer and appends nothing).
+     *
+     * @throws io.myelin.error.MyelinException 422 when {@code key} was used for a different batch; 413 naming
+     *                                         {@code events[i].payload} for an event too large to publish
+     */
+    void publishBatch(List<Out> events, String key);
+
+    /** One event of a batch. */
+    record Out(String eventType, String payload) {}
+
+    /**
      * The event at {@code sequence}.
      *
      * @throws io.myelin.error.MyelinException 404 when the axon or the event is gone

@@ -82,7 +82,7 @@ final class Broker implements RelayHost {
         this.listener = listener;
         this.options = options;
         this.inbox = new BrokerInbox(options.inboxEvents(), options.inboxOutput(), 1000);
-        this.publisher = new BrokerPublisher(link, spec.devboxId());
+        this.publisher = new BrokerPublisher(link, spec.devboxId(), why -> agentError("unpublishable", why));
         this.relay = spec.protocol() == BrokerProtocol.ACP ? new AcpRelay(this) : new ClaudeRelay(this);
         this.name = spec.axonId();
         this.logs = new LogLimiter(options.logLinesPerSecond(), options.clock());
@@ -121,6 +121,9 @@ final class Broker implements RelayHost {
                 try {
                     if (item != null) {
                         handle(item);
+                    }
+                    if (!inbox.outputWaiting()) {
+                        publisher.flush();
                     }
                     timers();
                     schedule();
@@ -361,6 +364,10 @@ final class Broker implements RelayHost {
         } else {
             key = "brk-" + run + "-" + runOutputs++;
         }
+        if (answering == null) {
+            publisher.output(eventType, payload, key);
+            return;
+        }
         try {
             publisher.agentEvent(eventType, payload, key);
         } catch (MyelinException e) {
@@ -531,6 +538,7 @@ final class Broker implements RelayHost {
     void closeNow() {
         try {
             stopAgent(options.stopGrace(), "the broker was closed");
+            publisher.flush();
         } finally {
             closing = true;
         }

@@ -122,6 +122,16 @@ final class BrokerInbox {
         }
     }
 
+    /** Whether agent output is waiting to be taken (the broker publishes what it has gathered once none is). */
+    boolean outputWaiting() {
+        lock.lock();
+        try {
+            return !output.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Log lines dropped because the lane was full, since the last call. */
     long takeDroppedLogs() {
         lock.lock();

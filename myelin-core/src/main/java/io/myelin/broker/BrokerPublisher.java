@@ -5,8 +5,11 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.stream.Origin;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,22 +37,90 @@ final class BrokerPublisher {
         }
     }
 
+    /** Most events in one batch of agent output. */
+    static final int MAX_BATCH_EVENTS = 500;
+    /** Most payload characters in one batch (a batch request must stay under {@code limits.max-body-bytes}). */
+    static final long MAX_BATCH_CHARS = 512 * 1024;
+
+    private record Buffered(String eventType, String payload, String key) {}
+
     private final AxonLink link;
     private final String devboxId;
+    private final Consumer<String> unpublishable;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final List<Buffered> buffer = new ArrayList<>();
+    private long bufferedChars;
 
-    BrokerPublisher(AxonLink link, String devboxId) {
+    /**
+     * @param unpublishable told (with a one-line reason) about agent output the server refused as too large or
+     *                      invalid; it was dropped
+     */
+    BrokerPublisher(AxonLink link, String devboxId, Consumer<String> unpublishable) {
         this.link = link;
         this.devboxId = devboxId;
+        this.unpublishable = unpublishable;
     }
 
-    /** Publishes an {@code AGENT_EVENT}; false when its key was already taken by another event. */
+    /**
+     * Queues one {@code AGENT_EVENT} of the agent's output. Consecutive output is published in batches (one durable
+     * write for many events) at the next {@link #flush}, or before anything else is published, so the order on the
+     * axon is the order of the calls.
+     */
+    void output(String eventType, String payload, String key) {
+        if (!buffer.isEmpty() && (buffer.size() >= MAX_BATCH_EVENTS || bufferedChars + payload.length() > MAX_BATCH_CHARS)) {
+            flush();
+        }
+        buffer.add(new Buffered(eventType, payload, key));
+        bufferedChars += payload.length();
+    }
+
+    /** Publishes the queued output, durably. */
+    void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<Buffered> batch = List.copyOf(buffer);
+        buffer.clear();
+        bufferedChars = 0;
+        if (batch.size() > 1) {
+            List<AxonLink.Out> events = batch.stream().map(b -> new AxonLink.Out(b.eventType(), b.payload())).toList();
+            try {
+                retrying(() -> {
+                    link.publishBatch(events, batch.get(0).key() + "+" + batch.size());
+                    return null;
+                }, "publishing " + batch.size() + " events of agent output");
+                return;
+            } catch (MyelinException e) {
+                if (e.kind() == ErrorKind.UNPROCESSABLE) {
+                    return; // this batch is there already
+                }
+                if (e.kind() != ErrorKind.PAYLOAD_TOO_LARGE && e.kind() != ErrorKind.INVALID_REQUEST) {
+                    throw e;
+                }
+                // one of them is refused: publish each on its own, so that only that one is lost
+            }
+        }
+        for (Buffered b : batch) {
+            try {
+                publish(Origin.AGENT_EVENT, b.eventType(), b.payload(), b.key());
+            } catch (MyelinException e) {
+                if (e.kind() != ErrorKind.PAYLOAD_TOO_LARGE && e.kind() != ErrorKind.INVALID_REQUEST) {
+                    throw e;
+                }
+                unpublishable.accept("the agent's " + b.eventType() + " could not be published: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Publishes an {@code AGENT_EVENT} on its own (after the queued output); false when its key was taken. */
     boolean agentEvent(String eventType, String payload, String key) {
+        flush();
         return publish(Origin.AGENT_EVENT, eventType, payload, key);
     }
 
-    /** Publishes a {@code SYSTEM_EVENT}; false when its key was already taken by another event. */
+    /** Publishes a {@code SYSTEM_EVENT} (after the queued output); false when its key was already taken. */
     boolean system(String eventType, ObjectNode payload, String key) {
+        flush();
         return publish(Origin.SYSTEM_EVENT, eventType, BrokerJson.text(payload), key);
     }
 

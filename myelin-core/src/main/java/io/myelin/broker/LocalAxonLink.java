@@ -10,6 +10,7 @@ import io.myelin.stream.EventLog;
 import io.myelin.stream.Origin;
 import io.myelin.stream.Subscription;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,6 +56,17 @@ public final class LocalAxonLink implements AxonLink {
             return events.publishSystem(Caller.SYSTEM, axonId, eventType, BrokerEvents.SOURCE, payload, k).sequence();
         }
         return events.publish(Caller.SYSTEM, axonId, new EventDraft(eventType, origin, BrokerEvents.SOURCE, payload), k).sequence();
+    }
+
+    @Override
+    public void publishBatch(List<Out> batch, String key) {
+        Fingerprint.Builder fp = Fingerprint.builder().add("broker batch");
+        List<EventDraft> drafts = new ArrayList<>(batch.size());
+        for (Out o : batch) {
+            fp.add(o.eventType()).add(o.payload());
+            drafts.add(new EventDraft(o.eventType(), Origin.AGENT_EVENT, BrokerEvents.SOURCE, o.payload()));
+        }
+        events.publishBatch(Caller.SYSTEM, axonId, drafts, new RequestKey(key, KEY_LABEL, fp.build()));
     }
 
     @Override
