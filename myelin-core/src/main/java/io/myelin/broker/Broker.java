@@ -9,7 +9,6 @@ import io.myelin.stream.Event;
 import io.myelin.stream.Origin;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,34 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker: relays one axon to one agent process, one turn at a time, durably. Used inside the server (devbox
- * mounts, through {@link LocalBrokerFactory}) and beside the agent ({@code myelin broker}, over HTTP): the two differ
- * only in their {@link AxonLink}.
- *
- * <p><b>Threads.</b> Everything happens on one thread, {@code broker-<axon>} (virtual): it takes axon events, agent
- * output, agent logs and the supervisor's commands from a bounded {@link BrokerInbox} and is the only one to touch
- * the relay, the turns and the durable state. The axon is read by {@code broker-<axon>-reader} (virtual); the agent's
- * pipes by three platform threads ({@link AgentPipes}). {@link MountedBroker} calls post a command and wait for it.
- *
- * <p><b>Turns.</b> Turn-starting events (see {@link Relay#classify}) queue in sequence order, at most
- * {@code maxQueuedTurns}; one runs at a time, from {@code turn.started {turn_id}} to {@code turn.completed
- * {turn_id, stop_reason}} or {@code turn.failed {turn_id, error, stop_reason}}. Everything else a client sends is
- * relayed at once, even during a turn. {@code AGENT_EVENT} and {@code SYSTEM_EVENT} are never relayed (no loops).
- *
- * <p><b>Durability.</b> The state ({@link BrokerState}) is saved before a turn starts and after it ends, and after a
- * client's request has its answer; the cursor moves past other events lazily. A broker that starts over a saved
- * running turn ends it with {@code turn.failed {error: "broker restarted"}} and goes on with the queue: it reads the
- * axon again after the last started turn, re-queues the turn-starting events it finds, and skips the rest of what it
- * had handled. Its own events carry idempotency keys derived from the events that caused them, so a retry, a
- * restart or a second broker never puts one on the axon twice; a second broker's state save is refused (409) and it
- * stops.
+ * A broker: relays one axon to one agent process, one turn at a time, durably (see the package documentation for
+ * the whole design). Everything here runs on the broker's own thread ({@link BrokerHandle} owns it): the inbox, the
+ * relay, the turns, the progress. Used inside the server and beside the agent alike; the two differ only in their
+ * {@link AxonLink}.
  */
 final class Broker implements RelayHost {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerSpec spec;
     private final AxonLink link;
-    private final AgentLauncher launcher;
     private final BrokerListener listener;
     private final BrokerOptions options;
     private final BrokerInbox inbox;
@@ -72,13 +53,11 @@ final class Broker implements RelayHost {
     private boolean heard;
     private boolean resuming;
     private int silentDeaths;
-    private String run = newRun();
-    private int runOutputs;
+    private final EventKeys keys = new EventKeys();
 
     Broker(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener, BrokerOptions options) {
         this.spec = spec;
         this.link = link;
-        this.launcher = launcher;
         this.listener = listener;
         this.options = options;
         this.inbox = new BrokerInbox(options.inboxEvents(), options.inboxOutput(), 1000);
@@ -92,7 +71,7 @@ final class Broker implements RelayHost {
         this.agent = new AgentRunner(launcher, inbox, options, name, new AgentRunner.Events() {
             @Override
             public void launched() {
-                run = newRun();
+                keys.newProcess();
                 heard = false;
                 resuming = relay.hasConversation();
                 relay.started();
@@ -112,58 +91,37 @@ final class Broker implements RelayHost {
 
     // ---- the broker's thread ----
 
-    /** The broker's thread: runs until closed, the axon is deleted, or another broker takes over. */
-    void run() {
-        try {
-            begin();
-            while (!closing) {
-                BrokerInbox.Item item = inbox.take(TimeUnit.MILLISECONDS.toNanos(timerWait()), !turns.full());
-                try {
-                    if (item != null) {
-                        handle(item);
-                    }
-                    if (!inbox.outputWaiting()) {
-                        publisher.flush();
-                    }
-                    timers();
-                    schedule();
-                    if (progress.due()) {
-                        save(turn);
-                    }
-                    updateIdle();
-                } catch (BrokerProgress.Superseded | BrokerPublisher.Closing e) {
+    /**
+     * The broker's thread, until closed; throws what ended it otherwise ({@link BrokerProgress.Superseded}: another
+     * broker took over; a {@link MyelinException} 404: the axon is gone). {@link BrokerHandle} reports it.
+     */
+    void run() throws InterruptedException {
+        begin();
+        while (!closing) {
+            BrokerInbox.Item item = inbox.take(TimeUnit.MILLISECONDS.toNanos(timerWait()), !turns.full());
+            try {
+                if (item != null) {
+                    handle(item);
+                }
+                if (!inbox.outputWaiting()) {
+                    publisher.flush();
+                }
+                timers();
+                schedule();
+                if (progress.due()) {
+                    save(turn);
+                }
+                updateIdle();
+            } catch (BrokerProgress.Superseded | BrokerPublisher.Closing e) {
+                throw e;
+            } catch (MyelinException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
                     throw e;
-                } catch (MyelinException e) {
-                    if (e.kind() == ErrorKind.NOT_FOUND) {
-                        throw e;
-                    }
-                    log.error("broker on {}: {} failed: {}", name, describe(item), e.getMessage(), e);
-                } catch (RuntimeException e) {
-                    log.error("broker on {}: {} failed", name, describe(item), e);
                 }
+                log.error("broker on {}: {} failed: {}", name, describe(item), e.getMessage(), e);
+            } catch (RuntimeException e) {
+                log.error("broker on {}: {} failed", name, describe(item), e);
             }
-        } catch (BrokerProgress.Superseded e) {
-            log.warn("broker on {} stops: {}", name, e.getMessage());
-            listener.agentExited(-1, e.getMessage());
-        } catch (BrokerPublisher.Closing e) {
-            log.debug("broker on {} closing", name);
-        } catch (MyelinException e) {
-            if (e.kind() == ErrorKind.NOT_FOUND) {
-                log.info("broker on {} stops: the axon is gone", name);
-                if (firstLaunch.isDone() && !firstLaunch.isCompletedExceptionally()) {
-                    listener.agentExited(-1, "the axon " + name + " was deleted");
-                }
-            } else {
-                log.error("broker on {} stopped: {}", name, e.getMessage(), e);
-            }
-            firstLaunch.completeExceptionally(e);
-        } catch (InterruptedException e) {
-            log.debug("broker on {} interrupted", name);
-        } catch (RuntimeException e) {
-            log.error("broker on {} stopped", name, e);
-            firstLaunch.completeExceptionally(e);
-        } finally {
-            teardown();
         }
     }
 
@@ -181,9 +139,9 @@ final class Broker implements RelayHost {
             String id = saved.turnId();
             long trigger = saved.turnTrigger();
             log.info("broker on {}: {} was running when the last broker stopped; it fails", name, id);
-            publisher.system("turn.started", BrokerJson.object().put("turn_id", id), key(trigger, "started"));
+            publisher.system("turn.started", BrokerJson.object().put("turn_id", id), EventKeys.started(trigger));
             publisher.system("turn.failed", BrokerJson.object().put("turn_id", id).put("error", "broker restarted")
-                    .put("stop_reason", "error"), key(trigger, "end"));
+                    .put("stop_reason", "error"), EventKeys.end(trigger));
             save(null);
         }
         reader.start(progress.turnCursor());
@@ -278,7 +236,7 @@ final class Broker implements RelayHost {
         turn = t;
         save(t);
         t.fire(TurnEvent.START);
-        publisher.system("turn.started", BrokerJson.object().put("turn_id", t.id()), key(trigger.sequence(), "started"));
+        publisher.system("turn.started", BrokerJson.object().put("turn_id", t.id()), EventKeys.started(trigger.sequence()));
         listener.activity();
         relay.startTurn(t);
     }
@@ -310,7 +268,7 @@ final class Broker implements RelayHost {
 
     private void endTurn(String type, ObjectNode payload) {
         long trigger = turn.trigger().sequence();
-        publisher.system(type, payload, key(trigger, "end"));
+        publisher.system(type, payload, EventKeys.end(trigger));
         turn = null;
         save(null);
     }
@@ -358,11 +316,11 @@ final class Broker implements RelayHost {
     public void publish(String eventType, String payload, Event answering) {
         String key;
         if (answering != null) {
-            key = key(answering.sequence(), "answer");
+            key = EventKeys.answer(answering.sequence());
         } else if (turn != null) {
-            key = key(turn.trigger().sequence(), "o" + turn.nextOutput());
+            key = EventKeys.output(turn);
         } else {
-            key = "brk-" + run + "-" + runOutputs++;
+            key = keys.next();
         }
         if (answering == null) {
             publisher.output(eventType, payload, key);
@@ -380,21 +338,19 @@ final class Broker implements RelayHost {
 
     @Override
     public void agentError(String type, String message) {
-        publisher.agentError(type, message, "brk-" + run + "-" + runOutputs++);
+        publisher.agentError(type, message, keys.next());
     }
 
     @Override
     public void agentNoise(String line) {
-        ObjectNode p = BrokerJson.object().put("log_type", "stdout").put("message", LogLimiter.cut(line, options.maxLogChars()));
-        publisher.system("agent.log", p, "brk-" + run + "-" + runOutputs++);
+        publisher.agentLog("stdout", LogLimiter.cut(line, options.maxLogChars()), keys.next());
     }
 
     private void agentLog(String line) {
         log.debug("agent on {}: {}", name, line);
         String message = logs.admit(line, inbox.takeDroppedLogs(), options.maxLogChars());
         if (message != null) {
-            ObjectNode p = BrokerJson.object().put("log_type", "stderr").put("message", message);
-            publisher.system("agent.log", p, "brk-" + run + "-" + runOutputs++);
+            publisher.agentLog("stderr", message, keys.next());
         }
     }
 
@@ -414,7 +370,7 @@ final class Broker implements RelayHost {
 
     private void agentLaunchFailed(AgentStartException e) {
         log.warn("broker on {}: {}", name, e.getMessage());
-        publisher.brokerError(e.getMessage(), "brk-" + run + "-" + runOutputs++);
+        publisher.brokerError(e.getMessage(), keys.next());
         listener.agentExited(-1, e.getMessage());
         firstLaunch.completeExceptionally(e);
     }
@@ -489,7 +445,8 @@ final class Broker implements RelayHost {
         }
     }
 
-    private void teardown() {
+    /** Releases everything once the loop has ended, however it ended. */
+    void teardown() {
         closing = true;
         reader.close();
         inbox.close();
@@ -554,6 +511,10 @@ final class Broker implements RelayHost {
         return idle;
     }
 
+    BrokerListener listener() {
+        return listener;
+    }
+
     BrokerInbox inbox() {
         return inbox;
     }
@@ -572,13 +533,5 @@ final class Broker implements RelayHost {
 
     BrokerOptions options() {
         return options;
-    }
-
-    private String key(long sequence, String what) {
-        return "brk-" + sequence + "-" + what;
-    }
-
-    private static String newRun() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 }

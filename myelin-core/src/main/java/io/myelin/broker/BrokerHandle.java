@@ -1,5 +1,7 @@
 package io.myelin.broker;
 
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +24,37 @@ final class BrokerHandle implements RunningBroker {
 
     BrokerHandle(Broker broker) {
         this.broker = broker;
-        this.thread = Thread.ofVirtual().name("broker-" + broker.name()).unstarted(broker::run);
+        this.thread = Thread.ofVirtual().name("broker-" + broker.name()).unstarted(this::run);
+    }
+
+    private void run() {
+        String name = broker.name();
+        try {
+            broker.run();
+        } catch (BrokerProgress.Superseded e) {
+            log.warn("broker on {} stops: {}", name, e.getMessage());
+            broker.listener().agentExited(-1, e.getMessage());
+        } catch (BrokerPublisher.Closing e) {
+            log.debug("broker on {} closing", name);
+        } catch (MyelinException e) {
+            CompletableFuture<Void> launched = broker.firstLaunch();
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                log.info("broker on {} stops: the axon is gone", name);
+                if (launched.isDone() && !launched.isCompletedExceptionally()) {
+                    broker.listener().agentExited(-1, "the axon " + name + " was deleted");
+                }
+            } else {
+                log.error("broker on {} stopped: {}", name, e.getMessage(), e);
+            }
+            launched.completeExceptionally(e);
+        } catch (InterruptedException e) {
+            log.debug("broker on {} interrupted", name);
+        } catch (RuntimeException e) {
+            log.error("broker on {} stopped", name, e);
+            broker.firstLaunch().completeExceptionally(e);
+        } finally {
+            broker.teardown();
+        }
     }
 
     /**

@@ -129,6 +129,11 @@ final class BrokerPublisher {
         system("agent.error", BrokerJson.object().put("devbox_id", devboxId).put("type", type).put("message", message), key);
     }
 
+    /** {@code agent.log {log_type, message}}: {@code stderr}, or {@code stdout} for a line that is not protocol. */
+    void agentLog(String logType, String message, String key) {
+        system("agent.log", BrokerJson.object().put("log_type", logType).put("message", message), key);
+    }
+
     /** {@code broker.error {message}}: the remote-agents client treats it as fatal for its connection. */
     void brokerError(String message, String key) {
         system("broker.error", BrokerJson.object().put("message", message), key);

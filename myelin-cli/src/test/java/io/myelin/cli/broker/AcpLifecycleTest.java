@@ -86,6 +86,8 @@ class AcpLifecycleTest {
             assertThat(AxonTail.json(tail.nextSystem("turn.completed")).path("stop_reason").asText()).isEqualTo("end_turn");
             assertThat(agentProcess(tag).orElseThrow().pid()).as("the same process").isEqualTo(pid);
             await().atMost(Duration.ofSeconds(30)).until(broker::idle);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(List.copyOf(calls.calls))
+                    .as("what the supervisor heard").containsSubsequence("idle", "activity", "wake", "activity", "idle"));
         }
     }
 
