@@ -91,6 +91,16 @@ class ClaudeBrokerTest {
             assertThat(AxonTail.json(tail.nextSystem("turn.completed")).path("stop_reason").asText()).isEqualTo("cancelled");
             assertThat(tail.seen()).as("the broker's own interrupt is answered to no client")
                     .noneMatch(e -> e.eventType().equals("control_response"));
+
+            // a client's own interrupt, as ClaudeAxonConnection.interrupt() sends it, gets its answer
+            tail.user("query", user("wait again [slow]"));
+            tail.nextSystem("turn.started");
+            tail.next(e -> e.eventType().equals("assistant") && e.payload().contains("Waiting for an interrupt"), "the wait");
+            tail.user("control_request", Map.of("type", "control_request", "request_id", "req_interrupt",
+                    "request", Map.of("subtype", "interrupt")));
+            JsonNode ack = AxonTail.json(tail.nextAgent("control_response"));
+            assertThat(ack.path("response").path("request_id").asText()).isEqualTo("req_interrupt");
+            assertThat(AxonTail.json(tail.nextSystem("turn.completed")).path("stop_reason").asText()).isEqualTo("cancelled");
         }
     }
 
