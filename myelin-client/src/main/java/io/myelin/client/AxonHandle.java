@@ -66,4 +66,7 @@ public interface AxonHandle {
 
     /** The axon's SQL database. */
     AxonSql sql();
+
+    /** The axon's broker state and a broker's system events (a Myelin extension). */
+    AxonBroker broker();
 }

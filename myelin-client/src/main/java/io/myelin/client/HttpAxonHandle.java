@@ -79,4 +79,9 @@ final class HttpAxonHandle implements AxonHandle {
     public AxonSql sql() {
         return new HttpAxonSql(transport, path);
     }
+
+    @Override
+    public AxonBroker broker() {
+        return new HttpAxonBroker(transport, path);
+    }
 }

@@ -21,6 +21,10 @@ final class WireTypes {
     record UpdateAxon(Map<String, String> metadata) {
     }
 
+    /** {@code POST /v1/axons/{id}/broker/events}. */
+    record BrokerEvent(String eventType, String payload) {
+    }
+
     /** {@code POST /v1/axons/{id}/publish/batch}. */
     record PublishBatch(List<NewEvent> events) {
     }

@@ -5,6 +5,8 @@ public enum Action {
     AXON_CREATE, AXON_READ, AXON_UPDATE, AXON_DELETE, AXON_LIST,
     EVENT_PUBLISH, EVENT_READ, EVENT_SUBSCRIBE,
     SQL_QUERY, SQL_WRITE,
+    /** Run a broker on the axon: read and save its broker state, append the broker's system events. */
+    BROKER_RUN,
     SERVER_METRICS,
     /** Create a devbox: runs processes on the server, so it is server-wide. */
     DEVBOX_CREATE,

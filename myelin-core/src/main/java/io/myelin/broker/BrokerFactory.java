@@ -4,7 +4,8 @@ package io.myelin.broker;
 public interface BrokerFactory {
     /**
      * Starts the relay and the agent process; returns once the process is started (not once it is initialized).
-     * {@code listener} receives the broker's callbacks from then on.
+     *
+     * @throws io.myelin.error.MyelinException 404 when the axon does not exist
      */
     MountedBroker start(BrokerSpec spec, BrokerListener listener);
 }

@@ -1,8 +1,9 @@
 package io.myelin.broker;
 
 /**
- * Callbacks from a running broker to whoever supervises it (the devbox). Called from broker threads; implementations
- * must not block for long (record the fact, hand any work to another thread).
+ * Callbacks from a running broker to whoever supervises it (the devbox). Called from the broker's own thread, one
+ * call at a time per broker; an implementation must not block for long and must not call back into the broker
+ * synchronously from {@link #wakeRequested} (hand the resume to another thread).
  */
 public interface BrokerListener {
     /** A turn started or a turn-starting event was queued: the idle clock restarts. */
@@ -17,6 +18,6 @@ public interface BrokerListener {
      */
     void wakeRequested();
 
-    /** The agent process exited on its own (not through suspend, shutdown or close). */
+    /** The agent process exited on its own (not through suspend/shutdown/close). */
     void agentExited(int exitCode, String reason);
 }

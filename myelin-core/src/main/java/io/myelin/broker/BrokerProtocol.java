@@ -1,14 +1,18 @@
 package io.myelin.broker;
 
 /**
- * Wire protocol of a broker mount (Runloop {@code BrokerMount.protocol}): how the broker talks to the agent process
- * it relays. Only {@link #ACP} (JSON-RPC over stdio, the Agent Client Protocol) and {@link #CLAUDE_JSON} (Claude
- * Code's {@code stream-json} input and output) are supported; the others are refused with 422 by the devbox API.
+ * The wire protocol between a broker and its agent process: Runloop's {@code BrokerMount.protocol}. Myelin relays
+ * {@link #ACP} (the Agent Client Protocol, JSON-RPC 2.0 over stdio) and {@link #CLAUDE_JSON} (Claude Code's
+ * {@code stream-json} mode); the devbox API refuses the others with 422 naming {@code mounts[i].protocol}.
  */
 public enum BrokerProtocol {
+    /** The Agent Client Protocol: newline-delimited JSON-RPC 2.0 on the agent's stdin and stdout. */
     ACP("acp"),
+    /** Claude Code's {@code --input-format stream-json --output-format stream-json}: one JSON object a line. */
     CLAUDE_JSON("claude_json"),
+    /** Runloop's Codex relay; not supported by Myelin. */
     CODEX_JSON("codex_json"),
+    /** Runloop's Pi relay; not supported by Myelin. */
     PI_JSON("pi_json");
 
     private final String wireName;
@@ -17,15 +21,15 @@ public enum BrokerProtocol {
         this.wireName = wireName;
     }
 
-    /** The protocol as the wire spells it ({@code acp}, {@code claude_json}, ...). */
+    /** The name on the wire ({@code "acp"}, {@code "claude_json"}, ...). */
     public String wireName() {
         return wireName;
     }
 
     /**
-     * The protocol the wire name {@code s} names.
+     * The protocol with wire name {@code s}.
      *
-     * @throws IllegalArgumentException for a name that is none of the four, with the accepted names
+     * @throws IllegalArgumentException naming the accepted values when {@code s} is none of them
      */
     public static BrokerProtocol fromWire(String s) {
         for (BrokerProtocol p : values()) {
@@ -33,6 +37,7 @@ public enum BrokerProtocol {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown broker protocol '" + s + "'; one of acp, claude_json, codex_json, pi_json");
+        throw new IllegalArgumentException("protocol must be one of acp, claude_json, codex_json, pi_json; got '"
+                + s + "'");
     }
 }

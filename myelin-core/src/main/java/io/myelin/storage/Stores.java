@@ -2,6 +2,7 @@ package io.myelin.storage;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.stream.CommitFeed;
@@ -24,6 +25,9 @@ public interface Stores extends AutoCloseable {
     IdempotencyStore requests();
 
     DevboxStore devboxes();
+
+    /** What brokers keep per axon ({@link io.myelin.broker.BrokerState}). */
+    BrokerStateStore brokers();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

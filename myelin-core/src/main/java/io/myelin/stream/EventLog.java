@@ -85,6 +85,22 @@ public final class EventLog implements AutoCloseable {
         return append(Caller.SYSTEM, axonId, List.of(draft), null).get(0);
     }
 
+    /**
+     * Appends a {@code SYSTEM_EVENT} produced by a part of the server that acts for someone: a broker relaying an
+     * agent ({@code turn.*}, {@code agent.*}, {@code broker.error}), inside the server or through
+     * {@code POST /v1/axons/{id}/broker/events}. Like {@link #publish}, a repeat under the same {@code key} returns
+     * the first result and appends nothing (422 for a different event under the key). Durable when this returns.
+     *
+     * @param source the producer's name ({@code broker})
+     */
+    public Appended publishSystem(Caller caller, String axonId, String eventType, String source, String payload,
+                                  RequestKey key) {
+        Objects.requireNonNull(caller, "caller");
+        EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, source, payload);
+        check(draft, "", true);
+        return append(caller, axonId, List.of(draft), key).get(0);
+    }
+
     private List<Appended> append(Caller caller, String axonId, List<EventDraft> drafts, RequestKey key) {
         return store.append(axons.index().require(axonId), drafts, RequestKey.sentBy(caller, key));
     }

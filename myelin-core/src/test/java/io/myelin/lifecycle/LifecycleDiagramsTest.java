@@ -2,6 +2,7 @@ package io.myelin.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.myelin.broker.BrokerLifecycles;
 import io.myelin.devbox.DevboxLifecycle;
 import io.myelin.stream.Subscription;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class LifecycleDiagramsTest {
     /** Every lifecycle the engine declares; a new one is added here. */
-    static final List<TransitionTable<?, ?>> ALL = List.of(Subscription.LIFECYCLE, DevboxLifecycle.TABLE);
+    static final List<TransitionTable<?, ?>> ALL = List.of(Subscription.LIFECYCLE, BrokerLifecycles.TURN,
+            BrokerLifecycles.AGENT, DevboxLifecycle.TABLE);
 
     static final Path DOC = Path.of("..", "docs", "lifecycles.md");
 

@@ -5,6 +5,11 @@ import io.myelin.auth.AccessPolicy;
 import io.myelin.auth.ApiKeys;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.axon.Axons;
+import io.myelin.broker.BrokerFactory;
+import io.myelin.broker.BrokerOptions;
+import io.myelin.broker.BrokerStates;
+import io.myelin.broker.LocalAgentLauncher;
+import io.myelin.broker.LocalBrokerFactory;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
@@ -15,12 +20,12 @@ import io.myelin.server.http.RequestLogging;
 import io.myelin.server.http.RequestLimits;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
+import io.myelin.server.routes.BrokerRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.axonsql.AxonSql;
-import io.myelin.broker.BrokerFactory;
 import io.myelin.devbox.Devboxes;
 import io.myelin.devbox.LocalDevboxHost;
 import io.myelin.server.routes.DevboxRoutes;
@@ -60,13 +65,14 @@ public final class MyelinServer implements AutoCloseable {
     private final EventLog events;
     private final AxonSql sql;
     private final Devboxes devboxes;
+    private final LocalBrokerFactory brokers;
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
-                         EventLog events, AxonSql sql, Devboxes devboxes, Server jetty,
+                         EventLog events, AxonSql sql, Devboxes devboxes, LocalBrokerFactory brokers, Server jetty,
                          String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
@@ -74,11 +80,12 @@ public final class MyelinServer implements AutoCloseable {
         this.events = events;
         this.sql = sql;
         this.devboxes = devboxes;
+        this.brokers = brokers;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
     }
 
-    /** Starts a server that runs no broker: devboxes work, a broker mount is refused (422). */
+    /** Starts a server whose devboxes run their broker mounts with the local broker ({@link LocalBrokerFactory}). */
     public static MyelinServer start(ServerConfig config) {
         return start(config, null);
     }
@@ -86,7 +93,7 @@ public final class MyelinServer implements AutoCloseable {
     /**
      * Starts a server.
      *
-     * @param brokers starts the brokers of devbox mounts; null for none
+     * @param brokers starts the brokers of devbox mounts; null for the local broker ({@link LocalBrokerFactory})
      */
     public static MyelinServer start(ServerConfig config, BrokerFactory brokers) {
         SqliteStores storage = SqliteStores.open(config.storage());
@@ -94,6 +101,7 @@ public final class MyelinServer implements AutoCloseable {
                 .name("myelin-maintenance").daemon(true).unstarted(r));
         AxonSql sql = null;
         Devboxes devboxes = null;
+        LocalBrokerFactory ownBrokers = null;
         try {
             ApiKeys keys = ApiKeys.load(storage.keys());
             String generated = bootstrapAdminKey(config, keys);
@@ -114,13 +122,19 @@ public final class MyelinServer implements AutoCloseable {
             if (!orphans.isEmpty()) {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
+            BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
+            LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates, new LocalAgentLauncher(),
+                    BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock()));
+            ownBrokers = localBrokers;
             // Devboxes found unfinished start again here, before the server answers: their brokers publish on
             // axons, which exist by now.
-            devboxes = Devboxes.start(storage.devboxes(), events, axons.index(), config.axonLimits(), policy, brokers,
-                    new LocalDevboxHost(config.devboxes().root()), config.devboxes(), config.storage().clock());
+            devboxes = Devboxes.start(storage.devboxes(), events, axons.index(), config.axonLimits(), policy,
+                    brokers != null ? brokers : localBrokers, new LocalDevboxHost(config.devboxes().root()),
+                    config.devboxes(), config.storage().clock());
             MemoryBudget answers = answerBudget(config);
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
             ServerMetrics.bindDevboxes(metrics, devboxes);
+            ServerMetrics.bindBrokers(metrics, localBrokers);
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
             ServerMetrics.bindAnswers(metrics, answers);
@@ -134,17 +148,21 @@ public final class MyelinServer implements AutoCloseable {
             new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
+            new BrokerRoutes(brokerStates, events).register(router);
 
             Server jetty = jetty(config, HandlerChain.of(router, keys, policy,
                     new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
                             config.bodyTimeout())));
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, jetty, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, localBrokers, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
         } catch (Exception e) {
             if (devboxes != null) {
                 devboxes.close();
+            }
+            if (ownBrokers != null) {
+                ownBrokers.close();
             }
             if (sql != null) {
                 sql.close();
@@ -292,6 +310,11 @@ public final class MyelinServer implements AutoCloseable {
         return config;
     }
 
+    /** Starts brokers on this server's axons (devbox mounts); closed with the server. */
+    public BrokerFactory brokers() {
+        return brokers;
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         jetty.join();
@@ -305,6 +328,7 @@ public final class MyelinServer implements AutoCloseable {
         }
         ready = false;
         devboxes.close(); // before the streams and the storage: stopping brokers may still publish
+        brokers.close(); // turns still running fail now, while the log can still take their events
         events.close();
         try {
             jetty.stop();

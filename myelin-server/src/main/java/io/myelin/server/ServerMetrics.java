@@ -72,6 +72,12 @@ final class ServerMetrics {
                 .description("devboxes supervised by this server (not shut down)").register(r);
     }
 
+    /** Brokers running on this server (devbox mounts). */
+    static void bindBrokers(PrometheusMeterRegistry r, io.myelin.broker.LocalBrokerFactory brokers) {
+        Gauge.builder("myelin.brokers", brokers, io.myelin.broker.LocalBrokerFactory::running)
+                .description("brokers relaying an axon to an agent process").register(r);
+    }
+
     /** Axon SQL gauges: databases open in the LRU and requests queued or running. */
     static void bindSql(PrometheusMeterRegistry r, AxonSql sql) {
         Gauge.builder("myelin.sql.open.databases", sql, AxonSql::openDatabases)

@@ -2,6 +2,7 @@ package io.myelin.storage.sqlite;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
@@ -30,8 +31,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes). Every line of SQL on it lives in
- * this package.
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state). Every line of SQL on it
+ * lives in this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
  * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
@@ -63,6 +64,7 @@ public final class SqliteStores implements Stores {
     private final SqliteKeyStore keys;
     private final SqliteIdempotencyStore requests;
     private final SqliteDevboxStore devboxes;
+    private final SqliteBrokerStateStore brokers;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -80,6 +82,7 @@ public final class SqliteStores implements Stores {
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
+        this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
     }
 
     /**
@@ -200,6 +203,11 @@ public final class SqliteStores implements Stores {
     @Override
     public DevboxStore devboxes() {
         return devboxes;
+    }
+
+    @Override
+    public BrokerStateStore brokers() {
+        return brokers;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */

@@ -1,0 +1,71 @@
+package io.myelin.cli.broker;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agents the broker tests run: real node processes from the top-level {@code test-agents/} tree, whose own
+ * module installs them early in the build ({@code npm ci}; see {@code test-agents/README.md} for what each agent does
+ * and the prompt markers that script it). The directory can be moved with {@code -Dmyelin.test-agents=DIR}.
+ */
+final class TestAgents {
+    private TestAgents() {
+    }
+
+    static Path dir() {
+        Path d = Path.of(System.getProperty("myelin.test-agents", "../test-agents")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(d.resolve("node_modules"))) {
+            throw new IllegalStateException("the test agents are not installed in " + d
+                    + ": run `npm ci --prefix test-agents` from the repository root (a full build does it)");
+        }
+        return d;
+    }
+
+    static String node() {
+        for (String p : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path n = Path.of(p, "node");
+            if (Files.isExecutable(n)) {
+                return n.toString();
+            }
+        }
+        throw new IllegalStateException("node is not on PATH; the broker tests run node agents");
+    }
+
+    /**
+     * The ACP SDK's own example agent ({@code @agentclientprotocol/sdk@1.9.0}, {@code dist/examples/agent.js}):
+     * message chunks, a tool call, a permission request, {@code end_turn}; each turn takes about five seconds of
+     * timers; no {@code loadSession}.
+     */
+    static List<String> acpExample() {
+        return script(dir().resolve("node_modules/@agentclientprotocol/sdk/dist/examples/agent.js"));
+    }
+
+    /** The ACP agent of the test tree that supports {@code loadSession}. */
+    static List<String> acpWithLoadSession() {
+        return script(dir().resolve("acp-agent.mjs"));
+    }
+
+    /** The two-way fake of Claude Code's stream-json mode, with {@code --resume}. */
+    static List<String> fakeClaude() {
+        return script(dir().resolve("fake-claude.mjs"));
+    }
+
+    private static List<String> script(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("test agent " + p + " is missing");
+        }
+        return List.of(node(), p.toString());
+    }
+
+    /** A small environment for an agent: PATH and HOME only. */
+    static Map<String, String> environment(Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("HOME", home.toString());
+        return env;
+    }
+}

@@ -1,0 +1,537 @@
+package io.myelin.broker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.myelin.broker.BrokerLifecycles.AgentState;
+import io.myelin.broker.BrokerLifecycles.TurnEvent;
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
+import io.myelin.stream.Event;
+import io.myelin.stream.Origin;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A broker: relays one axon to one agent process, one turn at a time, durably (see the package documentation for
+ * the whole design). Everything here runs on the broker's own thread ({@link BrokerHandle} owns it): the inbox, the
+ * relay, the turns, the progress. Used inside the server and beside the agent alike; the two differ only in their
+ * {@link AxonLink}.
+ */
+final class Broker implements RelayHost {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerSpec spec;
+    private final AxonLink link;
+    private final BrokerListener listener;
+    private final BrokerOptions options;
+    private final BrokerInbox inbox;
+    private final BrokerPublisher publisher;
+    private final Relay relay;
+    private final String name;
+    private final AgentRunner agent;
+    private final CompletableFuture<Void> firstLaunch = new CompletableFuture<>();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final LogLimiter logs;
+    private volatile boolean idle;
+    private volatile boolean closing;
+    private final AxonReader reader;
+    private final BrokerProgress progress;
+
+    // Confined to the broker's thread from here on.
+    private final TurnQueue turns;
+    private final ArrayDeque<Event> deferred = new ArrayDeque<>();
+    private Turn turn;
+    private boolean wakeAsked;
+    /**
+     * Whether the current agent process wrote a line yet, whether it was given a conversation to continue, and how
+     * many in a row died while it was being brought back.
+     */
+    private boolean heard;
+    private boolean resuming;
+    private int silentDeaths;
+    private final EventKeys keys = new EventKeys();
+
+    Broker(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener, BrokerOptions options) {
+        this.spec = spec;
+        this.link = link;
+        this.listener = listener;
+        this.options = options;
+        this.inbox = new BrokerInbox(options.inboxEvents(), options.inboxOutput(), 1000);
+        this.publisher = new BrokerPublisher(link, spec.devboxId(), why -> agentError("unpublishable", why));
+        this.relay = spec.protocol() == BrokerProtocol.ACP ? new AcpRelay(this) : new ClaudeRelay(this);
+        this.name = spec.axonId();
+        this.logs = new LogLimiter(options.logLinesPerSecond(), options.clock());
+        this.reader = new AxonReader(link, inbox, publisher);
+        this.progress = new BrokerProgress(link, publisher, options.clock());
+        this.turns = new TurnQueue(options.maxQueuedTurns(), options.maxQueuedTurnBytes());
+        this.agent = new AgentRunner(launcher, inbox, options, name, new AgentRunner.Events() {
+            @Override
+            public void launched() {
+                keys.newProcess();
+                heard = false;
+                resuming = relay.hasConversation();
+                relay.started();
+            }
+
+            @Override
+            public void launchFailed(AgentStartException e) {
+                agentLaunchFailed(e);
+            }
+
+            @Override
+            public void died(int status, boolean restoring) {
+                agentDied(status, restoring);
+            }
+        });
+    }
+
+    // ---- the broker's thread ----
+
+    /**
+     * The broker's thread, until closed; throws what ended it otherwise ({@link BrokerProgress.Superseded}: another
+     * broker took over; a {@link MyelinException} 404: the axon is gone). {@link BrokerHandle} reports it.
+     */
+    void run() throws InterruptedException {
+        begin();
+        while (!closing) {
+            BrokerInbox.Item item = inbox.take(TimeUnit.MILLISECONDS.toNanos(timerWait()), !turns.full());
+            try {
+                if (item != null) {
+                    handle(item);
+                }
+                if (!inbox.outputWaiting()) {
+                    publisher.flush();
+                }
+                timers();
+                schedule();
+                if (progress.due()) {
+                    save(turn);
+                }
+                updateIdle();
+            } catch (BrokerProgress.Superseded | BrokerPublisher.Closing e) {
+                throw e;
+            } catch (MyelinException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    throw e;
+                }
+                log.error("broker on {}: {} failed: {}", name, describe(item), e.getMessage(), e);
+            } catch (RuntimeException e) {
+                log.error("broker on {}: {} failed", name, describe(item), e);
+            }
+        }
+    }
+
+    private static String describe(BrokerInbox.Item item) {
+        if (item instanceof BrokerInbox.AxonEvent e) {
+            return e.event().eventType() + " #" + e.event().sequence();
+        }
+        return item == null ? "housekeeping" : item.getClass().getSimpleName();
+    }
+
+    private void begin() {
+        BrokerState saved = progress.load();
+        relay.restore(saved);
+        if (saved.turnRunning()) {
+            String id = saved.turnId();
+            long trigger = saved.turnTrigger();
+            log.info("broker on {}: {} was running when the last broker stopped; it fails", name, id);
+            publisher.system("turn.started", BrokerJson.object().put("turn_id", id), EventKeys.started(trigger));
+            publisher.system("turn.failed", BrokerJson.object().put("turn_id", id).put("error", "broker restarted")
+                    .put("stop_reason", "error"), EventKeys.end(trigger));
+            save(null);
+        }
+        reader.start(progress.turnCursor());
+        launch();
+    }
+
+    private void handle(BrokerInbox.Item item) {
+        switch (item) {
+            case BrokerInbox.Control c -> c.action().run();
+            case BrokerInbox.AxonEvent e -> onEvent(e.event());
+            case BrokerInbox.AgentOut o -> {
+                if (o.generation() != agent.generation()) {
+                    return;
+                }
+                if (o.ended()) {
+                    agent.outputEnded(o.generation());
+                } else if (o.line() == null) {
+                    agentError("line_too_long", "the agent wrote a line of " + o.overlongBytes()
+                            + " bytes, more than the " + options.maxLineBytes() + " an event can carry; it was skipped");
+                } else {
+                    heard = true;
+                    relay.agentLine(o.line());
+                }
+            }
+            case BrokerInbox.AgentLog l -> agentLog(l.line());
+        }
+    }
+
+    private void onEvent(Event e) {
+        long seq = e.sequence();
+        if (!progress.read(seq)) {
+            return;
+        }
+        if (e.origin() == Origin.AGENT_EVENT || e.origin() == Origin.SYSTEM_EVENT) {
+            return;
+        }
+        Relay.Kind kind = relay.classify(e);
+        if (kind == Relay.Kind.TURN) {
+            if (progress.turnPending(seq)) {
+                turns.add(e);
+                listener.activity();
+                needAgent();
+            }
+            return;
+        }
+        if (progress.handledBefore(seq)) {
+            return;
+        }
+        if (kind == Relay.Kind.CANCEL && turn == null && !e.eventType().equals("control_request")) {
+            return; // nothing to cancel; a Claude interrupt still gets its answer from the agent
+        }
+        deferred.add(e);
+        needAgent();
+    }
+
+    /** Work waits for the agent: wake it, or restart it after it exited. */
+    private void needAgent() {
+        switch (agent.state()) {
+            case SUSPENDED, STOPPED -> {
+                if (spec.wakeOnAxonEvent() && !wakeAsked) {
+                    wakeAsked = true;
+                    listener.wakeRequested();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Hands waiting work to a ready agent: relays first (in order), then the next turn. */
+    private void schedule() {
+        while (agent.state() == AgentState.READY && !deferred.isEmpty()) {
+            Event e = deferred.poll();
+            if (relay.classify(e) == Relay.Kind.CANCEL) {
+                if (turn != null && turn.state() != BrokerLifecycles.TurnState.CANCELLING) {
+                    turn.fire(TurnEvent.CANCEL);
+                }
+                relay.cancel(turn, e);
+            } else {
+                relay.relay(e);
+            }
+            progress.soon();
+        }
+        if (agent.state() == AgentState.READY && turn == null && !turns.isEmpty()) {
+            startTurn(turns.poll(seq -> publisher.retrying(() -> link.read(seq), "reading #" + seq)));
+        }
+    }
+
+    private void startTurn(Event trigger) {
+        Turn t = new Turn(trigger);
+        progress.turnStarting(trigger.sequence());
+        turn = t;
+        save(t);
+        t.fire(TurnEvent.START);
+        publisher.system("turn.started", BrokerJson.object().put("turn_id", t.id()), EventKeys.started(trigger.sequence()));
+        listener.activity();
+        relay.startTurn(t);
+    }
+
+    @Override
+    public void turnCompleted(String stopReason) {
+        if (turn == null) {
+            return;
+        }
+        String reason = turn.cancelled() ? "cancelled" : stopReason;
+        turn.fire(TurnEvent.COMPLETE);
+        agent.healthy();
+        endTurn("turn.completed", BrokerJson.object().put("turn_id", turn.id()).put("stop_reason", reason));
+    }
+
+    @Override
+    public void turnFailed(String error, String stopReason) {
+        if (turn == null) {
+            return;
+        }
+        if (turn.cancelled()) {
+            turnCompleted("cancelled");
+            return;
+        }
+        turn.fire(TurnEvent.FAIL);
+        endTurn("turn.failed", BrokerJson.object().put("turn_id", turn.id()).put("error", error)
+                .put("stop_reason", stopReason));
+    }
+
+    private void endTurn(String type, ObjectNode payload) {
+        long trigger = turn.trigger().sequence();
+        publisher.system(type, payload, EventKeys.end(trigger));
+        turn = null;
+        save(null);
+    }
+
+    // ---- durable state ----
+
+    /** Saves the progress with {@code running} as the turn in progress (null: none). */
+    private void save(Turn running) {
+        long waiting = Math.min(deferred.isEmpty() ? Long.MAX_VALUE : deferred.peek().sequence(), relay.oldestInFlight());
+        progress.save(running, waiting);
+    }
+
+    @Override
+    public void answered(Event event) {
+        progress.soon();
+    }
+
+    @Override
+    public void sessionChanged(String newSessionId, String newContext) {
+        progress.session(newSessionId, newContext);
+        save(turn);
+    }
+
+    // ---- publishing for the relay ----
+
+    @Override
+    public void send(String line) {
+        if (!agent.running()) {
+            log.debug("broker on {}: no agent to send to", name);
+            return;
+        }
+        try {
+            if (!agent.send(line)) {
+                String why = "the agent read none of its input for " + options.stdinWait().toSeconds() + " s";
+                agent.abandon(why);
+                lost("unresponsive", why, -1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerPublisher.Closing();
+        }
+    }
+
+    @Override
+    public void publish(String eventType, String payload, Event answering) {
+        String key;
+        if (answering != null) {
+            key = EventKeys.answer(answering.sequence());
+        } else if (turn != null) {
+            key = EventKeys.output(turn);
+        } else {
+            key = keys.next();
+        }
+        if (answering == null) {
+            publisher.output(eventType, payload, key);
+            return;
+        }
+        try {
+            publisher.agentEvent(eventType, payload, key);
+        } catch (MyelinException e) {
+            if (e.kind() != ErrorKind.PAYLOAD_TOO_LARGE && e.kind() != ErrorKind.INVALID_REQUEST) {
+                throw e;
+            }
+            agentError("unpublishable", "the agent's " + eventType + " could not be published: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void agentError(String type, String message) {
+        publisher.agentError(type, message, keys.next());
+    }
+
+    @Override
+    public void agentNoise(String line) {
+        publisher.agentLog("stdout", LogLimiter.cut(line, options.maxLogChars()), keys.next());
+    }
+
+    private void agentLog(String line) {
+        log.debug("agent on {}: {}", name, line);
+        String message = logs.admit(line, inbox.takeDroppedLogs(), options.maxLogChars());
+        if (message != null) {
+            publisher.agentLog("stderr", message, keys.next());
+        }
+    }
+
+    @Override
+    public String workingDirectory() {
+        return spec.workingDirectory().toAbsolutePath().toString();
+    }
+
+    // ---- the agent process ----
+
+    private void launch() {
+        agent.launch(new AgentCommand(relay.argv(spec.command()), spec.workingDirectory(), spec.environment()));
+        if (agent.running()) {
+            firstLaunch.complete(null);
+        }
+    }
+
+    private void agentLaunchFailed(AgentStartException e) {
+        log.warn("broker on {}: {}", name, e.getMessage());
+        publisher.brokerError(e.getMessage(), keys.next());
+        listener.agentExited(-1, e.getMessage());
+        firstLaunch.completeExceptionally(e);
+    }
+
+    private void agentDied(int status, boolean restoring) {
+        lost("agent_exited", "the agent exited with status " + status, status);
+        silentDeaths = restoring || (resuming && !heard) ? silentDeaths + 1 : 0;
+        if (silentDeaths >= 2 && relay.hasConversation()) {
+            silentDeaths = 0;
+            relay.forget();
+            agentError("restore_failed", "the agent died twice in a row while its conversation was brought back;"
+                    + " it starts a new conversation");
+            progress.session(null, "{}");
+            save(turn);
+        }
+    }
+
+    /** The agent is gone without being asked: tell clients, fail what waited on it, tell the supervisor. */
+    private void lost(String type, String why, int status) {
+        log.warn("broker on {}: {}", name, why);
+        agentError(type, why);
+        relay.agentGone(why);
+        turnFailed(why, "error");
+        listener.agentExited(status, why);
+    }
+
+    /** Stops the agent on the supervisor's or the closer's request; a running turn fails with {@code why}. */
+    private void stopAgent(Duration grace, String why) {
+        if (agent.running()) {
+            relay.agentGone(why);
+        }
+        turnFailed(why, "error");
+        agent.stop(grace);
+    }
+
+    @Override
+    public void ready() {
+        agent.restored();
+        wakeAsked = false;
+    }
+
+    private boolean hasWork() {
+        return !turns.isEmpty() || !deferred.isEmpty();
+    }
+
+    /** Restarts an agent that exited once its backoff has passed, if work waits for it. */
+    private void timers() {
+        if (agent.state() == AgentState.EXITED && hasWork() && options.clock().millis() >= agent.restartAt()) {
+            launch();
+        }
+    }
+
+    /** How long the loop may wait for its inbox before a timer is due (ms, 1..1000). */
+    private long timerWait() {
+        long now = options.clock().millis();
+        long wait = 1000;
+        if (agent.state() == AgentState.EXITED && hasWork()) {
+            wait = Math.min(wait, agent.restartAt() - now);
+        }
+        wait = Math.min(wait, progress.untilDue());
+        return Math.max(1, wait);
+    }
+
+    private void updateIdle() {
+        boolean now = turn == null && !hasWork() && relay.oldestInFlight() == Long.MAX_VALUE
+                && agent.state() != AgentState.STARTING;
+        if (now && !idle) {
+            idle = true;
+            listener.idle();
+        } else if (!now) {
+            idle = false;
+        }
+    }
+
+    /** Releases everything once the loop has ended, however it ended. */
+    void teardown() {
+        closing = true;
+        reader.close();
+        inbox.close();
+        try {
+            agent.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            log.warn("broker on {}: stopping the agent failed: {}", name, e.toString());
+        }
+        link.close();
+        firstLaunch.complete(null);
+        idle = true;
+        done.countDown();
+    }
+
+    // ---- the supervisor's commands, run on the broker's thread (see BrokerHandle) ----
+
+    void suspendAgent() {
+        if (agent.suspend()) {
+            log.info("broker on {}: agent suspended", name);
+            wakeIfWorkWaits();
+        }
+    }
+
+    void shutdownAgent(Duration grace) {
+        stopAgent(grace, "the agent was shut down");
+        wakeIfWorkWaits();
+    }
+
+    /** Work queued before the agent was put to sleep wakes it as new work would. */
+    private void wakeIfWorkWaits() {
+        if (hasWork()) {
+            needAgent();
+        }
+    }
+
+    void resumeAgent() {
+        wakeAsked = false;
+        if (agent.resume()) {
+            log.info("broker on {}: agent resumed", name);
+        } else if (agent.state() == AgentState.STOPPED || agent.state() == AgentState.EXITED) {
+            launch();
+        }
+    }
+
+    /** Stops the agent (a running turn fails) and ends the loop. */
+    void closeNow() {
+        try {
+            stopAgent(options.stopGrace(), "the broker was closed");
+            publisher.flush();
+        } finally {
+            closing = true;
+        }
+    }
+
+    /** Ends the loop even while it waits in a retry: for a close that took too long. */
+    void abort() {
+        closing = true;
+        publisher.close();
+    }
+
+    boolean idle() {
+        return idle;
+    }
+
+    BrokerListener listener() {
+        return listener;
+    }
+
+    BrokerInbox inbox() {
+        return inbox;
+    }
+
+    CompletableFuture<Void> firstLaunch() {
+        return firstLaunch;
+    }
+
+    boolean awaitDone(Duration d) throws InterruptedException {
+        return done.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    String name() {
+        return name;
+    }
+
+    BrokerOptions options() {
+        return options;
+    }
+}

@@ -1,0 +1,64 @@
+package io.myelin.broker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The JSON the broker reads and writes: agent lines, event payloads, system event payloads. */
+final class BrokerJson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private BrokerJson() {
+    }
+
+    /** {@code text} parsed, or null when it is not JSON. */
+    static JsonNode parse(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** {@code text} parsed when it is a JSON object, else null. */
+    static ObjectNode object(String text) {
+        return parse(text) instanceof ObjectNode o ? o : null;
+    }
+
+    static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    static String text(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** The string field {@code name} of {@code node}, or null when absent or not a string. */
+    static String string(JsonNode node, String name) {
+        JsonNode v = node == null ? null : node.get(name);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    /**
+     * What a plain message says to an agent: the payload's {@code text} when it is an object with a string
+     * {@code text}, the string when the payload is a JSON string, otherwise the payload itself (JSON, or whatever
+     * text it is) as one text block.
+     */
+    static String plainText(String payload) {
+        JsonNode p = parse(payload);
+        if (p instanceof ObjectNode o && o.get("text") != null && o.get("text").isTextual()) {
+            return o.get("text").asText();
+        }
+        if (p != null && p.isTextual()) {
+            return p.asText();
+        }
+        return payload;
+    }
+}

@@ -1,0 +1,48 @@
+package io.myelin.broker;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How brokers run; one set for every broker of a server (or of one {@code myelin broker}).
+ *
+ * @param maxQueuedTurns    turn-starting events that may wait for the running turn; beyond them the broker stops
+ *                          reading the axon until a turn ends (the axon keeps the events: none is lost)
+ * @param maxQueuedTurnBytes payload bytes of waiting events held in memory; the others are read from the axon again
+ *                          when their turn comes
+ * @param maxLineBytes      longest line the agent may write on stdout; a longer one is skipped and reported as
+ *                          {@code agent.error {type: "line_too_long"}} (an event could not carry it anyway)
+ * @param stdinQueue        lines that may wait for the agent to read its stdin
+ * @param stdinWait         how long the broker waits for room on a full stdin queue before it stops the agent as
+ *                          unresponsive
+ * @param inboxEvents       axon events read ahead of the broker's thread
+ * @param inboxOutput       agent stdout lines read ahead of the broker's thread
+ * @param logLinesPerSecond {@code agent.log} events a broker publishes per second at most (burst: ten times that);
+ *                          stderr lines beyond are dropped and counted in the next one
+ * @param maxLogChars       longest {@code agent.log} message; longer lines are cut
+ * @param restartBackoff    the first wait before restarting an agent that exited on its own; each further exit in
+ *                          a row doubles it, up to {@code maxRestartBackoff}
+ * @param maxRestartBackoff the longest such wait
+ * @param startTimeout      how long {@link BrokerFactory#start} waits for the first launch
+ * @param stopGrace         how long an agent has after SIGTERM before SIGKILL when the broker closes
+ * @param clock             the time restart backoffs are measured with
+ */
+public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int maxLineBytes, int stdinQueue, Duration stdinWait, int inboxEvents,
+                            int inboxOutput, int logLinesPerSecond, int maxLogChars, Duration restartBackoff,
+                            Duration maxRestartBackoff, Duration startTimeout, Duration stopGrace,
+                            InstantSource clock) {
+    public BrokerOptions {
+        Objects.requireNonNull(clock, "clock");
+        if (maxQueuedTurns < 1 || maxLineBytes < 1024 || stdinQueue < 1 || inboxEvents < 1 || inboxOutput < 1
+                || logLinesPerSecond < 1 || maxLogChars < 80) {
+            throw new IllegalArgumentException("broker options out of range");
+        }
+    }
+
+    /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
+    public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
+        return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), clock);
+    }
+}

@@ -1,0 +1,100 @@
+package io.myelin.broker;
+
+import io.myelin.auth.Caller;
+import io.myelin.error.MyelinException;
+import io.myelin.idempotency.Fingerprint;
+import io.myelin.idempotency.RequestKey;
+import io.myelin.stream.Event;
+import io.myelin.stream.EventDraft;
+import io.myelin.stream.EventLog;
+import io.myelin.stream.Origin;
+import io.myelin.stream.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link AxonLink} inside the server: the event log and the broker state store themselves, no HTTP. The broker
+ * acts as {@link Caller#SYSTEM}; its events carry the source {@value BrokerEvents#SOURCE}.
+ */
+public final class LocalAxonLink implements AxonLink {
+    private static final String KEY_LABEL = "broker idempotency key";
+
+    private final String axonId;
+    private final EventLog events;
+    private final BrokerStates states;
+
+    public LocalAxonLink(String axonId, EventLog events, BrokerStates states) {
+        this.axonId = axonId;
+        this.events = events;
+        this.states = states;
+    }
+
+    @Override
+    public String axonId() {
+        return axonId;
+    }
+
+    @Override
+    public BrokerState loadState() {
+        return states.load(Caller.SYSTEM, axonId);
+    }
+
+    @Override
+    public BrokerState saveState(BrokerState next, String key) {
+        Fingerprint fp = Fingerprint.builder().add("broker state").add(next.version()).add(next.cursor())
+                .add(next.turnCursor()).add(next.turnId()).add(next.turnTrigger())
+                .add(next.sessionId()).add(next.context()).build();
+        return states.save(Caller.SYSTEM, axonId, next, new RequestKey(key, KEY_LABEL, fp));
+    }
+
+    @Override
+    public long publish(Origin origin, String eventType, String payload, String key) {
+        RequestKey k = new RequestKey(key, KEY_LABEL,
+                Fingerprint.builder().add(origin.name()).add(eventType).add(payload).build());
+        if (origin == Origin.SYSTEM_EVENT) {
+            return events.publishSystem(Caller.SYSTEM, axonId, eventType, BrokerEvents.SOURCE, payload, k).sequence();
+        }
+        return events.publish(Caller.SYSTEM, axonId, new EventDraft(eventType, origin, BrokerEvents.SOURCE, payload), k).sequence();
+    }
+
+    @Override
+    public void publishBatch(List<Out> batch, String key) {
+        Fingerprint.Builder fp = Fingerprint.builder().add("broker batch");
+        List<EventDraft> drafts = new ArrayList<>(batch.size());
+        for (Out o : batch) {
+            fp.add(o.eventType()).add(o.payload());
+            drafts.add(new EventDraft(o.eventType(), Origin.AGENT_EVENT, BrokerEvents.SOURCE, o.payload()));
+        }
+        events.publishBatch(Caller.SYSTEM, axonId, drafts, new RequestKey(key, KEY_LABEL, fp.build()));
+    }
+
+    @Override
+    public Event read(long sequence) {
+        List<Event> page = events.history(Caller.SYSTEM, axonId, sequence + 1, 1, false).events();
+        if (page.isEmpty() || page.get(0).sequence() != sequence) {
+            throw MyelinException.notFound("event", axonId + "#" + sequence);
+        }
+        return page.get(0);
+    }
+
+    @Override
+    public Feed subscribe(long afterSequence) {
+        Subscription sub = events.subscribe(Caller.SYSTEM, axonId, afterSequence);
+        return new Feed() {
+            @Override
+            public List<Event> next(Duration wait) throws InterruptedException {
+                return sub.next(Math.max(1, wait.toMillis()));
+            }
+
+            @Override
+            public void close() {
+                sub.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,62 @@
+package io.myelin.broker;
+
+import io.myelin.broker.BrokerLifecycles.TurnEvent;
+import io.myelin.broker.BrokerLifecycles.TurnState;
+import io.myelin.lifecycle.Lifecycle;
+import io.myelin.stream.Event;
+
+/**
+ * One turn: the agent's work on one turn-starting event, from {@code turn.started} to {@code turn.completed} or
+ * {@code turn.failed}. Its id is derived from the event ({@code turn_<sequence>}), so every broker that ever sees the
+ * event names the turn the same way and the idempotency keys of its system events match.
+ *
+ * <p>Confined to the broker's thread.
+ */
+final class Turn {
+    private final Event trigger;
+    private final Lifecycle<TurnState, TurnEvent> lifecycle = new Lifecycle<>(BrokerLifecycles.TURN);
+    /** The session the turn runs in, as the client knows it (ACP); set by the relay when it starts the turn. */
+    private String sessionId;
+    private int outputs;
+
+    Turn(Event trigger) {
+        this.trigger = trigger;
+    }
+
+    static String idOf(long sequence) {
+        return "turn_" + sequence;
+    }
+
+    String id() {
+        return idOf(trigger.sequence());
+    }
+
+    Event trigger() {
+        return trigger;
+    }
+
+    TurnState state() {
+        return lifecycle.state();
+    }
+
+    void fire(TurnEvent t) {
+        lifecycle.fire(t);
+    }
+
+    boolean cancelled() {
+        return lifecycle.state() == TurnState.CANCELLING;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    void sessionId(String id) {
+        this.sessionId = id;
+    }
+
+    /** The number of the turn's next output event (for its idempotency key). */
+    int nextOutput() {
+        return outputs++;
+    }
+}
