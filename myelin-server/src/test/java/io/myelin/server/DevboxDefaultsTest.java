@@ -30,7 +30,8 @@ class DevboxDefaultsTest {
             String axon = s.createAxon("defaults");
             TestServer.Reply mount = s.post("/v1/devboxes", Map.of("mounts", List.of(DevboxFixture.catMount(axon))));
             assertThat(mount.status()).isEqualTo(422);
-            assertThat(mount.errorField()).isEqualTo("mounts");
+            assertThat(mount.errorField()).isEqualTo("mounts[0].agent_binary");
+            assertThat(mount.json().get("error").get("message").asText()).contains("agents.binaries");
             TestServer.Reply commands = s.post("/v1/devboxes", Map.of("launch_parameters", Map.of("launch_commands", List.of("id"))));
             assertThat(commands.status()).isEqualTo(422);
             assertThat(commands.errorField()).isEqualTo("launch_parameters.launch_commands");
