@@ -3,7 +3,10 @@ package io.myelin.concurrent;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A server-wide cap on the bytes of large answers held in memory at once: SQL results and history or list pages
@@ -13,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Algorithm.</b> One atomic counter. A request takes a {@link Lease} and grows it while it builds its answer
  * ({@link Lease#grow}); growth that would pass the capacity fails at once (never waits: the request is refused or
  * truncated by its caller, see there), and the lease gives everything back when the answer has been written
- * ({@link Lease#close}). Small answers cost a few atomic adds.
+ * ({@link Lease#close}). Small answers cost a few atomic adds. A long-lived stream that can wait (an SSE stream
+ * between pages) may instead wait for room ({@link #awaitRoom}); it reserves nothing while it waits, so waiting
+ * can never deadlock: what is held is given back as its clients read, or when their connections time out.
  *
  * <p>Threading: thread-safe. A lease is normally used by one thread at a time (the thread building the answer,
  * then the one writing it), but its methods are synchronized so that a caller giving up early (closing) while the
@@ -23,6 +28,9 @@ public final class MemoryBudget {
     private final long capacity;
     private final String setting;
     private final AtomicLong used = new AtomicLong();
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition freed = roomLock.newCondition();
+    private final AtomicInteger waiters = new AtomicInteger();
 
     /** @param setting the configuration key that sets {@code capacity}, named in refusals */
     public MemoryBudget(long capacity, String setting) {
@@ -49,6 +57,42 @@ public final class MemoryBudget {
 
     public long capacity() {
         return capacity;
+    }
+
+    /**
+     * Waits until {@code bytes} more would fit, at most {@code timeoutNanos}; reserves nothing (another caller may
+     * take the room first, so grow afterwards and be ready to wait again).
+     *
+     * @return true when they fit now
+     */
+    public boolean awaitRoom(long bytes, long timeoutNanos) throws InterruptedException {
+        roomLock.lock();
+        waiters.incrementAndGet(); // before the check: a release after it sees the waiter and signals
+        try {
+            long remaining = timeoutNanos;
+            while (used.get() + bytes > capacity) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                remaining = freed.awaitNanos(remaining);
+            }
+            return true;
+        } finally {
+            waiters.decrementAndGet();
+            roomLock.unlock();
+        }
+    }
+
+    private void give(long bytes) {
+        used.addAndGet(-bytes);
+        if (bytes > 0 && waiters.get() > 0) {
+            roomLock.lock();
+            try {
+                freed.signalAll();
+            } finally {
+                roomLock.unlock();
+            }
+        }
     }
 
     private boolean tryTake(long bytes) {
@@ -113,7 +157,7 @@ public final class MemoryBudget {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                used.addAndGet(-held);
+                give(held);
                 held = 0;
             }
         }
