@@ -16,7 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Algorithm.</b> One atomic counter. A request takes a {@link Lease} and grows it while it builds its answer
  * ({@link Lease#grow}); growth that would pass the capacity fails at once (never waits: the request is refused or
  * truncated by its caller, see there), and the lease gives everything back when the answer has been written
- * ({@link Lease#close}). Small answers cost a few atomic adds. A long-lived stream that can wait (an SSE stream
+ * ({@link Lease#close}). Small answers cost a few atomic adds, and are never refused: a lease's first
+ * {@value #SMALL_ANSWER_BYTES} bytes are always granted (and counted), so slow readers of large answers can make
+ * the server refuse other large answers, but never a {@code SELECT 1} or a one-event page. What small answers hold
+ * is bounded by the connections that can ask for them, {@value #SMALL_ANSWER_BYTES} bytes each; {@link #used} may
+ * pass the capacity by that much. A long-lived stream that can wait (an SSE stream
  * between pages) may instead wait for room ({@link #awaitRoom}); it reserves nothing while it waits, so waiting
  * can never deadlock: what is held is given back as its clients read, or when their connections time out.
  *
@@ -25,6 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * builder still grows it can never leak bytes: growth after close fails.
  */
 public final class MemoryBudget {
+    /** A lease holding no more than this is a small answer: its growth is never refused. */
+    public static final long SMALL_ANSWER_BYTES = 64 * 1024;
+
     private final long capacity;
     private final String setting;
     private final AtomicLong used = new AtomicLong();
@@ -114,7 +121,10 @@ public final class MemoryBudget {
 
         private Lease() {}
 
-        /** Adds {@code bytes} to the lease if the budget has them; false (and nothing taken) otherwise. */
+        /**
+         * Adds {@code bytes} to the lease if the budget has them, or if the lease stays a small answer (at most
+         * {@value #SMALL_ANSWER_BYTES} bytes); false (and nothing taken) otherwise.
+         */
         public synchronized boolean tryGrow(long bytes) {
             if (closed) {
                 throw new IllegalStateException("lease already closed");
@@ -122,7 +132,9 @@ public final class MemoryBudget {
             if (bytes <= 0) {
                 return true;
             }
-            if (!tryTake(bytes)) {
+            if (held + bytes <= SMALL_ANSWER_BYTES) {
+                used.addAndGet(bytes);
+            } else if (!tryTake(bytes)) {
                 return false;
             }
             held += bytes;

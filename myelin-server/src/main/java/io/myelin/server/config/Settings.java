@@ -48,7 +48,7 @@ public final class Settings {
             new Setting("limits.max-metadata-value-chars", n(AXON.maxMetadataValueChars()), "longest metadata value"),
             new Setting("limits.max-list-limit", n(AXON.maxListLimit()), "largest `limit` on list endpoints"),
             new Setting("limits.max-page-bytes", n(STREAM.maxPageBytes()), "largest history or axon-list page, JSON-encoded; a page that would pass it ends early with `has_more: true`"),
-            new Setting("limits.response-memory", "268435456", "bytes of large answers (SQL results, history and list pages) held at once for clients still reading them; beyond it new ones get 503 with `Retry-After`. Lowered at start to a quarter of the JVM heap when that is smaller"),
+            new Setting("limits.response-memory", "268435456", "bytes of large answers (SQL results, history and list pages, the pages SSE streams are writing) held at once for clients still reading them; beyond it new ones over 64 KiB get 503 with `Retry-After` (smaller ones are always served). Lowered at start to a quarter of the JVM heap when that is smaller"),
             new Setting("limits.max-idempotency-key-chars", n(STREAM.maxIdempotencyKeyChars()), "longest Idempotency-Key"),
             new Setting("idempotency.retention", Durations.format(Duration.ofMillis(STREAM.idempotencyRetentionMs())), "how long a used Idempotency-Key is remembered"),
             new Setting("storage.read-threads", n(STORAGE.readThreads()), "platform threads (one read connection each) serving storage reads"),
