@@ -69,7 +69,7 @@ public final class Settings {
             new Setting("sql.threads", n(SQL.threads()), "platform threads running SQL statements (one statement per axon at a time)"),
             new Setting("sql.max-pending", n(SQL.maxPendingTasks()), "SQL requests queued or running before new ones get 429"),
             new Setting("sql.batch-timeout", Durations.format(SQL.batchTimeout()), "time limit of a whole SQL batch; the statement running when it passes is interrupted and the batch rolled back"),
-            new Setting("sql.queue-timeout", Durations.format(SQL.queueTimeout()), "longest a SQL request waits behind the axon's earlier SQL work; one that waited longer is not started (503, safe to retry)"),
+            new Setting("sql.queue-timeout", Durations.format(SQL.queueTimeout()), "longest a SQL request waits behind the axon's earlier SQL work or for a free SQL thread; then it is answered 503 and never started (safe to retry: its key is released)"),
             new Setting("sql.max-like-pattern-bytes", n(SQL.maxLikePatternBytes()), "largest LIKE or GLOB pattern (UTF-8 bytes, at most 50000); matching recurses once per wildcard and takes time in proportion to pattern size times value size"),
             new Setting("sql.max-expression-depth", n(SQL.maxExpressionDepth()), "deepest SQL expression, and deepest nesting of views, CTEs and subqueries (at most 1000)"),
             new Setting("sql.max-compound-select", n(SQL.maxCompoundSelect()), "most terms of one compound SELECT: UNION, UNION ALL, INTERSECT, EXCEPT (at most 500)"),
