@@ -61,6 +61,9 @@ final class AxonLanes implements AutoCloseable {
      * instructions (see AxonConnection), and a closing connection may checkpoint first.
      */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(30);
+    private static final int QUEUED = 0;
+    private static final int STARTED = 1;
+    private static final int ABANDONED = 2;
 
     /** @param stackBytes native stack of each thread, in bytes (see {@link NativeStack}) */
     AxonLanes(int threads, int maxPending, long stackBytes) {
@@ -80,24 +83,28 @@ final class AxonLanes implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in the axon's lane and waits for it. When its turn comes, work whose client is gone or
-     * that is past {@code startBy} is not started: the caller gets 503 marked {@link MyelinException#nothingApplied}
-     * (safe to retry). The caller waits at most until {@code startBy} plus {@code runBudget} plus a grace period;
-     * past that it gets 503 with an unknown outcome (the work may still finish).
+     * Runs {@code work} in the axon's lane and waits for it. Work that has not started by {@code startBy} (the axon's
+     * earlier work, or other axons' work on every SQL thread, kept it waiting), or whose client is gone when its
+     * turn comes, never starts: the caller gets 503 marked {@link MyelinException#nothingApplied} (safe to retry)
+     * as soon as the deadline passes, not when a thread frees up. Once started, the caller waits at most
+     * {@code runBudget} plus a grace period more; past that it gets 503 with an unknown outcome (the work may still
+     * finish).
      *
      * @param startBy   null: no start deadline
      * @param runBudget how long the work may run once started (its own limits stop it); null: no bound on the wait
      */
     <T> T call(String axonId, Deadline startBy, Duration runBudget, Callable<T> work) {
+        // QUEUED -> STARTED by the lane, or QUEUED -> ABANDONED by the caller at its deadline: exactly one wins.
+        AtomicInteger state = new AtomicInteger(QUEUED);
         CompletableFuture<T> f = submit(axonId, startBy == null ? work : () -> {
             if (startBy.clientGone()) {
+                state.set(ABANDONED);
                 throw new MyelinException(ErrorKind.UNAVAILABLE, null, "not executed: the client went away while the"
                         + " request waited for axon " + axonId + "'s earlier SQL work").nothingApplied();
             }
-            if (startBy.passed()) {
-                throw new MyelinException(ErrorKind.UNAVAILABLE, null, "not executed: the request waited longer than"
-                        + " the queue timeout (sql.queue-timeout) behind axon " + axonId + "'s earlier SQL work;"
-                        + " retry later").retry(true, Duration.ofSeconds(1)).nothingApplied();
+            if (startBy.passed() || !state.compareAndSet(QUEUED, STARTED)) {
+                state.set(ABANDONED);
+                throw notStarted(axonId);
             }
             return work.call();
         });
@@ -105,10 +112,17 @@ final class AxonLanes implements AutoCloseable {
             if (startBy == null || runBudget == null) {
                 return f.get();
             }
-            long wait = Math.max(0, startBy.remainingNanos()) + runBudget.toNanos() + ANSWER_GRACE.toNanos();
-            return f.get(wait, TimeUnit.NANOSECONDS);
+            try {
+                return f.get(Math.max(0, startBy.remainingNanos()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException notYet) {
+                if (state.compareAndSet(QUEUED, ABANDONED)) {
+                    throw notStarted(axonId); // the lane skips it when its turn comes
+                }
+            }
+            return f.get(runBudget.toNanos() + ANSWER_GRACE.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.error("SQL work for axon {} gave no answer in time; the lane is still busy with it", axonId);
+            log.error("SQL work for axon {} started but gave no answer within its time limit ({} ms) and {} s more;"
+                    + " it may still complete", axonId, runBudget.toMillis(), ANSWER_GRACE.toSeconds());
             throw new MyelinException(ErrorKind.UNAVAILABLE, null, "no answer from axon " + axonId + "'s SQL work in"
                     + " time; its outcome is unknown").retry(false, null);
         } catch (InterruptedException e) {
@@ -127,6 +141,12 @@ final class AxonLanes implements AutoCloseable {
             throw new MyelinException(ErrorKind.INTERNAL, null, "SQL execution failed for axon " + axonId + ": "
                     + cause, cause);
         }
+    }
+
+    private static MyelinException notStarted(String axonId) {
+        return new MyelinException(ErrorKind.UNAVAILABLE, null, "not executed: the request waited longer than the"
+                + " queue timeout (sql.queue-timeout) for axon " + axonId + "'s earlier SQL work or a free SQL thread;"
+                + " nothing was applied, retry later").retry(true, Duration.ofSeconds(1)).nothingApplied();
     }
 
     <T> CompletableFuture<T> submit(String axonId, Callable<T> work) {

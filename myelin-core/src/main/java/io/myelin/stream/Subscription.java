@@ -1,6 +1,7 @@
 package io.myelin.stream;
 
 import io.myelin.axon.LiveAxon;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.lifecycle.Lifecycle;
 import io.myelin.lifecycle.TransitionTable;
@@ -17,6 +18,12 @@ import java.util.List;
  * page comes back empty, then taking live events and dropping any at or below the cursor, yields each sequence
  * exactly once. A live event that does not follow the cursor (the buffer overflowed and was cleared) sends the
  * subscription back to storage from its cursor: slow readers catch up from disk instead of slowing publishers.
+ *
+ * <p><b>Memory.</b> What a reader holds is one page at a time: storage is read in pages of at most
+ * {@value #PAGE_EVENTS} events and {@link #PAGE_BYTES} JSON-encoded bytes (a single larger event is a page of its
+ * own), and every page is counted in the caller's {@link MemoryBudget.Lease} before it is returned. A page the
+ * budget has no room for is not consumed: a stored page is dropped and read again later, live events send the
+ * subscription back to storage. {@link #wantedBytes()} then says how much room the next try needs.
  *
  * <p>The lifecycle is a {@link TransitionTable} ({@link #LIFECYCLE}, drawn in {@code docs/lifecycles.md}). A
  * {@link #close} from another thread may overtake the consumer's own moves, so those are fired only if still
@@ -47,7 +54,8 @@ public final class Subscription implements AutoCloseable {
             .build();
 
     private static final int PAGE_EVENTS = 1000;
-    private static final long PAGE_BYTES = 4L << 20;
+    /** The encoded size at which a page read from storage ends (at least one event is always read). */
+    public static final long PAGE_BYTES = 1L << 20;
     private static final int LIVE_BATCH = 1000;
 
     private final LiveAxon axon;
@@ -56,6 +64,7 @@ public final class Subscription implements AutoCloseable {
     private final Fanout fanout;
     private final Lifecycle<State, Trigger> lifecycle = new Lifecycle<>(LIFECYCLE);
     private long cursor;
+    private long wanted;
 
     Subscription(LiveAxon axon, long after, SubscriberBuffer buffer, EventStore reads, Fanout fanout) {
         this.axon = axon;
@@ -78,14 +87,23 @@ public final class Subscription implements AutoCloseable {
         return axon.id();
     }
 
+    /** Bytes the last {@link #next} needed and the budget did not have; 0 when it was not refused. */
+    public long wantedBytes() {
+        return wanted;
+    }
+
     /**
-     * The next events in sequence order, waiting up to {@code timeoutMillis} for live ones. Returns an empty list
-     * on timeout or once closed (check {@link #state()}).
+     * The next events in sequence order, waiting up to {@code timeoutMillis} for live ones, with their encoded
+     * bytes plus {@code overheadBytes} (what the caller needs to write them) added to {@code memory} (the caller
+     * closes it once the events are written). Returns an empty list on
+     * timeout, once closed (check {@link #state()}), or when {@code memory} could not grow by the page's size:
+     * then {@link #wantedBytes()} is positive and nothing was consumed.
      *
      * @throws MyelinException NOT_FOUND when the axon was deleted
      */
-    public List<Event> next(long timeoutMillis) throws InterruptedException {
+    public List<Event> next(long timeoutMillis, MemoryBudget.Lease memory, long overheadBytes) throws InterruptedException {
         long deadline = System.nanoTime() + SubscriberBuffer.nanos(timeoutMillis);
+        wanted = 0;
         while (true) {
             State state = lifecycle.state();
             if (state == State.CLOSED) {
@@ -95,6 +113,9 @@ public final class Subscription implements AutoCloseable {
                 buffer.clear();
                 List<Event> page = reads.after(axon, cursor, PAGE_EVENTS, PAGE_BYTES);
                 if (!page.isEmpty()) {
+                    if (!hold(page, memory, overheadBytes)) {
+                        return List.of(); // dropped: read again from the same cursor once there is room
+                    }
                     cursor = page.get(page.size() - 1).sequence();
                     return page;
                 }
@@ -126,11 +147,30 @@ public final class Subscription implements AutoCloseable {
                         continue;
                     }
                     List<Event> fresh = from == 0 ? live : live.subList(from, live.size());
+                    if (!hold(fresh, memory, overheadBytes)) {
+                        // They left the buffer and cannot be put back: storage has them, read them from there.
+                        lifecycle.fireIfAllowed(Trigger.FELL_BEHIND);
+                        return List.of();
+                    }
                     cursor = fresh.get(fresh.size() - 1).sequence();
                     return fresh;
                 }
             }
         }
+    }
+
+    /** Counts {@code events} in {@code memory}; false (and {@link #wanted} set) when the budget has no room. */
+    private boolean hold(List<Event> events, MemoryBudget.Lease memory, long overheadBytes) {
+        long bytes = overheadBytes;
+        for (Event e : events) {
+            bytes += e.jsonBytes();
+        }
+        if (memory.tryGrow(bytes)) {
+            return true;
+        }
+        // A live batch can be larger than a page; storage will serve it a page at a time.
+        wanted = overheadBytes + Math.min(bytes - overheadBytes, Math.max(PAGE_BYTES, events.getFirst().jsonBytes()));
+        return false;
     }
 
     @Override

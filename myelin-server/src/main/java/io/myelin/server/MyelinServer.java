@@ -145,7 +145,7 @@ public final class MyelinServer implements AutoCloseable {
                     : storage.health().reason(), VERSION, metrics).register(router);
             new AxonRoutes(axons, answers).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
-            new SseRoute(events, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
+            new SseRoute(events, answers, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
             new BrokerRoutes(brokerStates, events).register(router);

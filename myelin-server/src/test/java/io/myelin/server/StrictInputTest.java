@@ -180,6 +180,65 @@ class StrictInputTest {
     }
 
     @Test
+    void everyQueryIsDecodedStrictlyOnEveryRouteAndEachParameterGivenOnce() {
+        String id = s.createAxon("query-everywhere");
+        String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY;
+        String event = "{\"event_type\":\"m\",\"origin\":\"USER_EVENT\",\"source\":\"s\",\"payload\":\"x\"}";
+        // Routes that read no parameter: the query is still decoded, and nothing is done.
+        RawHttp.Answer publish = raw.send("POST", "/v1/axons/" + id + "/publish?x=%zz", ascii(event));
+        assertThat(publish.status()).as(publish.toString()).isEqualTo(400);
+        assertThat(publish.errorField()).isEqualTo("x");
+        assertThat(history(id)).isEmpty();
+        assertThat(raw.bodiless("GET", "/healthz?x=%zz").status()).isEqualTo(400);
+        assertThat(raw.bodiless("GET", "/healthz?x=%zz").errorField()).isEqualTo("x");
+        assertThat(raw.bodiless("GET", "/v1/axons/" + id + "?%C0=1", auth).errorField()).isEqualTo("query");
+
+        // A repeated parameter is refused, naming it, instead of being read first-wins.
+        Map<String, String> repeated = new LinkedHashMap<>();
+        repeated.put("/v1/axons?limit=5000&limit=abc", "limit");
+        repeated.put("/v1/axons?name=a&name=b", "name");
+        repeated.put("/v1/axons/" + id + "/events?limit=1&limit=1", "limit");
+        repeated.put("/v1/axons/" + id + "/subscribe/sse?after_sequence=0&after_sequence=9", "after_sequence");
+        repeated.put("/healthz?x=1&x=2", "x");
+        for (Map.Entry<String, String> c : repeated.entrySet()) {
+            RawHttp.Answer a = raw.bodiless("GET", c.getKey(), auth);
+            assertThat(a.status()).as(c.getKey()).isEqualTo(400);
+            assertThat(a.errorField()).as(c.getKey()).isEqualTo(c.getValue());
+            assertThat(a.errorMessage()).as(c.getKey()).contains("more than once");
+        }
+        assertThat(raw.bodiless("GET", "/v1/axons?limit=1&name=q", auth).status()).isEqualTo(200);
+    }
+
+    @Test
+    void headersTheServerActsOnMayBeSentOnlyOnce() {
+        String id = s.createAxon("headers-once");
+        String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY;
+        String event = "{\"event_type\":\"m\",\"origin\":\"USER_EVENT\",\"source\":\"s\",\"payload\":\"x\"}";
+        Map<String, String[]> cases = new LinkedHashMap<>();
+        cases.put("Authorization", new String[] {auth, "Authorization: Bearer other-key-0123456789abcdefghijklmnop"});
+        cases.put("Idempotency-Key", new String[] {auth, "Idempotency-Key: a", "Idempotency-Key: b"});
+        cases.put("X-Myelin-User", new String[] {auth, "X-Myelin-User: alice", "X-Myelin-User: bob"});
+        cases.put("Content-Type", new String[] {auth, "Content-Type: application/json", "Content-Type: text/plain"});
+        cases.put("X-Request-Id", new String[] {auth, "X-Request-Id: r1", "X-Request-Id: r2"});
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            StringBuilder head = new StringBuilder("POST /v1/axons/" + id + "/publish HTTP/1.1\r\nHost: localhost\r\n");
+            for (String h : c.getValue()) {
+                head.append(h).append("\r\n");
+            }
+            if (!c.getKey().equals("Content-Type")) {
+                head.append("Content-Type: application/json\r\n");
+            }
+            head.append("Content-Length: ").append(event.length()).append("\r\nConnection: close\r\n\r\n").append(event);
+            RawHttp.Answer a = raw.exchange(ascii(head.toString()), false);
+            assertThat(a.status()).as(c.getKey() + ": " + a).isEqualTo(400);
+            assertThat(a.errorField()).as(c.getKey()).isEqualTo(c.getKey());
+        }
+        assertThat(history(id)).as("nothing was published").isEmpty();
+        RawHttp.Answer once = raw.bodiless("GET", "/v1/axons/" + id, auth, "X-Myelin-User: alice");
+        assertThat(once.status()).isEqualTo(200);
+    }
+
+    @Test
     void pathParametersDotSegmentsAndAmbiguousEncodingsAreRefused() {
         String id = s.createAxon("path");
         String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY;

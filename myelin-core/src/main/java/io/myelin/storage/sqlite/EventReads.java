@@ -4,7 +4,6 @@ import io.myelin.axon.LiveAxon;
 import io.myelin.stream.Event;
 import io.myelin.stream.EventStore;
 import io.myelin.stream.Origin;
-import io.myelin.text.JsonSize;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +48,7 @@ final class EventReads {
                 List<Event> page = rows.events().size() > limit ? List.copyOf(rows.events().subList(0, limit)) : rows.events();
                 long bytes = 0;
                 for (Event e : page) {
-                    bytes += encodedSize(e);
+                    bytes += e.jsonBytes();
                 }
                 return new EventStore.HistorySlice(page, more, bytes);
             }
@@ -70,7 +69,7 @@ final class EventReads {
             while (rs.next()) {
                 Event e = new Event(axonId, rs.getLong(1), rs.getString(2), Origin.valueOf(rs.getString(3)),
                         rs.getString(4), rs.getString(5), rs.getLong(6));
-                bytes += encodedSize(e);
+                bytes += e.jsonBytes();
                 if (bytes > maxBytes && !out.isEmpty()) {
                     return new Rows(out, true);
                 }
@@ -78,15 +77,6 @@ final class EventReads {
             }
         }
         return new Rows(out, false);
-    }
-
-    /**
-     * Bytes of the event as JSON (the AxonEventView shape, or an SSE frame's data line): its strings as escaped,
-     * plus the fixed names, numbers and punctuation.
-     */
-    static long encodedSize(Event e) {
-        return 160 + JsonSize.string(e.axonId()) + JsonSize.string(e.eventType()) + JsonSize.string(e.source())
-                + JsonSize.string(e.payload());
     }
 
     /** Axons deleted but whose events are not yet purged (a restart resumes their purge). */

@@ -148,7 +148,8 @@ public final class Exchange {
      */
     public Fields queryFields() {
         if (query == null) {
-            query = RequestTarget.query(request.getHttpURI().getQuery());
+            Fields decoded = Routing.query(request); // every routed request's, decoded by Routing
+            query = decoded != null ? decoded : RequestTarget.query(request.getHttpURI().getQuery());
         }
         return query;
     }

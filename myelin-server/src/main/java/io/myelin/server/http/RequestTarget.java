@@ -71,7 +71,8 @@ public final class RequestTarget {
 
     /**
      * The parameters of a raw query string ({@code a=1&b=%C3%A9}), {@code +} read as a space; null or empty reads
-     * as none.
+     * as none. Each parameter may be given once: {@code limit=5000&limit=abc} is refused rather than read first-wins,
+     * since a proxy or cache that reads the last one would see another request than the server.
      *
      * @throws MyelinException 400 naming the parameter (or {@code query} when its name cannot be decoded)
      */
@@ -90,6 +91,9 @@ public final class RequestTarget {
                 String name = decode(raw, start, nameEnd, true, "query",
                         "query parameter name '" + shorten(raw.substring(start, nameEnd)) + "'");
                 String value = nameEnd == end ? "" : decode(raw, nameEnd + 1, end, true, name, "query parameter " + name);
+                if (fields.get(name) != null) {
+                    throw MyelinException.invalid(name, "query parameter " + name + " is given more than once; give it once");
+                }
                 fields.add(name, value);
             }
             if (amp < 0) {

@@ -1,6 +1,7 @@
 package io.myelin.server.routes;
 
 import io.myelin.auth.Action;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Exchange;
@@ -11,6 +12,7 @@ import io.myelin.stream.Subscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
@@ -21,14 +23,23 @@ import org.eclipse.jetty.http.HttpHeader;
  * for the idle timeout the stream ends with {@code event: error} / {@code {"code":408}}, which the Runloop SDK
  * answers by reconnecting with {@code after_sequence} set to the last sequence it saw. A deleted axon ends its
  * streams with code 404.
+ *
+ * <p><b>Memory.</b> A stream holds one page of events at a time and encodes it in bounded chunks
+ * ({@link SseWriter}); the page and the writer's buffer are counted in the server's answer budget
+ * ({@code limits.response-memory}) until they are written. A new stream whose first page does not fit is refused
+ * with 503 and {@code Retry-After}; a running stream whose next page does not fit waits for room (sending its
+ * heartbeats, ending with the usual 408 after the idle timeout), so streams stalled by clients that stop reading
+ * hold at most the budget in all, and the server keeps serving everyone else.
  */
 public final class SseRoute {
     private final EventLog log;
+    private final MemoryBudget answers;
     private final long idleMillis;
     private final long heartbeatMillis;
 
-    public SseRoute(EventLog log, Duration idleTimeout, Duration heartbeat) {
+    public SseRoute(EventLog log, MemoryBudget answers, Duration idleTimeout, Duration heartbeat) {
         this.log = log;
+        this.answers = answers;
         this.idleMillis = idleTimeout.toMillis();
         this.heartbeatMillis = heartbeat.toMillis();
     }
@@ -40,7 +51,13 @@ public final class SseRoute {
     private void subscribe(Exchange ex) throws Exception {
         long after = startAfter(ex);
         Subscription sub = log.subscribe(ex.caller(), ex.path("id"), after);
+        MemoryBudget.Lease first = answers.lease();
         try {
+            // The first page is read before the answer starts: a stream the server has no memory for is a 503.
+            List<Event> events = sub.next(0, first, SseWriter.HELD_BYTES);
+            if (events.isEmpty() && sub.wantedBytes() > 0) {
+                throw first.refusal(sub.wantedBytes());
+            }
             var response = ex.response();
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
@@ -48,11 +65,16 @@ public final class SseRoute {
             response.getHeaders().put("X-Accel-Buffering", "no");
             SseWriter out = new SseWriter(response);
             out.comment("streaming " + sub.axonId() + " after " + after);
+            if (!events.isEmpty()) {
+                out.events(events);
+            }
+            first.close();
             stream(sub, out);
             out.end(ex.callback());
         } catch (IOException clientGone) {
             ex.callback().failed(clientGone);
         } finally {
+            first.close();
             sub.close();
         }
     }
@@ -63,28 +85,34 @@ public final class SseRoute {
         while (true) {
             long now = System.currentTimeMillis();
             long wait = Math.max(1, Math.min(lastDelivery + idleMillis, lastWrite + heartbeatMillis) - now);
-            List<Event> events;
-            try {
-                events = sub.next(wait);
-            } catch (MyelinException e) {
-                if (e.kind() == ErrorKind.NOT_FOUND) {
-                    out.error(404, "axon " + sub.axonId() + " was deleted");
-                    return;
+            try (MemoryBudget.Lease held = answers.lease()) {
+                List<Event> events;
+                try {
+                    events = sub.next(wait, held, SseWriter.HELD_BYTES);
+                } catch (MyelinException e) {
+                    if (e.kind() == ErrorKind.NOT_FOUND) {
+                        out.error(404, "axon " + sub.axonId() + " was deleted");
+                        return;
+                    }
+                    throw e;
                 }
-                throw e;
-            }
-            now = System.currentTimeMillis();
-            if (!events.isEmpty()) {
-                out.events(events);
-                lastDelivery = lastWrite = now;
-            } else if (sub.state() == Subscription.State.CLOSED) {
-                return;
-            } else if (now - lastDelivery >= idleMillis) {
-                out.error(408, "no events for " + idleMillis + " ms; reconnect with after_sequence=" + sub.cursor());
-                return;
-            } else if (now - lastWrite >= heartbeatMillis) {
-                out.comment("ping");
-                lastWrite = now;
+                if (events.isEmpty() && sub.wantedBytes() > 0) {
+                    // Slow readers hold the budget: wait for them to read or time out, holding nothing meanwhile.
+                    answers.awaitRoom(sub.wantedBytes(), TimeUnit.MILLISECONDS.toNanos(wait));
+                }
+                now = System.currentTimeMillis();
+                if (!events.isEmpty()) {
+                    out.events(events);
+                    lastDelivery = lastWrite = now;
+                } else if (sub.state() == Subscription.State.CLOSED) {
+                    return;
+                } else if (now - lastDelivery >= idleMillis) {
+                    out.error(408, "no events for " + idleMillis + " ms; reconnect with after_sequence=" + sub.cursor());
+                    return;
+                } else if (now - lastWrite >= heartbeatMillis) {
+                    out.comment("ping");
+                    lastWrite = now;
+                }
             }
         }
     }

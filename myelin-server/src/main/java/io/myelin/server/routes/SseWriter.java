@@ -3,10 +3,11 @@ package io.myelin.server.routes;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.myelin.server.http.Json;
 import io.myelin.stream.Event;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Response;
@@ -15,20 +16,28 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Frames server-sent events onto one response. Jetty allows one write in flight per response, so every write
- * here blocks (parking the stream's virtual thread) until the previous one is done; a batch of events is framed
- * into one buffer and written once.
+ * here blocks (parking the stream's virtual thread) until the previous one is done.
+ *
+ * <p><b>Memory.</b> Frames are encoded into one buffer of at most {@value #CHUNK_BYTES} bytes, written out whenever
+ * it fills, also in the middle of an event: a stream costs that buffer (and the page of events it is writing)
+ * whatever the size of one event, even one whose payload of control characters is six times its stored size once
+ * escaped. The buffer starts at 256 bytes and shrinks back after a large batch, so ten thousand idle streams do not
+ * each keep a replay-sized one.
  *
  * <p>Threading: confined to the stream's thread.
  */
 final class SseWriter {
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** The most this writer holds of encoded frames at once. */
+    static final int CHUNK_BYTES = 64 * 1024;
+    /** Its JSON generator's own buffers (Jackson's default char and byte buffers), counted with the chunk. */
+    static final int HELD_BYTES = CHUNK_BYTES + 16 * 1024;
 
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int SMALL_BYTES = 256;
     private static final int KEEP_BYTES = 4096;
-    private static final int FLUSH_BYTES = 64 * 1024;
 
     private final Response response;
-    // Small to start and shrunk after a large flush: ten thousand idle streams must not each hold a replay-sized buffer.
-    private FrameBuffer buffer = new FrameBuffer();
+    private final ChunkOut out = new ChunkOut();
 
     SseWriter(Response response) {
         this.response = response;
@@ -36,19 +45,12 @@ final class SseWriter {
 
     /**
      * Frames a batch of events through one JSON generator, writing the fields directly: a replay frames
-     * hundreds of thousands of events, and a generator plus a bean serializer per event would dominate it. The
-     * framed bytes are written whenever they pass {@value #FLUSH_BYTES}, so a page of large events never needs a
-     * buffer of its own size (a megabyte payload of control characters is six once escaped).
+     * hundreds of thousands of events, and a generator plus a bean serializer per event would dominate it.
      */
     void events(List<Event> events) throws IOException {
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(buffer)) {
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.setRootValueSeparator(null);
             for (Event e : events) {
-                if (buffer.size() > FLUSH_BYTES) {
-                    g.flush();
-                    write(); // the generator keeps writing into this buffer: empty it, do not replace it
-                    buffer.reset();
-                }
                 g.writeRaw("id: ");
                 g.writeRaw(Long.toString(e.sequence()));
                 g.writeRaw("\ndata: ");
@@ -64,52 +66,88 @@ final class SseWriter {
                 g.writeRaw("\n\n");
             }
         }
-        flush();
+        out.send();
     }
 
     void comment(String text) throws IOException {
-        buffer.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
-        flush();
+        out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.send();
     }
 
     /** An {@code event: error} frame with {@code {"code": status, "message": ...}}: the Runloop SDK's error signal. */
     void error(int code, String message) throws IOException {
-        buffer.write("event: error\ndata: ".getBytes(StandardCharsets.US_ASCII));
-        Json.MAPPER.writeValue(buffer, Map.of("code", code, "message", message));
-        buffer.write(END);
-        flush();
-    }
-
-    private void flush() throws IOException {
-        write();
-        if (buffer.size() > KEEP_BYTES) {
-            buffer = new FrameBuffer();
-        } else {
-            buffer.reset();
-        }
-    }
-
-    private void write() throws IOException {
-        // The write blocks until Jetty is done with the bytes, so the buffer's array can be lent without a copy.
-        try (Blocker.Callback cb = Blocker.callback()) {
-            response.write(false, buffer.view(), cb);
-            cb.block();
-        }
-    }
-
-    /** A byte buffer whose filled part can be handed to Jetty as is. */
-    private static final class FrameBuffer extends ByteArrayOutputStream {
-        FrameBuffer() {
-            super(256);
-        }
-
-        ByteBuffer view() {
-            return ByteBuffer.wrap(buf, 0, count);
-        }
+        out.write("event: error\ndata: ".getBytes(StandardCharsets.US_ASCII));
+        out.write(Json.MAPPER.writeValueAsBytes(Map.of("code", code, "message", message)));
+        out.write(END);
+        out.send();
     }
 
     /** Ends the response; completes {@code done} when the last bytes are out. */
     void end(Callback done) {
         response.write(true, ByteBuffer.allocate(0), done);
+    }
+
+    /**
+     * A bounded frame buffer that writes itself to the response when full. {@code close} (the generator's, at the
+     * end of a batch) keeps the bytes; {@link #send} writes them.
+     */
+    private final class ChunkOut extends OutputStream {
+        private byte[] buf = new byte[SMALL_BYTES];
+        private int count;
+
+        @Override
+        public void write(int b) throws IOException {
+            if (count == CHUNK_BYTES) {
+                writeOut();
+            }
+            ensure(count + 1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (count == CHUNK_BYTES) {
+                    writeOut();
+                }
+                int n = Math.min(len, CHUNK_BYTES - count);
+                ensure(count + n);
+                System.arraycopy(b, off, buf, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the generator closes its target at the end of each batch; the stream goes on
+        }
+
+        /** Writes what is buffered, then shrinks a buffer that grew past what an idle stream should keep. */
+        void send() throws IOException {
+            writeOut();
+            if (buf.length > KEEP_BYTES) {
+                buf = new byte[SMALL_BYTES];
+            }
+        }
+
+        private void ensure(int size) {
+            if (size > buf.length) {
+                buf = Arrays.copyOf(buf, Math.min(CHUNK_BYTES, Math.max(size, 2 * buf.length)));
+            }
+        }
+
+        private void writeOut() throws IOException {
+            if (count == 0) {
+                return;
+            }
+            // The write blocks until Jetty is done with the bytes, so the array can be lent without a copy.
+            try (Blocker.Callback cb = Blocker.callback()) {
+                response.write(false, ByteBuffer.wrap(buf, 0, count), cb);
+                cb.block();
+            }
+            count = 0;
+        }
     }
 }
