@@ -1,6 +1,7 @@
 package io.myelin.broker;
 
 import io.myelin.auth.Caller;
+import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
@@ -78,13 +79,18 @@ public final class LocalAxonLink implements AxonLink {
         return page.get(0);
     }
 
+    private static final MemoryBudget BROKER_READS = MemoryBudget.unbounded();
+
     @Override
     public Feed subscribe(long afterSequence) {
         Subscription sub = events.subscribe(Caller.SYSTEM, axonId, afterSequence);
         return new Feed() {
             @Override
             public List<Event> next(Duration wait) throws InterruptedException {
-                return sub.next(Math.max(1, wait.toMillis()));
+                // The broker bounds what it holds itself (BrokerOptions): the answer budget is for HTTP answers.
+                try (MemoryBudget.Lease lease = BROKER_READS.lease()) {
+                    return sub.next(Math.max(1, wait.toMillis()), lease, 0);
+                }
             }
 
             @Override
