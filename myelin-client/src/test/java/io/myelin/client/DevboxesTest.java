@@ -84,7 +84,7 @@ class DevboxesTest {
                 .mount(BrokerMount.acp(client.axons().create().id(), "opencode", "acp")).build()))
                 .isInstanceOfSatisfying(MyelinApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(422);
-                    assertThat(e.field()).isEqualTo("mounts");
+                    assertThat(e.field()).isEqualTo("mounts[0].agent_binary");
                 });
         assertThatThrownBy(() -> client.devboxes().get("dbx_missing")).isInstanceOf(NotFoundException.class);
         Devbox failed = client.devboxes().create(NewDevbox.builder().launchCommand("exit 9").build());
