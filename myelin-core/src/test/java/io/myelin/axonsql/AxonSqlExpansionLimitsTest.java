@@ -130,8 +130,10 @@ class AxonSqlExpansionLimitsTest extends SqlTestSupport {
         assertThat(sql().batch(Caller.SYSTEM, A, setup).results()).allSatisfy(r -> assertThat(r.error()).isNull());
         assertThat(fails(ErrorKind.INVALID_REQUEST, () -> q(A, "INSERT INTO t VALUES (1)")).getMessage())
                 .contains("sql.max-expanded-size");
-        // Reading the table fires nothing.
+        // EXPLAIN compiles the triggers too; reading the table fires nothing.
+        fails(ErrorKind.INVALID_REQUEST, () -> q(A, "EXPLAIN INSERT INTO t VALUES (1)"));
         assertThat(scalar(A, "SELECT count(*) FROM t")).isEqualTo(0L);
+        assertThat(scalar(A, "WITH n AS (SELECT 1) SELECT count(*) FROM t, n")).isEqualTo(0L);
     }
 
     @Test
