@@ -51,14 +51,52 @@ export function assertContiguous(sequences, first, count) {
   assert.deepEqual(sequences, Array.from({ length: count }, (_, i) => first + i));
 }
 
-/** A `fetch` that records the URLs the SDK requests, to observe reconnects from the outside. */
+/**
+ * A `fetch` that records what the SDK requests and receives, to observe reconnects from the outside.
+ * `urls` are the requested URLs in order; `bodies[i]` is the text received so far on request `i`. The response body
+ * is read eagerly into a queue the SDK then drains, so a frame the server sent shows in `bodies` even while the
+ * test holds the SDK's reader (e.g. the SSE error that ends an idle stream).
+ */
 export function recordingFetch() {
   const urls = [];
-  const wrapped = (url, init) => {
-    urls.push(String(url));
-    return globalThis.fetch(url, init);
+  const bodies = [];
+  const wrapped = async (url, init) => {
+    const index = urls.push(String(url)) - 1;
+    bodies[index] = '';
+    const res = await globalThis.fetch(url, init);
+    if (!res.body) return res;
+    const decoder = new TextDecoder();
+    const source = res.body.getReader();
+    const body = new ReadableStream({
+      start(controller) {
+        (async () => {
+          try {
+            for (let chunk = await source.read(); !chunk.done; chunk = await source.read()) {
+              bodies[index] += decoder.decode(chunk.value, { stream: true });
+              controller.enqueue(chunk.value);
+            }
+            controller.close();
+          } catch (err) {
+            controller.error(err);
+          }
+        })();
+      },
+      cancel(reason) {
+        return source.cancel(reason);
+      },
+    });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
-  return { fetch: wrapped, urls };
+  return { fetch: wrapped, urls, bodies };
+}
+
+/** Polls `condition` (sync or async) until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(condition, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** A short random prefix that keeps one test file's names and metadata apart from the others'. */

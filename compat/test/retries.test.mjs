@@ -1,8 +1,8 @@
 // The SDK's own retries (timeout, then the same x-request-id again) must apply a write once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
+import { until } from '../lib/events.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
@@ -19,14 +19,6 @@ async function sqlPending() {
   const text = await (await server.fetch('/metrics')).text();
   const line = text.split('\n').find((l) => l.startsWith('myelin_sql_pending '));
   return Number(line.split(' ')[1]);
-}
-
-async function until(condition, what) {
-  const deadline = Date.now() + 30_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 describe('SDK retries', () => {

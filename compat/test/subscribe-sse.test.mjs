@@ -1,11 +1,10 @@
 // axons.subscribeSse: replay, live delivery, and the SDK's reconnect on the server's idle 408.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
 import { APIError, NotFoundError } from '@runloop/api-client';
 
-import { assertContiguous, event, publishMany, recordingFetch, take } from '../lib/events.mjs';
+import { assertContiguous, event, publishMany, recordingFetch, take, until } from '../lib/events.mjs';
 import { SSE_HEARTBEAT_MS, SSE_IDLE_TIMEOUT_MS, startServer } from '../lib/server.mjs';
 
 let server;
@@ -63,10 +62,17 @@ describe('axons.subscribeSse replay', () => {
 
   test('every subscriber of an axon sees the same events in the same order', async () => {
     const { id } = await client.axons.create({});
-    const readers = Array.from({ length: 3 }, () =>
-      take((signal) => client.axons.subscribeSse(id, { after_sequence: 0 }, { signal }), 10));
-    await sleep(200);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => client.axons.publish(id, event(i))));
+    // Each reader has seen the first event before the other nine are published, so those reach all three live.
+    const seenFirst = [];
+    const readers = Array.from({ length: 3 }, () => {
+      let first;
+      seenFirst.push(new Promise((resolve) => { first = resolve; }));
+      return take((signal) => client.axons.subscribeSse(id, { after_sequence: 0 }, { signal }), 10,
+        { onItem: (_, i) => { if (i === 0) first(); } });
+    });
+    await client.axons.publish(id, event(0));
+    await Promise.all(seenFirst);
+    await Promise.all(Array.from({ length: 9 }, (_, i) => client.axons.publish(id, event(i + 1))));
     const [first, ...others] = await Promise.all(readers);
     assertContiguous(first.map((e) => e.sequence), first[0].sequence, 10);
     for (const other of others) assert.deepEqual(other, first);
@@ -104,7 +110,8 @@ describe('axons.subscribeSse and deletion', () => {
 
 // The three cases each wait out an idle timeout: run them side by side.
 describe('axons.subscribeSse reconnect after the idle timeout (408)', { concurrency: true }, () => {
-  const quietLongEnough = SSE_IDLE_TIMEOUT_MS + 1500;
+  const reconnected = (recorder) => until(() => subscribeUrls(recorder.urls).length >= 2,
+    `the SDK to reopen the stream after the ${SSE_IDLE_TIMEOUT_MS} ms idle timeout`);
 
   test('reconnects with after_sequence and receives later events with no gap or duplicate', async () => {
     const recorder = recordingFetch();
@@ -113,11 +120,10 @@ describe('axons.subscribeSse reconnect after the idle timeout (408)', { concurre
     const reader = take((signal) => watcher.axons.subscribeSse(id, { after_sequence: 0 }, { signal }), 5,
       { timeoutMs: 20_000 });
     reader.catch(() => {}); // a failed assertion below must not leave an unhandled rejection
-    await sleep(100);
     const firstThree = await publishMany(client, id, 3);
     // Stay quiet past the idle timeout: the server ends the stream with an SSE error 408
     // and the SDK must reconnect by itself from the last sequence it saw.
-    await sleep(quietLongEnough);
+    await reconnected(recorder);
     const opened = subscribeUrls(recorder.urls);
     assert.ok(opened.length >= 2, `expected a reconnect, saw ${opened.length} subscribe request(s)`);
     assert.equal(afterSequenceOf(opened[1]), String(firstThree[2]));
@@ -138,7 +144,8 @@ describe('axons.subscribeSse reconnect after the idle timeout (408)', { concurre
       // appended after the server closed the stream and before the SDK reconnects.
       onItem: async (_, i) => {
         if (i === 1) {
-          await sleep(quietLongEnough);
+          await until(() => recorder.bodies[0].includes('event: error'),
+            `the server to end the idle stream after ${SSE_IDLE_TIMEOUT_MS} ms`);
           await publishMany(client, id, 2, 2);
         }
       },
@@ -155,7 +162,7 @@ describe('axons.subscribeSse reconnect after the idle timeout (408)', { concurre
     const reader = take((signal) => watcher.axons.subscribeSse(id, { after_sequence: published[2] }, { signal }), 1,
       { timeoutMs: 20_000 });
     reader.catch(() => {}); // a failed assertion below must not leave an unhandled rejection
-    await sleep(quietLongEnough);
+    await reconnected(recorder);
     const opened = subscribeUrls(recorder.urls);
     assert.ok(opened.length >= 2, `expected a reconnect, saw ${opened.length} subscribe request(s)`);
     for (const url of opened) assert.equal(afterSequenceOf(url), String(published[2]));
@@ -176,7 +183,9 @@ describe('SSE wire format', () => {
       while (!done(text)) {
         const left = deadline - Date.now();
         if (left <= 0) break;
-        const chunk = await Promise.race([reader.read(), sleep(left).then(() => ({ timeout: true }))]);
+        let timer;
+        const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve({ timeout: true }), left); });
+        const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
         if (chunk.timeout || chunk.done) break;
         text += decoder.decode(chunk.value, { stream: true });
       }
