@@ -52,7 +52,7 @@ public final class Bench {
                         --cancel-turns --server-pid PID]   (NAME: a key of the server's agents.binaries)
               wake-burst --agent NAME --devboxes 100 --server-pid PID [--setup-concurrency 8 --cancel-turns]
               relay     --agent NAME --agent-command "NODE SCRIPT" --chunks 20000 [--rounds 3 --batch-size 500
-                        --publishers 16 --server-pid PID]   (the agent must understand [chunks N]: acp-agent.mjs)
+                        --publishers 16 --single-events 5000 --server-pid PID]   (the agent must understand [chunks N]: acp-agent.mjs)
 
             common options
               --url http://127.0.0.1:8080   server base URL
@@ -162,7 +162,8 @@ public final class Bench {
             case "relay" -> {
                 RelayWorkload.Settings s = new RelayWorkload.Settings(endpoint(args), args.string("agent", "acp"),
                         command(args), args.integer("chunks", 20_000), args.integer("rounds", 3),
-                        args.integer("batch-size", 500), args.integer("publishers", 16), args.longValue("server-pid", -1));
+                        args.integer("batch-size", 500), args.integer("publishers", 16), args.integer("single-events", 5000),
+                        args.longValue("server-pid", -1));
                 args.rejectUnknown();
                 if (s.agentCommand().isEmpty()) throw new IllegalArgumentException("relay needs --agent-command");
                 RelayWorkload.run(s, out);

@@ -55,6 +55,22 @@ public final class ProcessTree {
         return out;
     }
 
+    /**
+     * Proportional set size ({@code Pss:} of {@code smaps_rollup}): resident memory with pages shared among N
+     * processes counted 1/N each, so the sum over many agents of one binary does not count its code N times.
+     * -1 when unreadable.
+     */
+    public static long pssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     public static long rssKb(long pid) {
         Proc p = read(Path.of("/proc", Long.toString(pid)));
         return p == null ? -1 : p.rssKb();

@@ -93,19 +93,21 @@ public final class WakeBurstWorkload {
 
     /** What the server and its agents hold at one instant. */
     private record Held(long serverRssKb, long serverThreads, int agentProcesses, int frozen, long agentRssKb,
-                        int boxesWithAgent) {}
+                        long agentPssKb, int boxesWithAgent) {}
 
     private static Held held(long serverPid, List<Box> boxes) {
         List<ProcessTree.Proc> procs = ProcessTree.descendants(serverPid);
         long rss = 0;
+        long pss = 0;
         int frozen = 0;
         for (ProcessTree.Proc p : procs) {
             rss += p.rssKb();
+            pss += Math.max(0, ProcessTree.pssKb(p.pid()));
             if (p.frozen()) frozen++;
         }
         int withAgent = 0;
         for (Box b : boxes) if (!ProcessTree.ofDevbox(procs, b.devbox()).isEmpty()) withAgent++;
-        return new Held(ProcessTree.rssKb(serverPid), ProcessTree.threads(serverPid), procs.size(), frozen, rss, withAgent);
+        return new Held(ProcessTree.rssKb(serverPid), ProcessTree.threads(serverPid), procs.size(), frozen, rss, pss, withAgent);
     }
 
     private static long burst(Settings s, List<Box> boxes, PrintStream out, Held frozen, Held before) throws Exception {
@@ -163,17 +165,17 @@ public final class WakeBurstWorkload {
         Percentiles p = Percentiles.of(perBox);
         double allMs = (lastArrived - firstSent) / 1e6;
 
-        new Table("state", "server RSS MiB", "server threads", "agent processes", "frozen", "agents RSS MiB",
-                "RSS per agent MiB", "devboxes with an agent")
-                .row("before", mib(before.serverRssKb()), before.serverThreads(), (long) before.agentProcesses(),
-                        (long) before.frozen(), mib(before.agentRssKb()), "-", "-")
-                .row(n + " suspended", mib(frozen.serverRssKb()), frozen.serverThreads(), (long) frozen.agentProcesses(),
-                        (long) frozen.frozen(), mib(frozen.agentRssKb()), mib(frozen.agentRssKb() / Math.max(1, frozen.agentProcesses())),
-                        (long) frozen.boxesWithAgent())
-                .row("after the burst", mib(awake.serverRssKb()), awake.serverThreads(), (long) awake.agentProcesses(),
-                        (long) awake.frozen(), mib(awake.agentRssKb()), mib(awake.agentRssKb() / Math.max(1, awake.agentProcesses())),
-                        (long) awake.boxesWithAgent())
-                .print(out);
+        Table mem = new Table("state", "server RSS MiB", "server threads", "agent processes", "frozen", "agents RSS MiB",
+                "agents PSS MiB", "PSS per agent MiB", "devboxes with an agent");
+        mem.row("before", mib(before.serverRssKb()), before.serverThreads(), (long) before.agentProcesses(),
+                (long) before.frozen(), mib(before.agentRssKb()), mib(before.agentPssKb()), "-", "-");
+        for (var row : List.of(java.util.Map.entry(n + " suspended", frozen), java.util.Map.entry("after the burst", awake))) {
+            Held h = row.getValue();
+            mem.row(row.getKey(), mib(h.serverRssKb()), h.serverThreads(), (long) h.agentProcesses(), (long) h.frozen(),
+                    mib(h.agentRssKb()), mib(h.agentPssKb()), mib(h.agentPssKb() / Math.max(1, h.agentProcesses())),
+                    (long) h.boxesWithAgent());
+        }
+        mem.print(out);
         new Table("devboxes", "all first updates ms", "per devbox p50 ms", "p90", "p99", "max")
                 .row((long) n, allMs, ms(p.p50()), ms(p.p90()), ms(p.p99()), ms(p.max())).print(out);
         new ResultLine("wake-burst").put("agent", s.agent()).put("devboxes", n)
@@ -181,6 +183,7 @@ public final class WakeBurstWorkload {
                 .put("server_threads_before", before.serverThreads()).put("server_threads_suspended", frozen.serverThreads())
                 .put("agent_processes_suspended", frozen.agentProcesses()).put("agent_processes_frozen", frozen.frozen())
                 .put("agents_rss_mib_suspended", mib(frozen.agentRssKb()))
+                .put("agents_pss_mib_suspended", mib(frozen.agentPssKb()))
                 .put("agents_rss_mib_awake", mib(awake.agentRssKb()))
                 .put("all_first_updates_ms", allMs).put("per_devbox_p50_ms", ms(p.p50()))
                 .put("per_devbox_p90_ms", ms(p.p90())).put("per_devbox_p99_ms", ms(p.p99()))
