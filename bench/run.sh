@@ -27,6 +27,21 @@
 #                                 "list" paging through BENCH_LIST_AXONS axons (list it before
 #                                        sql so the unfiltered walks see only its axons)
 #                                 e.g. BENCH_WORKLOADS="list sql" bench/run.sh
+#                                 Agent workloads (not in the default list; they need node and run the
+#                                 agents of test-agents/, installed with npm ci when missing):
+#                                 "wake"       wake latency of a running, frozen and shut-down agent, for
+#                                              the SDK's example agent and acp-agent.mjs (~6 min)
+#                                 "wake-burst" BENCH_BURST_DEVBOXES suspended agents: memory, processes,
+#                                              a burst of wakes (~1 min)
+#                                 "relay"      events/s through the broker vs. client publish (~1 min)
+#                                 e.g. BENCH_WORKLOADS="wake wake-burst relay" bench/run.sh
+#   BENCH_WAKE_SAMPLES [100]      wake samples per agent for the running and frozen modes
+#   BENCH_WAKE_SHUTDOWN_SAMPLES [50]  wake samples per agent for the shut-down mode (each waits ~1-2 s
+#                                 for the idle timer)
+#   BENCH_STARTUP_SAMPLES [30]    agent start-ups (spawn to initialize answer) measured without the server
+#   BENCH_BURST_DEVBOXES [100]    devboxes with a suspended agent for wake-burst
+#   BENCH_RELAY_CHUNKS [20000]    session/update notifications per relayed turn
+#   BENCH_RELAY_ROUNDS [3]        relayed turns
 #   BENCH_SERVER_XMX [1g]         server heap (-Xmx); the server gets no other JVM tuning
 #   BENCH_REDIS_PORT              use the Redis already listening on 127.0.0.1:PORT instead of
 #                                 starting a private redis-server (its durability settings are
@@ -55,6 +70,12 @@ SERVER_XMX=${BENCH_SERVER_XMX:-1g}
 SQL_AXONS=${BENCH_SQL_AXONS:-10000}
 SQL_MAX_OPEN=${BENCH_SQL_MAX_OPEN_DATABASES:-1000}
 LIST_AXONS=${BENCH_LIST_AXONS:-100000}
+WAKE_SAMPLES=${BENCH_WAKE_SAMPLES:-100}
+WAKE_SHUTDOWN_SAMPLES=${BENCH_WAKE_SHUTDOWN_SAMPLES:-50}
+STARTUP_SAMPLES=${BENCH_STARTUP_SAMPLES:-30}
+BURST_DEVBOXES=${BENCH_BURST_DEVBOXES:-100}
+RELAY_CHUNKS=${BENCH_RELAY_CHUNKS:-20000}
+RELAY_ROUNDS=${BENCH_RELAY_ROUNDS:-3}
 
 log() { printf '\n=== %s\n' "$*"; }
 
@@ -68,6 +89,21 @@ if [[ ! -f $BENCH_JAR ]]; then
   (cd "$ROOT" && JAVA_HOME=$JAVA_HOME mvn -B -q -DskipTests -pl bench package)
 fi
 bench() { "$JAVA" -jar "$BENCH_JAR" "$@"; }
+
+# --- agents, for the agent workloads ------------------------------------------------------------
+# The server runs them as devbox broker mounts (agents.binaries); the bench also runs them alone
+# for the figures that belong to the agent (start-up, emission rate).
+AGENTS_ENV=()
+if [[ " $WORKLOADS " =~ \ (wake|wake-burst|relay)\  ]]; then
+  NODE=$(command -v node) || { echo "the agent workloads need node on PATH" >&2; exit 1; }
+  if [[ ! -d $ROOT/test-agents/node_modules ]]; then
+    log "installing the test agents (npm ci)"
+    (cd "$ROOT/test-agents" && npm ci --no-audit --no-fund)
+  fi
+  EXAMPLE_AGENT=$ROOT/test-agents/node_modules/@agentclientprotocol/sdk/dist/examples/agent.js
+  ACP_AGENT=$ROOT/test-agents/acp-agent.mjs
+  AGENTS_ENV=("MYELIN_AGENTS_BINARIES={\"example\": [\"$NODE\", \"$EXAMPLE_AGENT\"], \"acp\": [\"$NODE\", \"$ACP_AGENT\"]}")
+fi
 
 # Every SSE subscription is one socket on each side: the idle workload needs ~10k descriptors
 # in both processes, which inherit this limit.
@@ -107,7 +143,7 @@ MYELIN_SSE_MAX_CONNECTIONS=20000 \
 MYELIN_SSE_MAX_PER_AXON=20000 \
 MYELIN_SSE_IDLE_TIMEOUT=10m \
 MYELIN_SQL_MAX_OPEN_DATABASES=$SQL_MAX_OPEN \
-  "$JAVA" "-Xmx$SERVER_XMX" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" \
+  env "${AGENTS_ENV[@]}" "$JAVA" "-Xmx$SERVER_XMX" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" \
     serve --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 if ! bench wait-healthy --url "$URL" --timeout-seconds 120; then
@@ -159,6 +195,19 @@ for w in $WORKLOADS; do
     idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 ;;
     sql)      bench sql "${COMMON[@]}" --server-pid "$SERVER_PID" --seconds "$SECS" --warmup-seconds "$WARMUP" --axons "$SQL_AXONS" --open-cap "$SQL_MAX_OPEN" ;;
     list)     bench list "${COMMON[@]}" --axons "$LIST_AXONS" ;;
+    wake)
+      # The example agent's turns run ~5 s of timers and end on a permission request: each sample
+      # cancels its turn after the first update. It has no loadSession: its shut-down wake opens a
+      # new session. acp-agent.mjs restores its session with session/load.
+      bench wake "${COMMON[@]}" --server-pid "$SERVER_PID" --agent example --cancel-turns \
+        --agent-command "$NODE $EXAMPLE_AGENT" --samples "$WAKE_SAMPLES" \
+        --shutdown-samples "$WAKE_SHUTDOWN_SAMPLES" --startup-samples "$STARTUP_SAMPLES"
+      bench wake "${COMMON[@]}" --server-pid "$SERVER_PID" --agent acp \
+        --agent-command "$NODE $ACP_AGENT" --samples "$WAKE_SAMPLES" \
+        --shutdown-samples "$WAKE_SHUTDOWN_SAMPLES" --startup-samples "$STARTUP_SAMPLES" ;;
+    wake-burst) bench wake-burst "${COMMON[@]}" --server-pid "$SERVER_PID" --agent acp --devboxes "$BURST_DEVBOXES" ;;
+    relay)    bench relay "${COMMON[@]}" --server-pid "$SERVER_PID" --agent acp --agent-command "$NODE $ACP_AGENT" \
+                --chunks "$RELAY_CHUNKS" --rounds "$RELAY_ROUNDS" ;;
     *) echo "unknown workload: $w" >&2; exit 2 ;;
   esac
 done

@@ -1,5 +1,8 @@
 package io.myelin.bench;
 
+import io.myelin.bench.agent.RelayWorkload;
+import io.myelin.bench.agent.WakeBurstWorkload;
+import io.myelin.bench.agent.WakeWorkload;
 import io.myelin.bench.http.Endpoint;
 import io.myelin.bench.list.ListWorkload;
 import io.myelin.bench.http.HttpConnection;
@@ -20,6 +23,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Load generator for a running Myelin server (and a Redis peer). It starts nothing: point it at
@@ -43,6 +47,12 @@ public final class Bench {
                         [--warmup-seconds 3 --axon-rows 10 --value-bytes 100 --setup-connections 32 --open-cap 1000
                         --cold-samples 1000 --server-pid PID]   (--open-cap: the server's MYELIN_SQL_MAX_OPEN_DATABASES)
               list      --axons 100000 --limits 100,1000 [--connections 32]
+              wake      --agent NAME --modes running,frozen,shutdown --samples 100 --shutdown-samples 50
+                        [--agent-command "NODE SCRIPT" --startup-samples 30 --warmup-turns 3 --idle-seconds 1
+                        --cancel-turns --server-pid PID]   (NAME: a key of the server's agents.binaries)
+              wake-burst --agent NAME --devboxes 100 --server-pid PID [--setup-concurrency 8 --cancel-turns]
+              relay     --agent NAME --agent-command "NODE SCRIPT" --chunks 20000 [--rounds 3 --batch-size 500
+                        --publishers 16 --single-events 5000 --server-pid PID]   (the agent must understand [chunks N]: acp-agent.mjs)
 
             common options
               --url http://127.0.0.1:8080   server base URL
@@ -133,6 +143,31 @@ public final class Bench {
                 args.rejectUnknown();
                 ListWorkload.run(s, out);
             }
+            case "wake" -> {
+                WakeWorkload.Settings s = new WakeWorkload.Settings(endpoint(args), args.string("agent", "acp"),
+                        command(args), List.of(args.string("modes", "running,frozen,shutdown").split(",")),
+                        args.integer("samples", 100), args.integer("shutdown-samples", 50), args.integer("warmup-turns", 3),
+                        args.integer("idle-seconds", 1), args.flag("cancel-turns"), args.integer("startup-samples", 30),
+                        args.longValue("server-pid", -1));
+                args.rejectUnknown();
+                WakeWorkload.run(s, out);
+            }
+            case "wake-burst" -> {
+                WakeBurstWorkload.Settings s = new WakeBurstWorkload.Settings(endpoint(args), args.string("agent", "acp"),
+                        args.integer("devboxes", 100), args.integer("setup-concurrency", 8), args.flag("cancel-turns"),
+                        args.longValue("server-pid", -1));
+                args.rejectUnknown();
+                WakeBurstWorkload.run(s, out);
+            }
+            case "relay" -> {
+                RelayWorkload.Settings s = new RelayWorkload.Settings(endpoint(args), args.string("agent", "acp"),
+                        command(args), args.integer("chunks", 20_000), args.integer("rounds", 3),
+                        args.integer("batch-size", 500), args.integer("publishers", 16), args.integer("single-events", 5000),
+                        args.longValue("server-pid", -1));
+                args.rejectUnknown();
+                if (s.agentCommand().isEmpty()) throw new IllegalArgumentException("relay needs --agent-command");
+                RelayWorkload.run(s, out);
+            }
             case "free-port" -> {
                 args.rejectUnknown();
                 try (ServerSocket socket = new ServerSocket()) {
@@ -158,6 +193,12 @@ public final class Bench {
     private static RedisWorkload.Settings redisSettings(Args args) {
         return new RedisWorkload.Settings(args.string("redis-host", "127.0.0.1"), args.integer("redis-port", 6379),
                 args.intList("publishers", "1,16,64"), seconds(args), warmup(args), args.integer("payload-bytes", 128));
+    }
+
+    /** {@code --agent-command "node /path/agent.js"}: words separated by spaces (paths without spaces). */
+    private static List<String> command(Args args) {
+        String c = args.string("agent-command", "").trim();
+        return c.isEmpty() ? List.of() : List.of(c.split("\\s+"));
     }
 
     private static Endpoint endpoint(Args args) {
