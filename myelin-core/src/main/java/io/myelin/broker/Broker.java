@@ -33,6 +33,8 @@ final class Broker implements RelayHost {
     private final Relay relay;
     private final String name;
     private final AgentRunner agent;
+    /** False for a broker started with its agent stopped: the first resume launches it. */
+    private final boolean launchAtStart;
     private final CompletableFuture<Void> firstLaunch = new CompletableFuture<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final LogLimiter logs;
@@ -55,8 +57,10 @@ final class Broker implements RelayHost {
     private int silentDeaths;
     private final EventKeys keys = new EventKeys();
 
-    Broker(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener, BrokerOptions options) {
+    Broker(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener, BrokerOptions options,
+           boolean launchAtStart) {
         this.spec = spec;
+        this.launchAtStart = launchAtStart;
         this.link = link;
         this.listener = listener;
         this.options = options;
@@ -145,7 +149,11 @@ final class Broker implements RelayHost {
             save(null);
         }
         reader.start(progress.turnCursor());
-        launch();
+        if (launchAtStart) {
+            launch();
+        } else {
+            firstLaunch.complete(null); // at rest: work that arrives asks for a wake
+        }
     }
 
     private void handle(BrokerInbox.Item item) {

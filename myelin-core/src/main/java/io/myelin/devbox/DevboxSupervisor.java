@@ -85,7 +85,8 @@ final class DevboxSupervisor {
     /**
      * A supervisor for a devbox found unfinished at start: one that was starting or running starts again, one that
      * was suspending or suspended is suspended with its agents stopped (their processes died with the server), its
-     * brokers started and their agents stopped again so that an event on its axons can wake it.
+     * brokers started with no agent process (their agents start at the resume) so that an event on its axons can wake
+     * it.
      */
     static DevboxSupervisor recover(Devbox record, DevboxContext ctx) {
         DevboxSupervisor s = new DevboxSupervisor(record, ctx);
