@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The process half of a broker, for tests of the devbox layer until the real broker is wired in: it starts the
+ * The process half of a broker, for tests of the devbox layer on their own (not the relay): it starts the
  * mount's agent command as a real process (stdin held open, so {@code /bin/cat} runs until stopped), freezes it with a
  * real SIGSTOP, thaws it with SIGCONT, stops it with SIGTERM then SIGKILL, and starts it again on a resume after a
  * stop. It relays no events. Tests drive the broker's side of the seam through {@link Mount#listener()} (as a real
