@@ -103,3 +103,87 @@ export async function until(condition, what, timeoutMs = 30_000) {
 export function uniqueTag() {
   return Math.random().toString(36).slice(2, 8);
 }
+
+/**
+ * Follows an axon as Runloop's remote-agents client does (`axon.subscribeSse({ after_sequence })` on the SDK's
+ * `Axon`, subscribing again from the last sequence whenever a stream ends), so that a test waits for the event it
+ * expects, never for a time. `next` returns matching events in axon order; `close()` stops following.
+ */
+export class AxonTail {
+  #axon;
+  #abort = new AbortController();
+  #events = [];
+  #position = 0;
+  #wake = null;
+
+  constructor(axon, afterSequence) {
+    this.#axon = axon;
+    this.lastSequence = afterSequence;
+    this.done = this.#follow();
+  }
+
+  async #follow() {
+    while (!this.#abort.signal.aborted) {
+      try {
+        const query = this.lastSequence != null ? { after_sequence: this.lastSequence } : undefined;
+        const stream = await this.#axon.subscribeSse(query, { signal: this.#abort.signal });
+        for await (const e of stream) {
+          this.lastSequence = e.sequence;
+          this.#events.push(e);
+          this.#wake?.();
+        }
+      } catch {
+        // the idle timeout or a reset ended the stream: subscribe again from the last sequence, as that client does
+      }
+    }
+  }
+
+  /** Every event seen so far, in axon order. */
+  get events() {
+    return this.#events.slice();
+  }
+
+  /**
+   * The first event after the last one returned that matches `match` (`{ origin, type }`, or a predicate). The
+   * time limit only bounds a missing event, so that the test fails with what the axon held instead of hanging.
+   */
+  async next(match, { timeoutMs = 60_000 } = {}) {
+    const test = typeof match === 'function'
+      ? match
+      : (e) => e.origin === match.origin && e.event_type === match.type;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.#position < this.#events.length) {
+        const e = this.#events[this.#position++];
+        if (test(e)) return e;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const seen = this.#events.map((e) => `#${e.sequence} ${e.origin} ${e.event_type}`).join('\n  ');
+        assert.fail(`no event matching ${JSON.stringify(match.type ?? String(match))} within ${timeoutMs} ms; the axon holds:\n  ${seen}`);
+      }
+      await new Promise((resolveWait) => {
+        const timer = setTimeout(resolveWait, left);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolveWait();
+        };
+      });
+      this.#wake = null;
+    }
+  }
+
+  /** The next `AGENT_EVENT` of `type`, its payload parsed. */
+  async agent(type, options) {
+    return JSON.parse((await this.next({ origin: 'AGENT_EVENT', type }, options)).payload);
+  }
+
+  /** The next `SYSTEM_EVENT` of `type`, its payload parsed. */
+  async system(type, options) {
+    return JSON.parse((await this.next({ origin: 'SYSTEM_EVENT', type }, options)).payload);
+  }
+
+  close() {
+    this.#abort.abort();
+  }
+}

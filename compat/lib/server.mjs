@@ -15,8 +15,6 @@ import { Runloop, RunloopSDK } from '@runloop/api-client';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_JAR = resolve(here, '../../myelin-cli/target/myelin.jar');
-/** The server module's test classes: they hold the process-only test broker (see {@link launchServer}). */
-const DEFAULT_TEST_CLASSES = resolve(here, '../../myelin-server/target/test-classes');
 const FALLBACK_JAVA = '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
 /** Idle timeout the suite runs the server with: short, so the 408 reconnect path is exercised quickly. */
 export const SSE_IDLE_TIMEOUT_MS = 2000;
@@ -133,25 +131,15 @@ export async function startServer() {
 }
 
 /**
- * Starts a server from `$MYELIN_JAR` and waits until `GET /healthz` answers 200.
- *
- * With `{ testBroker: true }` the server runs `io.myelin.server.ProcessBrokerServer` from the server module's test
- * classes (`$MYELIN_TEST_CLASSES`, default `myelin-server/target/test-classes`) instead of `myelin serve`: the same
- * server, whose devbox broker mounts start their agent as a real process (frozen, thawed and stopped with real
- * signals) but relay no events.
+ * Starts a server (`myelin serve` from `$MYELIN_JAR`, with the real broker for devbox mounts) and waits until
+ * `GET /healthz` answers 200. `extraEnv` adds settings (`MYELIN_*` variables, e.g. `MYELIN_AGENTS_BINARIES`).
  */
-export async function launchServer(extraEnv = {}, { testBroker = false } = {}) {
+export async function launchServer(extraEnv = {}) {
   const jar = process.env.MYELIN_JAR ? resolve(process.env.MYELIN_JAR) : DEFAULT_JAR;
   if (!existsSync(jar)) {
     throw new Error(`server jar not found at ${jar}; build it with: mvn -B -DskipTests -pl myelin-cli -am package`);
   }
-  const testClasses = process.env.MYELIN_TEST_CLASSES ? resolve(process.env.MYELIN_TEST_CLASSES) : DEFAULT_TEST_CLASSES;
-  if (testBroker && !existsSync(join(testClasses, 'io/myelin/server/ProcessBrokerServer.class'))) {
-    throw new Error(`test broker not found in ${testClasses}; build it with: mvn -B -DskipTests -pl myelin-cli -am package`);
-  }
-  const launch = testBroker
-    ? ['-cp', `${jar}:${testClasses}`, 'io.myelin.server.ProcessBrokerServer']
-    : ['-jar', jar, 'serve'];
+  const launch = ['-jar', jar, 'serve'];
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'myelin-compat-'));
   const key = randomBytes(24).toString('hex');

@@ -2,13 +2,13 @@
 // examples call), getInfo, suspend / awaitSuspended, resume (resumeAsync + awaitRunning), keepAlive, shutdown,
 // and the generated client's list, createAndAwaitRunning, awaitSuspended with its 408 long-poll loop, and refusals.
 //
-// This file starts its own server with the test broker (`launchServer(..., { testBroker: true })`): broker mounts
-// start their agent (`/bin/cat`, configured as the agent `cat`) as a real process that suspend freezes and resume
-// thaws, but relay no events. What a broker relays is covered where the broker is; these tests check the devbox
-// API around it.
+// This file starts its own server running the real broker, with the ACP agent of `test-agents/` (`acp-agent.mjs`)
+// configured as the agent `acp-agent`: suspend freezes its process and resume thaws it. What the broker relays is
+// covered by `agents.test.mjs`; these tests check the devbox API around it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
 import { Devbox, PollingTimeoutError, UnprocessableEntityError } from '@runloop/api-client';
@@ -16,16 +16,19 @@ import { Devbox, PollingTimeoutError, UnprocessableEntityError } from '@runloop/
 import { recordingFetch } from '../lib/events.mjs';
 import { launchServer } from '../lib/server.mjs';
 
+const here = dirname(fileURLToPath(import.meta.url));
+const ACP_AGENT = resolve(process.env.MYELIN_TEST_AGENTS ?? resolve(here, '../../test-agents'), 'acp-agent.mjs');
+
 let server;
 let client;
 let sdk;
 before(async () => {
   server = await launchServer({
-    MYELIN_AGENTS_BINARIES: '{"cat": "/bin/cat"}',
+    MYELIN_AGENTS_BINARIES: JSON.stringify({ 'acp-agent': [process.execPath, ACP_AGENT] }),
     MYELIN_DEVBOXES_ALLOW_COMMANDS: 'true',
     MYELIN_DEVBOXES_WAIT_TIMEOUT: '1s',
-    MYELIN_DEVBOXES_BLUEPRINTS: '{"axon-agents": {"agent-binaries": ["cat"]}}',
-  }, { testBroker: true });
+    MYELIN_DEVBOXES_BLUEPRINTS: '{"axon-agents": {"agent-binaries": ["acp-agent"]}}',
+  });
   client = server.client();
   sdk = server.sdk();
 });
@@ -51,7 +54,7 @@ describe('sdk.devbox', () => {
       name: 'compat-agent',
       blueprint_name: 'axon-agents',
       environment_variables: { GREETING: 'hi' },
-      mounts: [{ type: 'broker_mount', axon_id: axon.id, protocol: 'acp', agent_binary: 'cat', launch_args: [] }],
+      mounts: [{ type: 'broker_mount', axon_id: axon.id, protocol: 'acp', agent_binary: 'acp-agent', launch_args: [] }],
       launch_parameters: {
         launch_commands: ['echo "$GREETING" > hello.txt'],
         lifecycle: { after_idle: { idle_time_seconds: 3600, on_idle: 'suspend' }, resume_triggers: { axon_event: true } },

@@ -3,12 +3,8 @@ package io.myelin.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.stream.Event;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Agents number their own requests from 0 too, so a line from the agent is a request or a notification when it
- * has a {@code method}, and an answer to the broker otherwise.
+ * has a {@code method}, and an answer to the broker otherwise; {@link AcpIds} keeps the ids of both sides.
  *
  * <p><b>Restore.</b> A restarted agent gets the client's last {@code initialize} again, then {@code session/load}
  * of the session clients know when the agent advertises {@code loadSession} (the history it streams back is not
@@ -58,15 +54,8 @@ final class AcpRelay implements Relay {
     private static final String CANCEL = "session/cancel";
     private static final String PERMISSION = "session/request_permission";
 
-    /** A request the broker sent and whose answer it waits for. */
-    private record Pending(String method, ObjectNode params, Event client, boolean turn,
-                           Consumer<JsonNode> onResult, Consumer<JsonNode> onError) {}
-
     private final RelayHost host;
-    private final Map<Long, Pending> pending = new HashMap<>();
-    /** The agent's requests waiting for a client's answer: method -> the agent's ids, oldest first. */
-    private final Map<String, Deque<JsonNode>> agentRequests = new HashMap<>();
-    private long nextId;
+    private final AcpIds ids = new AcpIds();
 
     // What restores the conversation (kept durably through RelayHost.sessionChanged).
     private ObjectNode initParams;
@@ -232,9 +221,9 @@ final class AcpRelay implements Relay {
     @Override
     public void relay(Event e) {
         String method = e.eventType();
-        Deque<JsonNode> waiting = agentRequests.get(method);
-        if (waiting != null && !waiting.isEmpty()) {
-            answerAgent(waiting.poll(), BrokerJson.parse(e.payload()));
+        JsonNode agentId = ids.nextAgentRequest(method);
+        if (agentId != null) {
+            answerAgent(agentId, BrokerJson.parse(e.payload()));
             return;
         }
         if (CLIENT_METHODS.contains(method) && !AGENT_METHODS.contains(method)) {
@@ -273,8 +262,8 @@ final class AcpRelay implements Relay {
             return;
         }
         notifyAgent(CANCEL, params);
-        Deque<JsonNode> permissions = agentRequests.remove(PERMISSION);
-        if (permissions != null) {
+        List<JsonNode> permissions = ids.takeAgentRequests(PERMISSION);
+        if (!permissions.isEmpty()) {
             ObjectNode cancelled = BrokerJson.object();
             cancelled.putObject("outcome").put("outcome", "cancelled");
             for (JsonNode id : permissions) {
@@ -285,9 +274,8 @@ final class AcpRelay implements Relay {
 
     private void request(String method, ObjectNode params, Event client, boolean turn, Consumer<JsonNode> onResult,
                          Consumer<JsonNode> onError) {
-        long id = nextId++;
         mapToAgent(params);
-        pending.put(id, new Pending(method, params, client, turn, onResult, onError));
+        long id = ids.assign(new AcpIds.Pending(method, params, client, turn, onResult, onError));
         ObjectNode msg = BrokerJson.object().put("jsonrpc", "2.0").put("id", id).put("method", method);
         msg.set("params", params);
         host.send(BrokerJson.text(msg));
@@ -347,7 +335,7 @@ final class AcpRelay implements Relay {
                 mapToClient(p);
             }
             if (id != null && !id.isNull()) {
-                agentRequests.computeIfAbsent(method, m -> new ArrayDeque<>()).add(id);
+                ids.agentAsked(method, id);
             } else if (suppressUpdatesOf != null && params != null
                     && suppressUpdatesOf.equals(BrokerJson.string(params, "sessionId"))) {
                 return; // history streamed back by a restoring session/load: clients saw it the first time
@@ -359,7 +347,7 @@ final class AcpRelay implements Relay {
             host.agentNoise(line);
             return;
         }
-        Pending p = pending.remove(id.asLong());
+        AcpIds.Pending p = ids.answered(id.asLong());
         if (p == null) {
             log.debug("answer to unknown request {} dropped", id);
             return;
@@ -377,7 +365,7 @@ final class AcpRelay implements Relay {
         answered(p, result, error);
     }
 
-    private void answered(Pending p, JsonNode result, JsonNode error) {
+    private void answered(AcpIds.Pending p, JsonNode result, JsonNode error) {
         boolean failed = error != null && !error.isNull();
         JsonNode answer = failed ? error : result;
         if (answer instanceof ObjectNode o) {
@@ -399,7 +387,7 @@ final class AcpRelay implements Relay {
     }
 
     /** What a successful client request tells the broker about the conversation. */
-    private void remember(Pending p, JsonNode result) {
+    private void remember(AcpIds.Pending p, JsonNode result) {
         switch (p.method()) {
             case "initialize" -> {
                 initParams = BrokerJson.object(p.client().payload());
@@ -469,15 +457,13 @@ final class AcpRelay implements Relay {
 
     @Override
     public void agentGone(String why) {
-        for (Pending p : pending.values()) {
+        for (AcpIds.Pending p : ids.clear()) {
             if (p.client() != null && !p.turn()) {
                 ObjectNode error = BrokerJson.object().put("code", -32603).put("message", why);
                 host.publish(p.method(), BrokerJson.text(error), p.client());
                 host.answered(p.client());
             }
         }
-        pending.clear();
-        agentRequests.clear();
         initialized = false;
         agentSession = null;
         suppressUpdatesOf = null;
@@ -497,13 +483,7 @@ final class AcpRelay implements Relay {
 
     @Override
     public long oldestInFlight() {
-        long oldest = Long.MAX_VALUE;
-        for (Pending p : pending.values()) {
-            if (p.client() != null && !p.turn()) {
-                oldest = Math.min(oldest, p.client().sequence());
-            }
-        }
-        return oldest;
+        return ids.oldestClientRequest();
     }
 
     private static String stopReason(JsonNode result) {

@@ -32,8 +32,7 @@ final class Broker implements RelayHost {
     private final BrokerPublisher publisher;
     private final Relay relay;
     private final String name;
-    private final AgentRunner agent;
-    private final CompletableFuture<Void> firstLaunch = new CompletableFuture<>();
+    private final AgentSlot agent;
     private final CountDownLatch done = new CountDownLatch(1);
     private final LogLimiter logs;
     private volatile boolean idle;
@@ -45,17 +44,10 @@ final class Broker implements RelayHost {
     private final TurnQueue turns;
     private final ArrayDeque<Event> deferred = new ArrayDeque<>();
     private Turn turn;
-    private boolean wakeAsked;
-    /**
-     * Whether the current agent process wrote a line yet, whether it was given a conversation to continue, and how
-     * many in a row died while it was being brought back.
-     */
-    private boolean heard;
-    private boolean resuming;
-    private int silentDeaths;
     private final EventKeys keys = new EventKeys();
 
-    Broker(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener, BrokerOptions options) {
+    Broker(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener, BrokerOptions options,
+           boolean launchAtStart) {
         this.spec = spec;
         this.link = link;
         this.listener = listener;
@@ -68,23 +60,36 @@ final class Broker implements RelayHost {
         this.reader = new AxonReader(link, inbox, publisher);
         this.progress = new BrokerProgress(link, publisher, options.clock());
         this.turns = new TurnQueue(options.maxQueuedTurns(), options.maxQueuedTurnBytes());
-        this.agent = new AgentRunner(launcher, inbox, options, name, new AgentRunner.Events() {
+        this.agent = new AgentSlot(spec, relay, launcher, inbox, listener, options, launchAtStart, new AgentSlot.Host() {
             @Override
-            public void launched() {
+            public void newProcess() {
                 keys.newProcess();
-                heard = false;
-                resuming = relay.hasConversation();
-                relay.started();
             }
 
             @Override
-            public void launchFailed(AgentStartException e) {
-                agentLaunchFailed(e);
+            public void brokerError(String message) {
+                publisher.brokerError(message, keys.next());
             }
 
             @Override
-            public void died(int status, boolean restoring) {
-                agentDied(status, restoring);
+            public void agentError(String type, String message) {
+                Broker.this.agentError(type, message);
+            }
+
+            @Override
+            public void turnFailed(String error, String stopReason) {
+                Broker.this.turnFailed(error, stopReason);
+            }
+
+            @Override
+            public boolean hasWork() {
+                return Broker.this.hasWork();
+            }
+
+            @Override
+            public void conversationForgotten() {
+                progress.session(null, "{}");
+                save(turn);
             }
         });
     }
@@ -106,7 +111,7 @@ final class Broker implements RelayHost {
                 if (!inbox.outputWaiting()) {
                     publisher.flush();
                 }
-                timers();
+                agent.restartIfDue();
                 schedule();
                 if (progress.due()) {
                     save(turn);
@@ -145,7 +150,7 @@ final class Broker implements RelayHost {
             save(null);
         }
         reader.start(progress.turnCursor());
-        launch();
+        agent.begin();
     }
 
     private void handle(BrokerInbox.Item item) {
@@ -162,7 +167,7 @@ final class Broker implements RelayHost {
                     agentError("line_too_long", "the agent wrote a line of " + o.overlongBytes()
                             + " bytes, more than the " + options.maxLineBytes() + " an event can carry; it was skipped");
                 } else {
-                    heard = true;
+                    agent.heard();
                     relay.agentLine(o.line());
                 }
             }
@@ -183,7 +188,7 @@ final class Broker implements RelayHost {
             if (progress.turnPending(seq)) {
                 turns.add(e);
                 listener.activity();
-                needAgent();
+                agent.needAgent();
             }
             return;
         }
@@ -194,21 +199,7 @@ final class Broker implements RelayHost {
             return; // nothing to cancel; a Claude interrupt still gets its answer from the agent
         }
         deferred.add(e);
-        needAgent();
-    }
-
-    /** Work waits for the agent: wake it, or restart it after it exited. */
-    private void needAgent() {
-        switch (agent.state()) {
-            case SUSPENDED, STOPPED -> {
-                if (spec.wakeOnAxonEvent() && !wakeAsked) {
-                    wakeAsked = true;
-                    listener.wakeRequested();
-                }
-            }
-            default -> {
-            }
-        }
+        agent.needAgent();
     }
 
     /** Hands waiting work to a ready agent: relays first (in order), then the next turn. */
@@ -296,20 +287,7 @@ final class Broker implements RelayHost {
 
     @Override
     public void send(String line) {
-        if (!agent.running()) {
-            log.debug("broker on {}: no agent to send to", name);
-            return;
-        }
-        try {
-            if (!agent.send(line)) {
-                String why = "the agent read none of its input for " + options.stdinWait().toSeconds() + " s";
-                agent.abandon(why);
-                lost("unresponsive", why, -1);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerPublisher.Closing();
-        }
+        agent.send(line);
     }
 
     @Override
@@ -359,79 +337,20 @@ final class Broker implements RelayHost {
         return spec.workingDirectory().toAbsolutePath().toString();
     }
 
-    // ---- the agent process ----
-
-    private void launch() {
-        agent.launch(new AgentCommand(relay.argv(spec.command()), spec.workingDirectory(), spec.environment()));
-        if (agent.running()) {
-            firstLaunch.complete(null);
-        }
-    }
-
-    private void agentLaunchFailed(AgentStartException e) {
-        log.warn("broker on {}: {}", name, e.getMessage());
-        publisher.brokerError(e.getMessage(), keys.next());
-        listener.agentExited(-1, e.getMessage());
-        firstLaunch.completeExceptionally(e);
-    }
-
-    private void agentDied(int status, boolean restoring) {
-        lost("agent_exited", "the agent exited with status " + status, status);
-        silentDeaths = restoring || (resuming && !heard) ? silentDeaths + 1 : 0;
-        if (silentDeaths >= 2 && relay.hasConversation()) {
-            silentDeaths = 0;
-            relay.forget();
-            agentError("restore_failed", "the agent died twice in a row while its conversation was brought back;"
-                    + " it starts a new conversation");
-            progress.session(null, "{}");
-            save(turn);
-        }
-    }
-
-    /** The agent is gone without being asked: tell clients, fail what waited on it, tell the supervisor. */
-    private void lost(String type, String why, int status) {
-        log.warn("broker on {}: {}", name, why);
-        agentError(type, why);
-        relay.agentGone(why);
-        turnFailed(why, "error");
-        listener.agentExited(status, why);
-    }
-
-    /** Stops the agent on the supervisor's or the closer's request; a running turn fails with {@code why}. */
-    private void stopAgent(Duration grace, String why) {
-        if (agent.running()) {
-            relay.agentGone(why);
-        }
-        turnFailed(why, "error");
-        agent.stop(grace);
-    }
+    // ---- the agent process (see AgentSlot) ----
 
     @Override
     public void ready() {
-        agent.restored();
-        wakeAsked = false;
+        agent.ready();
     }
 
     private boolean hasWork() {
         return !turns.isEmpty() || !deferred.isEmpty();
     }
 
-    /** Restarts an agent that exited once its backoff has passed, if work waits for it. */
-    private void timers() {
-        if (agent.state() == AgentState.EXITED && hasWork() && options.clock().millis() >= agent.restartAt()) {
-            launch();
-        }
-    }
-
     /** How long the loop may wait for its inbox before a timer is due (ms, 1..1000). */
     private long timerWait() {
-        long now = options.clock().millis();
-        long wait = 1000;
-        if (agent.state() == AgentState.EXITED && hasWork()) {
-            wait = Math.min(wait, agent.restartAt() - now);
-        }
-        wait = Math.min(wait, progress.untilDue());
-        return Math.max(1, wait);
+        return Math.max(1, Math.min(agent.untilDue(1000), progress.untilDue()));
     }
 
     private void updateIdle() {
@@ -456,7 +375,6 @@ final class Broker implements RelayHost {
             log.warn("broker on {}: stopping the agent failed: {}", name, e.toString());
         }
         link.close();
-        firstLaunch.complete(null);
         idle = true;
         done.countDown();
     }
@@ -464,37 +382,21 @@ final class Broker implements RelayHost {
     // ---- the supervisor's commands, run on the broker's thread (see BrokerHandle) ----
 
     void suspendAgent() {
-        if (agent.suspend()) {
-            log.info("broker on {}: agent suspended", name);
-            wakeIfWorkWaits();
-        }
+        agent.suspend();
     }
 
     void shutdownAgent(Duration grace) {
-        stopAgent(grace, "the agent was shut down");
-        wakeIfWorkWaits();
-    }
-
-    /** Work queued before the agent was put to sleep wakes it as new work would. */
-    private void wakeIfWorkWaits() {
-        if (hasWork()) {
-            needAgent();
-        }
+        agent.shutdown(grace);
     }
 
     void resumeAgent() {
-        wakeAsked = false;
-        if (agent.resume()) {
-            log.info("broker on {}: agent resumed", name);
-        } else if (agent.state() == AgentState.STOPPED || agent.state() == AgentState.EXITED) {
-            launch();
-        }
+        agent.resume();
     }
 
     /** Stops the agent (a running turn fails) and ends the loop. */
     void closeNow() {
         try {
-            stopAgent(options.stopGrace(), "the broker was closed");
+            agent.stop(options.stopGrace(), "the broker was closed");
             publisher.flush();
         } finally {
             closing = true;
@@ -520,7 +422,7 @@ final class Broker implements RelayHost {
     }
 
     CompletableFuture<Void> firstLaunch() {
-        return firstLaunch;
+        return agent.firstLaunch();
     }
 
     boolean awaitDone(Duration d) throws InterruptedException {

@@ -8,4 +8,15 @@ public interface BrokerFactory {
      * @throws io.myelin.error.MyelinException 404 when the axon does not exist
      */
     MountedBroker start(BrokerSpec spec, BrokerListener listener);
+
+    /**
+     * Starts the relay with the agent stopped, as {@link MountedBroker#shutdown} leaves it: no agent process runs
+     * until {@link MountedBroker#resume()}. Events that need the agent meanwhile queue and, when
+     * {@link BrokerSpec#wakeOnAxonEvent()}, ask for a wake ({@link BrokerListener#wakeRequested}). For a devbox that
+     * is suspended when the server starts: it must stay at rest until something wakes it. Returns once the relay
+     * runs.
+     *
+     * @throws io.myelin.error.MyelinException 404 when the axon does not exist
+     */
+    MountedBroker startStopped(BrokerSpec spec, BrokerListener listener);
 }

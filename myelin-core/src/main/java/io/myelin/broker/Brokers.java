@@ -18,10 +18,26 @@ public final class Brokers {
      */
     public static RunningBroker start(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener,
                                       BrokerOptions options) {
+        return start(spec, link, launcher, listener, options, true);
+    }
+
+    /**
+     * Starts the broker's thread with the agent stopped: no process until {@link RunningBroker#resume()} (see
+     * {@link BrokerFactory#startStopped}); returns once the thread runs. The broker owns {@code link}.
+     *
+     * @throws io.myelin.error.MyelinException 404 when the axon does not exist
+     */
+    public static RunningBroker startStopped(BrokerSpec spec, AxonLink link, AgentLauncher launcher,
+                                             BrokerListener listener, BrokerOptions options) {
+        return start(spec, link, launcher, listener, options, false);
+    }
+
+    private static RunningBroker start(BrokerSpec spec, AxonLink link, AgentLauncher launcher, BrokerListener listener,
+                                       BrokerOptions options, boolean launchAgent) {
         if (spec.protocol() != BrokerProtocol.ACP && spec.protocol() != BrokerProtocol.CLAUDE_JSON) {
             throw new IllegalArgumentException("protocol " + spec.protocol().wireName()
                     + " is not supported: use acp or claude_json");
         }
-        return new BrokerHandle(new Broker(spec, link, launcher, listener, options)).start();
+        return new BrokerHandle(new Broker(spec, link, launcher, listener, options, launchAgent)).start();
     }
 }

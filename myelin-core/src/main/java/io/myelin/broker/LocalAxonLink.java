@@ -1,7 +1,6 @@
 package io.myelin.broker;
 
 import io.myelin.auth.Caller;
-import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
@@ -79,18 +78,15 @@ public final class LocalAxonLink implements AxonLink {
         return page.get(0);
     }
 
-    private static final MemoryBudget BROKER_READS = MemoryBudget.unbounded();
-
     @Override
     public Feed subscribe(long afterSequence) {
         Subscription sub = events.subscribe(Caller.SYSTEM, axonId, afterSequence);
         return new Feed() {
             @Override
             public List<Event> next(Duration wait) throws InterruptedException {
-                // The broker bounds what it holds itself (BrokerOptions): the answer budget is for HTTP answers.
-                try (MemoryBudget.Lease lease = BROKER_READS.lease()) {
-                    return sub.next(Math.max(1, wait.toMillis()), lease, 0);
-                }
+                // The broker bounds what it holds itself (its inbox, BrokerOptions): the server's memory budget is
+                // for HTTP answers held for slow clients, so this read is not counted in it.
+                return sub.next(Math.max(1, wait.toMillis()));
             }
 
             @Override

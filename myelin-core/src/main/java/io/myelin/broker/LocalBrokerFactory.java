@@ -39,6 +39,16 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
      */
     @Override
     public MountedBroker start(BrokerSpec spec, BrokerListener listener) {
+        return start(spec, listener, true);
+    }
+
+    /** As {@link #start}, with no agent process until the first {@link MountedBroker#resume()}. */
+    @Override
+    public MountedBroker startStopped(BrokerSpec spec, BrokerListener listener) {
+        return start(spec, listener, false);
+    }
+
+    private MountedBroker start(BrokerSpec spec, BrokerListener listener, boolean launchAgent) {
         if (spec.protocol() != BrokerProtocol.ACP && spec.protocol() != BrokerProtocol.CLAUDE_JSON) {
             throw MyelinException.invalid("protocol", "protocol " + spec.protocol().wireName()
                     + " is not supported: use acp or claude_json");
@@ -53,7 +63,9 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
                     + " already has a broker on this server");
         }
         try {
-            slot.broker = Brokers.start(spec, new LocalAxonLink(spec.axonId(), events, states), launcher, listener, options);
+            LocalAxonLink link = new LocalAxonLink(spec.axonId(), events, states);
+            slot.broker = launchAgent ? Brokers.start(spec, link, launcher, listener, options)
+                    : Brokers.startStopped(spec, link, launcher, listener, options);
             return new Handle(spec.axonId(), slot);
         } catch (RuntimeException e) {
             running.remove(spec.axonId(), slot);

@@ -54,7 +54,7 @@ final class DevboxBrokers {
             try {
                 if (existing != null) {
                     existing.resume();
-                } else if (!start(s, w, environment)) {
+                } else if (!start(s, w, environment, true)) {
                     return false;
                 }
             } catch (RuntimeException e) {
@@ -66,19 +66,15 @@ final class DevboxBrokers {
     }
 
     /**
-     * Starts the brokers after a restart of the server for a suspended devbox, and stops their agents again at once:
-     * the relays then watch their axons, so a turn-starting event can wake the devbox. A mount whose broker does not
-     * start is logged and left for the resume to start.
+     * Starts the brokers after a restart of the server for a suspended devbox, with their agents stopped (no agent
+     * process runs until the resume): the relays watch their axons, so a turn-starting event can wake the devbox. A
+     * mount whose broker does not start is logged and left for the resume to start.
      */
     void attachStopped(Workspace w, Map<String, String> environment) {
         for (MountSlot s : slots) {
             try {
-                if (!start(s, w, environment)) {
+                if (!start(s, w, environment, false)) {
                     return;
-                }
-                MountedBroker b = brokerOf(s);
-                if (b != null) {
-                    stop(b);
                 }
             } catch (RuntimeException e) {
                 log.warn("devbox {} mount {}: broker not started after the restart; a resume starts it: {}",
@@ -160,8 +156,11 @@ final class DevboxBrokers {
         return since;
     }
 
-    /** Starts the slot's broker. False when the brokers were closed meanwhile (the new broker is closed again). */
-    private boolean start(MountSlot s, Workspace w, Map<String, String> environment) {
+    /**
+     * Starts the slot's broker, with its agent running or ({@code launchAgent} false) stopped. False when the brokers
+     * were closed meanwhile (the new broker is closed again).
+     */
+    private boolean start(MountSlot s, Workspace w, Map<String, String> environment, boolean launchAgent) {
         if (ctx.brokers() == null) {
             throw new MyelinException(ErrorKind.UNPROCESSABLE, null, "this server was started without a broker");
         }
@@ -181,7 +180,7 @@ final class DevboxBrokers {
         BrokerSpec bs = new BrokerSpec(devboxId, s.mount.axonId(), s.mount.protocol(),
                 binary.command(s.mount.launchArgs()), dir, environment,
                 spec.launchParameters().lifecycle().resumeTriggers().axonEvent());
-        MountedBroker b = ctx.brokers().start(bs, s);
+        MountedBroker b = launchAgent ? ctx.brokers().start(bs, s) : ctx.brokers().startStopped(bs, s);
         synchronized (this) {
             if (!closed) {
                 s.broker = b;

@@ -127,8 +127,8 @@ final class DevboxProcesses {
     }
 
     /**
-     * After a restart, for a suspended devbox: its brokers started and their agents stopped again, so that events
-     * on its axons can wake it. A workspace that had to be created anew is left for the resume to set up.
+     * After a restart, for a suspended devbox: its brokers started with their agents stopped (no agent process), so
+     * that events on its axons can wake it. A workspace that had to be created anew is left for the resume to set up.
      */
     void attachStopped() {
         Workspace w;

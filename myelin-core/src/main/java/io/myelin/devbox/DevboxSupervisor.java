@@ -3,7 +3,6 @@ package io.myelin.devbox;
 import io.myelin.devbox.DevboxLifecycle.Trigger;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
-import io.myelin.lifecycle.Lifecycle;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
@@ -13,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One devbox while the server supervises it: its status, moved only through {@link DevboxLifecycle#TABLE} and each
- * move durable before it counts, and the work that moves it, done on its processes ({@link DevboxProcesses}).
+ * move durable before it counts ({@link DevboxMoves}), and the work that moves it, done on its processes
+ * ({@link DevboxProcesses}).
  *
  * <p><b>Work.</b> Starting, suspending and resuming take time (commands, agents), so a request only makes the first
  * move ({@code running → suspending}) and answers; the rest runs on the devbox's worker, a virtual thread
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * overtakes everything: it moves to {@code shutdown} at once, kills the command running, closes the brokers, waits
  * (bounded) for the worker to notice (its next move is refused), and removes the workspace.
  *
- * <p><b>Order of events.</b> Each lifecycle event is published under the lock right after its move, so the axons
- * see them in the order of the moves; the shutdown event follows the cleanup, when nothing of the devbox runs.
+ * <p><b>Order of events.</b> Each lifecycle event is published ({@link DevboxMoves#publish}) under the lock right
+ * after its move, so the axons see them in the order of the moves; the shutdown event follows the cleanup, when nothing of the devbox runs.
  *
  * <p><b>Idle.</b> {@link #checkIdle} (the timer thread) acts when the devbox is running with no worker, every
  * broker says it is idle, and the engine clock has passed {@code after_idle.idle_time_seconds} since the later of:
@@ -42,19 +42,14 @@ final class DevboxSupervisor {
     private final DevboxProcesses processes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Lifecycle<DevboxStatus, Trigger> lifecycle;
 
     // Guarded by lock.
-    private Devbox record;
+    private final DevboxMoves moves;
     private Thread worker;
     /** Suspended with the agents' processes stopped (idle shutdown, or restored after a restart): resume starts them. */
     private boolean agentsStopped;
     /** Why a resume that arrived while the worker was busy resumes; carried out when the worker ends. */
     private String pendingResume;
-    /** The server is stopping: no more moves; processes are stopped, records stay as they are. */
-    private boolean closing;
-    /** A shutdown finished its cleanup: nothing of the devbox runs and its workspace is gone. */
-    private boolean cleanedUp;
     /** An idle action was handed to a thread and has not run yet. */
     private boolean idleActionQueued;
     /** When the devbox last entered running or got a keep-alive (engine clock, ms). */
@@ -64,9 +59,8 @@ final class DevboxSupervisor {
         this.id = record.id();
         this.spec = record.spec();
         this.ctx = ctx;
-        this.record = record;
+        this.moves = new DevboxMoves(record, ctx, changed);
         this.processes = new DevboxProcesses(id, spec, ctx, this);
-        this.lifecycle = Lifecycle.restore(DevboxLifecycle.TABLE, record.status(), null);
         this.keptAliveAtMs = ctx.clock().millis();
     }
 
@@ -85,7 +79,8 @@ final class DevboxSupervisor {
     /**
      * A supervisor for a devbox found unfinished at start: one that was starting or running starts again, one that
      * was suspending or suspended is suspended with its agents stopped (their processes died with the server), its
-     * brokers started and their agents stopped again so that an event on its axons can wake it.
+     * brokers started with no agent process (their agents start at the resume) so that an event on its axons can wake
+     * it.
      */
     static DevboxSupervisor recover(Devbox record, DevboxContext ctx) {
         DevboxSupervisor s = new DevboxSupervisor(record, ctx);
@@ -94,14 +89,14 @@ final class DevboxSupervisor {
             switch (record.status()) {
                 case PROVISIONING -> s.spawn(() -> s.runStart(null));
                 case INITIALIZING, RUNNING, RESUMING -> {
-                    s.move(Trigger.RESTART, null, null);
+                    s.moves.move(Trigger.RESTART, null, null);
                     s.spawn(() -> s.runStart("server_restart"));
                 }
                 case SUSPENDING, SUSPENDED -> {
                     s.agentsStopped = true;
                     if (record.status() == DevboxStatus.SUSPENDING) {
-                        s.move(Trigger.SUSPENDED, null, null);
-                        s.publish("server_restart");
+                        s.moves.move(Trigger.SUSPENDED, null, null);
+                        s.moves.publish("server_restart");
                     }
                     s.spawn(s.processes::attachStopped);
                 }
@@ -125,7 +120,7 @@ final class DevboxSupervisor {
     Devbox record() {
         lock.lock();
         try {
-            return record;
+            return moves.record();
         } finally {
             lock.unlock();
         }
@@ -142,17 +137,17 @@ final class DevboxSupervisor {
     Devbox suspend(String reason, boolean stopAgents) {
         lock.lock();
         try {
-            DevboxStatus now = lifecycle.state();
+            DevboxStatus now = moves.state();
             if (now == DevboxStatus.SUSPENDING || now == DevboxStatus.SUSPENDED) {
-                return record;
+                return moves.record();
             }
             // A worker seen in running is only finishing (its last move was to running): nothing it does can clash.
-            if (!allows(Trigger.SUSPEND)) {
-                throw conflict("suspend", "running");
+            if (!moves.allows(Trigger.SUSPEND)) {
+                throw moves.conflict("suspend", "running");
             }
-            move(Trigger.SUSPEND, null, null);
+            moves.move(Trigger.SUSPEND, null, null);
             spawn(() -> runSuspend(reason, stopAgents));
-            return record;
+            return moves.record();
         } finally {
             lock.unlock();
         }
@@ -168,22 +163,22 @@ final class DevboxSupervisor {
     Devbox resume(String reason) {
         lock.lock();
         try {
-            DevboxStatus now = lifecycle.state();
+            DevboxStatus now = moves.state();
             if (now == DevboxStatus.RESUMING || now == DevboxStatus.RUNNING) {
-                return record;
+                return moves.record();
             }
             if (now == DevboxStatus.SUSPENDING || (now == DevboxStatus.SUSPENDED && worker != null)) {
                 if (pendingResume == null) {
                     pendingResume = reason; // the first one asked says why it resumes
                 }
-                return record;
+                return moves.record();
             }
-            if (!allows(Trigger.RESUME)) {
-                throw conflict("resume", "suspended");
+            if (!moves.allows(Trigger.RESUME)) {
+                throw moves.conflict("resume", "suspended");
             }
-            move(Trigger.RESUME, null, null);
+            moves.move(Trigger.RESUME, null, null);
             spawn(() -> runResume(reason));
-            return record;
+            return moves.record();
         } finally {
             lock.unlock();
         }
@@ -197,11 +192,11 @@ final class DevboxSupervisor {
     Devbox keepAlive() {
         lock.lock();
         try {
-            if (lifecycle.state().settled()) {
-                throw conflict("keep alive", "not failed or shut down");
+            if (moves.state().settled()) {
+                throw moves.conflict("keep alive", "not failed or shut down");
             }
             keptAliveAtMs = nowMs();
-            return record;
+            return moves.record();
         } finally {
             lock.unlock();
         }
@@ -219,15 +214,15 @@ final class DevboxSupervisor {
         Thread busy;
         lock.lock();
         try {
-            if (lifecycle.state() == DevboxStatus.SHUTDOWN) {
-                return record;
+            if (moves.state() == DevboxStatus.SHUTDOWN) {
+                return moves.record();
             }
-            if (closing) {
+            if (moves.closing()) {
                 throw new MyelinException(ErrorKind.UNAVAILABLE, null, "the server is stopping; devbox " + id
                         + " stops with it and can be shut down for good once the server is back")
                         .retry(true, Duration.ofSeconds(1)).nothingApplied();
             }
-            move(Trigger.SHUTDOWN, reason, null);
+            moves.move(Trigger.SHUTDOWN, reason, null);
             busy = worker;
         } finally {
             lock.unlock();
@@ -239,10 +234,9 @@ final class DevboxSupervisor {
         }
         lock.lock();
         try {
-            publish(reason);
-            cleanedUp = true;
-            changed.signalAll();
-            return record;
+            moves.publish(reason);
+            moves.cleanedUp();
+            return moves.record();
         } finally {
             lock.unlock();
         }
@@ -256,24 +250,12 @@ final class DevboxSupervisor {
      * @return the devbox then, or null when the time ran out first (or the server is stopping)
      */
     Devbox await(Set<DevboxStatus> statuses, Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
         lock.lock();
         try {
-            while (!reached(statuses)) {
-                if (left <= 0 || closing) {
-                    return null;
-                }
-                left = changed.awaitNanos(left);
-            }
-            return record;
+            return moves.await(statuses, timeout.toNanos());
         } finally {
             lock.unlock();
         }
-    }
-
-    private boolean reached(Set<DevboxStatus> statuses) {
-        DevboxStatus now = lifecycle.state();
-        return (statuses.contains(now) || now.settled()) && (now != DevboxStatus.SHUTDOWN || cleanedUp);
     }
 
     /** A broker asked for a wake: resumes on another thread (a broker thread must not wait for a durable write). */
@@ -305,7 +287,7 @@ final class DevboxSupervisor {
             return;
         }
         try {
-            if (lifecycle.state() != DevboxStatus.RUNNING || worker != null || idleActionQueued || closing) {
+            if (moves.state() != DevboxStatus.RUNNING || worker != null || idleActionQueued || moves.closing()) {
                 return;
             }
             Runnable action = null;
@@ -352,9 +334,8 @@ final class DevboxSupervisor {
         Thread busy;
         lock.lock();
         try {
-            closing = true;
+            moves.close();
             busy = worker;
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -378,7 +359,7 @@ final class DevboxSupervisor {
         }
         lock.lock();
         try {
-            if (lifecycle.state() == DevboxStatus.PROVISIONING && !move(Trigger.WORKSPACE_READY, null, null)) {
+            if (moves.state() == DevboxStatus.PROVISIONING && !moves.move(Trigger.WORKSPACE_READY, null, null)) {
                 return;
             }
         } finally {
@@ -393,8 +374,8 @@ final class DevboxSupervisor {
         lock.lock();
         try {
             agentsStopped = stopAgents;
-            if (move(Trigger.SUSPENDED, null, null)) {
-                publish(reason);
+            if (moves.move(Trigger.SUSPENDED, null, null)) {
+                moves.publish(reason);
             }
         } finally {
             lock.unlock();
@@ -425,9 +406,9 @@ final class DevboxSupervisor {
         lock.lock();
         try {
             agentsStopped = false;
-            if (move(Trigger.STARTED, null, null)) {
+            if (moves.move(Trigger.STARTED, null, null)) {
                 keptAliveAtMs = nowMs();
-                publish(reason);
+                moves.publish(reason);
             }
         } finally {
             lock.unlock();
@@ -441,7 +422,7 @@ final class DevboxSupervisor {
     private void fail(String why) {
         lock.lock();
         try {
-            if (closing || lifecycle.state() == DevboxStatus.SHUTDOWN) {
+            if (moves.closing() || moves.state() == DevboxStatus.SHUTDOWN) {
                 return;
             }
         } finally {
@@ -451,8 +432,8 @@ final class DevboxSupervisor {
         log.warn("devbox {} failed: {}", id, why);
         lock.lock();
         try {
-            if (move(Trigger.FAIL, null, "execution_failed")) {
-                publish(why);
+            if (moves.move(Trigger.FAIL, null, "execution_failed")) {
+                moves.publish(why);
             }
         } finally {
             lock.unlock();
@@ -479,7 +460,7 @@ final class DevboxSupervisor {
                     }
                     String resumeNow = pendingResume;
                     pendingResume = null;
-                    if (resumeNow != null && worker == null && move(Trigger.RESUME, null, null)) {
+                    if (resumeNow != null && worker == null && moves.move(Trigger.RESUME, null, null)) {
                         spawn(() -> runResume(resumeNow));
                     }
                     changed.signalAll();
@@ -492,35 +473,6 @@ final class DevboxSupervisor {
         });
         worker = t;
         t.start();
-    }
-
-    /**
-     * Lock held. Makes {@code trigger}'s move durable, then takes it; false (nothing done) when the server is
-     * stopping or the table does not allow it now (a shutdown overtook the worker).
-     */
-    private boolean move(Trigger trigger, String shutdownReason, String failureReason) {
-        if (closing || !allows(trigger)) {
-            return false;
-        }
-        DevboxStatus to = DevboxLifecycle.TABLE.next(lifecycle.state(), trigger);
-        record = ctx.store().transition(id, to, shutdownReason, failureReason);
-        lifecycle.fire(trigger);
-        changed.signalAll();
-        return true;
-    }
-
-    private boolean allows(Trigger trigger) {
-        return DevboxLifecycle.TABLE.allows(lifecycle.state(), trigger);
-    }
-
-    /** Lock held. Publishes the lifecycle event of the current status. */
-    private void publish(String reason) {
-        ctx.events().publish(id, spec.mountedAxons(), lifecycle.state(), reason);
-    }
-
-    private MyelinException conflict(String what, String needed) {
-        return new MyelinException(ErrorKind.CONFLICT, null, "devbox " + id + " is " + lifecycle.state().wireName()
-                + "; " + what + " needs it " + needed).retry(false, null);
     }
 
     /** Waits for the worker to notice it should stop: at most twice the stop timeout (an agent may be stopping). */

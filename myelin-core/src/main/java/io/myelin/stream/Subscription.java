@@ -7,6 +7,7 @@ import io.myelin.lifecycle.Lifecycle;
 import io.myelin.lifecycle.TransitionTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One reader's ordered view of an axon's stream, from a starting cursor onwards: stored events first, then live
@@ -23,7 +24,8 @@ import java.util.List;
  * {@value #PAGE_EVENTS} events and {@link #PAGE_BYTES} JSON-encoded bytes (a single larger event is a page of its
  * own), and every page is counted in the caller's {@link MemoryBudget.Lease} before it is returned. A page the
  * budget has no room for is not consumed: a stored page is dropped and read again later, live events send the
- * subscription back to storage. {@link #wantedBytes()} then says how much room the next try needs.
+ * subscription back to storage. {@link #wantedBytes()} then says how much room the next try needs. A reader in the
+ * server that bounds what it holds itself (the broker) reads with {@link #next(long)}, which counts nothing.
  *
  * <p>The lifecycle is a {@link TransitionTable} ({@link #LIFECYCLE}, drawn in {@code docs/lifecycles.md}). A
  * {@link #close} from another thread may overtake the consumer's own moves, so those are fired only if still
@@ -102,6 +104,24 @@ public final class Subscription implements AutoCloseable {
      * @throws MyelinException NOT_FOUND when the axon was deleted
      */
     public List<Event> next(long timeoutMillis, MemoryBudget.Lease memory, long overheadBytes) throws InterruptedException {
+        return read(timeoutMillis, Objects.requireNonNull(memory, "memory"), overheadBytes);
+    }
+
+    /**
+     * The next events in sequence order, as {@link #next(long, MemoryBudget.Lease, long)}, with no memory
+     * accounting: for a reader in the server that bounds what it holds itself (the broker's inbox,
+     * {@code BrokerOptions}), not for HTTP answers, which the server-wide budget bounds. A call still returns at most
+     * one storage page ({@value #PAGE_EVENTS} events, {@link #PAGE_BYTES} bytes, or one larger event) or one live
+     * batch. Returns an empty list on timeout or once closed.
+     *
+     * @throws MyelinException NOT_FOUND when the axon was deleted
+     */
+    public List<Event> next(long timeoutMillis) throws InterruptedException {
+        return read(timeoutMillis, null, 0);
+    }
+
+    /** {@code memory} null: nothing is counted. */
+    private List<Event> read(long timeoutMillis, MemoryBudget.Lease memory, long overheadBytes) throws InterruptedException {
         long deadline = System.nanoTime() + SubscriberBuffer.nanos(timeoutMillis);
         wanted = 0;
         while (true) {
@@ -161,6 +181,9 @@ public final class Subscription implements AutoCloseable {
 
     /** Counts {@code events} in {@code memory}; false (and {@link #wanted} set) when the budget has no room. */
     private boolean hold(List<Event> events, MemoryBudget.Lease memory, long overheadBytes) {
+        if (memory == null) {
+            return true;
+        }
         long bytes = overheadBytes;
         for (Event e : events) {
             bytes += e.jsonBytes();

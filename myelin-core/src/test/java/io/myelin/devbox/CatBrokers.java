@@ -11,13 +11,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Brokers that only run their agent as a real process, for engine tests where what the broker relays does not
- * matter: start runs the command, stopping and closing kill it, resume starts it again when it is not running.
+ * matter: start runs the command ({@code startStopped} does not), stopping and closing kill it, resume starts it
+ * again when it is not running.
  */
 final class CatBrokers implements BrokerFactory {
     @Override
     public MountedBroker start(BrokerSpec spec, BrokerListener listener) {
+        return mount(spec, launch(spec));
+    }
+
+    @Override
+    public MountedBroker startStopped(BrokerSpec spec, BrokerListener listener) {
+        return mount(spec, null);
+    }
+
+    private static MountedBroker mount(BrokerSpec spec, Process first) {
         return new MountedBroker() {
-            private Process process = launch(spec);
+            private Process process = first;
 
             @Override
             public synchronized void suspend(Duration deadline) {
@@ -31,7 +41,7 @@ final class CatBrokers implements BrokerFactory {
 
             @Override
             public synchronized void resume() {
-                if (!process.isAlive()) {
+                if (process == null || !process.isAlive()) {
                     process = launch(spec);
                 }
             }
@@ -47,6 +57,9 @@ final class CatBrokers implements BrokerFactory {
             }
 
             private void stop() {
+                if (process == null) {
+                    return;
+                }
                 try {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {

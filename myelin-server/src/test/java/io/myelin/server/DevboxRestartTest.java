@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Devboxes are durable: after the server stops and starts again on the same data dir, a devbox that was running
- * runs again (launch commands and agents started again), one that was suspended is suspended with its agents
- * stopped and its brokers ready to wake it, a failed one stays failed, and workspaces no devbox owns are removed.
+ * runs again (launch commands and agents started again), one that was suspended is suspended with no agent process
+ * and its brokers ready to wake it, a failed one stays failed, and workspaces no devbox owns are removed.
  */
 @Timeout(120)
 class DevboxRestartTest {
@@ -60,10 +60,12 @@ class DevboxRestartTest {
 
             assertThat(f.get(suspended).get("status").asText()).isEqualTo("suspended");
             org.awaitility.Awaitility.await().atMost(DevboxFixture.WAIT).untilAsserted(() ->
-                    assertThat(f.lastMount(suspended).calls()).as("its broker is ready to wake it, its agent stopped")
-                            .containsExactly("start", "shutdown"));
+                    assertThat(f.lastMount(suspended).calls()).as("its broker is ready to wake it, no agent started")
+                            .containsExactly("attach"));
+            assertThat(f.lastMount(suspended).process()).isNull();
             f.lastMount(suspended).listener().wakeRequested();
             f.awaitStatus(suspended, "running");
+            assertThat(f.lastMount(suspended).calls()).containsExactly("attach", "resume", "start");
             assertThat(f.lastMount(suspended).process().isAlive()).isTrue();
             assertThat(Files.readAllLines(f.workspace(suspended).resolve("starts.txt")))
                     .as("its agents were stopped, so its launch commands run again").containsExactly("started", "started");

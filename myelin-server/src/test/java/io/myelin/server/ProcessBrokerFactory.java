@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The process half of a broker, for tests of the devbox layer until the real broker is wired in: it starts the
+ * The process half of a broker, for tests of the devbox layer on their own (not the relay): it starts the
  * mount's agent command as a real process (stdin held open, so {@code /bin/cat} runs until stopped), freezes it with a
  * real SIGSTOP, thaws it with SIGCONT, stops it with SIGTERM then SIGKILL, and starts it again on a resume after a
  * stop. It relays no events. Tests drive the broker's side of the seam through {@link Mount#listener()} (as a real
@@ -31,6 +31,15 @@ public final class ProcessBrokerFactory implements BrokerFactory {
     public MountedBroker start(BrokerSpec spec, BrokerListener listener) {
         Mount m = new Mount(spec, listener);
         m.launch();
+        mounts.add(m);
+        return m;
+    }
+
+    /** A mount whose agent is not started: its first {@code resume} starts it. Recorded as {@code attach}. */
+    @Override
+    public MountedBroker startStopped(BrokerSpec spec, BrokerListener listener) {
+        Mount m = new Mount(spec, listener);
+        m.calls.add("attach");
         mounts.add(m);
         return m;
     }
@@ -67,11 +76,15 @@ public final class ProcessBrokerFactory implements BrokerFactory {
             return listener;
         }
 
-        /** Every call the devbox made, in order: {@code start}, {@code suspend}, {@code shutdown}, {@code resume}, {@code close}. */
+        /**
+         * Every call the devbox made, in order: {@code start} (or {@code attach}: started with no agent process),
+         * {@code suspend}, {@code shutdown}, {@code resume}, {@code close}.
+         */
         public List<String> calls() {
             return List.copyOf(calls);
         }
 
+        /** The agent process started last; null while none was started. */
         public Process process() {
             return process;
         }
@@ -117,7 +130,7 @@ public final class ProcessBrokerFactory implements BrokerFactory {
             if (frozen) {
                 signal("CONT");
                 frozen = false;
-            } else if (!process.isAlive()) {
+            } else if (process == null || !process.isAlive()) {
                 launch();
             }
         }
@@ -134,6 +147,9 @@ public final class ProcessBrokerFactory implements BrokerFactory {
             }
             closed = true;
             calls.add("close");
+            if (process == null) {
+                return;
+            }
             if (frozen) {
                 signal("CONT");
             }
@@ -145,6 +161,9 @@ public final class ProcessBrokerFactory implements BrokerFactory {
         }
 
         private void stop(Duration deadline) {
+            if (process == null) {
+                return;
+            }
             if (frozen) {
                 signal("CONT"); // a frozen process cannot act on SIGTERM
                 frozen = false;
