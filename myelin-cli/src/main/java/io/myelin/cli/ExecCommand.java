@@ -1,5 +1,6 @@
 package io.myelin.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.client.Axon;
 import io.myelin.client.AxonEvent;
 import io.myelin.client.AxonHandle;
@@ -11,7 +12,6 @@ import io.myelin.client.Subscription;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
                 "Ends with a 'last-seq N' line; pass it back with --resume --last-seq N to continue where output stopped."})
 final class ExecCommand extends ClientCommand {
     static final String MESSAGE_TYPE = "message";
-    static final List<String> TURN_END_TYPES = List.of("turn.completed", "turn.failed", "turn.cancelled");
-    private static final Set<String> TURN_FAILED_TYPES = Set.of("turn.failed", "turn.cancelled");
+    /** A turn ends with one of these; a cancelled turn is {@code turn.completed {stop_reason: "cancelled"}}. */
+    static final List<String> TURN_END_TYPES = List.of("turn.completed", "turn.failed");
+    static final String CANCELLED = "cancelled";
 
     @Option(names = "--axon", paramLabel = "ID", description = "The session's axon; created when absent (with --input).")
     String axonId;
@@ -49,7 +50,7 @@ final class ExecCommand extends ClientCommand {
     Long lastSeq;
 
     @Option(names = "--until", paramLabel = "TYPE",
-            description = "Event type that ends the turn; repeatable (default: turn.completed, turn.failed, turn.cancelled).")
+            description = "Event type that ends the turn; repeatable (default: turn.completed, turn.failed).")
     List<String> until;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
@@ -105,8 +106,7 @@ final class ExecCommand extends ClientCommand {
         long last = o.lastSequence();
         info("last-seq " + last, CliJson.MAPPER.createObjectNode().put("last_sequence", last));
         return switch (o.end()) {
-            case STOP_EVENT -> TURN_FAILED_TYPES.contains(o.stopEvent().eventType()) && until == null
-                    ? ExitCode.TURN_FAILED : ExitCode.OK;
+            case STOP_EVENT -> until == null ? turnExit(o.stopEvent()) : ExitCode.OK;
             case TIMEOUT -> {
                 err().println("myelin: timed out after " + timeout + " waiting for " + String.join(" or ", endTypes)
                         + "; resume with: myelin exec --axon " + axonId + " --resume --last-seq " + last);
@@ -114,6 +114,20 @@ final class ExecCommand extends ClientCommand {
             }
             case CLOSED -> ExitCode.FAILURE;
         };
+    }
+
+    /**
+     * The exit status a turn's end means: {@link ExitCode#TURN_FAILED} for {@code turn.failed},
+     * {@link ExitCode#TURN_CANCELLED} for a {@code turn.completed} whose {@code stop_reason} is {@code cancelled},
+     * else {@link ExitCode#OK} (every other stop reason, e.g. {@code end_turn}, {@code max_tokens}, is a turn that ran
+     * to its end).
+     */
+    static int turnExit(AxonEvent end) {
+        if (end.eventType().equals("turn.failed")) {
+            return ExitCode.TURN_FAILED;
+        }
+        JsonNode p = CliJson.tryParse(end.payload());
+        return p != null && CANCELLED.equals(p.path("stop_reason").asText()) ? ExitCode.TURN_CANCELLED : ExitCode.OK;
     }
 
     /** What is left of {@code limit} since {@code started} (at least 1 ns), or {@code null} for no limit. */

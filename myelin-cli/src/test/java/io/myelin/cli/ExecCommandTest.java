@@ -154,6 +154,18 @@ class ExecCommandTest {
     }
 
     @Test
+    void aCancelledTurnIsACompletedTurnWithItsOwnStatus() {
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
+        List<ScriptedAgent.Step> cancelled = List.of(new ScriptedAgent.Step("message.delta", "{\"text\":\"par\"}"),
+                new ScriptedAgent.Step("turn.completed", "{\"turn_id\":\"turn_1\",\"stop_reason\":\"cancelled\"}"));
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, cancelled).serve(axon)) {
+            Cli.Result r = Cli.run(server, "exec", "--axon", axon, "--input", "x");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.TURN_CANCELLED);
+            assertThat(r.out()).contains("turn.completed");
+        }
+    }
+
+    @Test
     void execAndTailKeepStreamingAcrossAServerRestart() throws Exception {
         String axon = Cli.run(server, "axons", "create", "-q").out().strip();
         String[] deltas = new String[12];
