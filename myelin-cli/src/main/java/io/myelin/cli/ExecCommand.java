@@ -7,6 +7,7 @@ import io.myelin.client.AxonHandle;
 import io.myelin.client.Devbox;
 import io.myelin.client.MyelinClient;
 import io.myelin.client.MyelinConnectionException;
+import io.myelin.client.MyelinException;
 import io.myelin.client.NewEvent;
 import io.myelin.client.Origin;
 import io.myelin.client.Published;
@@ -149,9 +150,7 @@ final class ExecCommand extends ClientCommand {
             return follow(axon, after, turnId, limit, started, devbox);
         } finally {
             if (devbox != null && shutdown) {
-                Devbox d = client.devboxes().shutdown(devbox.id());
-                info("shut down " + d.id(), CliJson.MAPPER.createObjectNode().put("devbox_id", d.id())
-                        .put("status", d.status().wireName()));
+                shutDown(client, devbox.id());
             }
         }
     }
@@ -191,6 +190,18 @@ final class ExecCommand extends ClientCommand {
             }
             case CLOSED -> ExitCode.FAILURE;
         };
+    }
+
+    /** {@code --shutdown}; a failure is reported, not thrown, so that it never hides how the turn ended. */
+    private void shutDown(MyelinClient client, String devboxId) {
+        try {
+            Devbox d = client.devboxes().shutdown(devboxId);
+            info("shut down " + d.id(), CliJson.MAPPER.createObjectNode().put("devbox_id", d.id())
+                    .put("status", d.status().wireName()));
+        } catch (MyelinException e) {
+            err().println("myelin: could not shut down devbox " + devboxId + " (" + e.getMessage()
+                    + "); end it with: myelin devboxes shutdown " + devboxId);
+        }
     }
 
     private void checkUsage(boolean resume) {
