@@ -21,10 +21,15 @@ final class ExitCode {
     static final int UNREACHABLE = 6;
     /** {@code exec}: the {@code --timeout} passed before the turn ended. */
     static final int TIMEOUT = 7;
-    /** {@code exec}: the turn ended with {@code turn.failed} or {@code turn.cancelled}. */
+    /** {@code exec}: the turn ended with {@code turn.failed {turn_id, error, stop_reason}}. */
     static final int TURN_FAILED = 8;
-    /** {@code devboxes ... --wait}: the devbox failed or shut down instead of reaching the status waited for. */
+    /** {@code devboxes ... --wait}, {@code exec --agent}: the devbox failed or shut down instead of reaching the status waited for. */
     static final int DEVBOX_FAILED = 9;
+    /**
+     * {@code exec}: the turn was cancelled ({@code turn.completed} with {@code stop_reason: "cancelled"}, after a
+     * {@code session/cancel}, a Claude interrupt or a {@code turn.cancel} event): it ended, but did not finish.
+     */
+    static final int TURN_CANCELLED = 10;
 
     private ExitCode() {
     }

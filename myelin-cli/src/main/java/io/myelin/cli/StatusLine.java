@@ -7,8 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * A spinner with a short status text, redrawn in place on stderr while a command waits. Printing output goes
- * through {@link #println} so the spinner is erased first and never mixes into a line. When disabled (JSON
- * output, or stdout not a terminal) it draws nothing and {@link #println} just prints.
+ * through {@link #println} and {@link #print} so the spinner is erased first and never mixes into a line; while
+ * output has left a line open (running text from {@link #print}) the spinner is not drawn, because its
+ * carriage return would wipe that text on the terminal. When disabled (JSON output, or stdout not a terminal) it
+ * draws nothing and the print methods just print.
  *
  * <p>Threading: a daemon thread redraws; {@code lock} orders redraws against output lines.
  */
@@ -25,6 +27,7 @@ final class StatusLine implements AutoCloseable {
     private Thread ticker;
     private Thread eraseOnExit;
     private boolean drawn; // guarded by lock
+    private boolean midLine; // guarded by lock: the last output did not end its line
 
     StatusLine(PrintWriter out, PrintWriter err, boolean enabled, Supplier<String> status) {
         this.out = out;
@@ -52,6 +55,35 @@ final class StatusLine implements AutoCloseable {
             erase();
             out.println(line);
             out.flush();
+            midLine = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Prints {@code text} as it is, e.g. a piece of running text; a line it leaves open stays open. */
+    void print(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            erase();
+            out.print(text);
+            out.flush();
+            midLine = !text.endsWith("\n");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the line {@link #print} left open, if any. */
+    void endLine() {
+        lock.lock();
+        try {
+            if (midLine) {
+                println("");
+            }
         } finally {
             lock.unlock();
         }
@@ -62,10 +94,12 @@ final class StatusLine implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             lock.lock();
             try {
-                long secs = Duration.ofNanos(System.nanoTime() - startNanos).toSeconds();
-                err.print(CLEAR + FRAMES.charAt(frame++ % FRAMES.length()) + " " + status.get() + " " + secs + "s");
-                err.flush();
-                drawn = true;
+                if (!midLine) {
+                    long secs = Duration.ofNanos(System.nanoTime() - startNanos).toSeconds();
+                    err.print(CLEAR + FRAMES.charAt(frame++ % FRAMES.length()) + " " + status.get() + " " + secs + "s");
+                    err.flush();
+                    drawn = true;
+                }
             } finally {
                 lock.unlock();
             }

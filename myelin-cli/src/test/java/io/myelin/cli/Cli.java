@@ -37,13 +37,26 @@ final class Cli {
         return runRaw(err, all.toArray(String[]::new));
     }
 
+    /**
+     * Like {@link #run(TestServer, StringWriter, String...)}, writing stdout into {@code out} as it goes too, so a
+     * test can act on what the command printed while it still runs.
+     */
+    static Result run(TestServer server, StringWriter out, StringWriter err, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--server", server.baseUrl(), "--api-key", server.adminKey()));
+        return runRaw(out, err, all.toArray(String[]::new));
+    }
+
     /** Runs {@code myelin ARGS} exactly as given. */
     static Result runRaw(String... args) {
         return runRaw(new StringWriter(), args);
     }
 
     private static Result runRaw(StringWriter err, String... args) {
-        StringWriter out = new StringWriter();
+        return runRaw(new StringWriter(), err, args);
+    }
+
+    private static Result runRaw(StringWriter out, StringWriter err, String... args) {
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));

@@ -111,7 +111,7 @@ class ClientLauncherIT {
             assertThat(t.exit()).as(t.err()).isZero();
             assertThat(sequences(t.out())).containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
 
-            Run resumed = run(server, work, "exec", "--axon", axon, "--resume", "--last-seq", "28");
+            Run resumed = run(server, work, "exec", "--axon", axon, "--resume", "--last-seq", "28", "--raw");
             assertThat(resumed.exit()).isZero();
             assertThat(resumed.out()).contains("#29  ", "#30  ", "turn.completed", "last-seq 30").doesNotContain("#28  ");
         } finally {

@@ -78,7 +78,7 @@ class ExecCommandTest {
     void execCreatesASessionSendsTheInputAndStreamsTheTurn() {
         try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply("Hel", "lo!"))
                 .serveNewExecAxons()) {
-            Cli.Result r = Cli.run(server, "exec", "--input", "Hello agents!", "--timeout", "60s");
+            Cli.Result r = Cli.run(server, "exec", "--input", "Hello agents!", "--timeout", "60s", "--raw");
             assertThat(r.exit()).as(r.err()).isZero();
             List<String> lines = r.lines();
             assertThat(lines.get(0)).startsWith("axon ");
@@ -118,7 +118,7 @@ class ExecCommandTest {
                 .serve(axon)) {
             // The first client goes away mid-turn (here: its timeout, while the agent holds the rest of the turn),
             // after printing part of the reply.
-            Cli.Result first = Cli.run(server, "exec", "--axon", axon, "--input", "go", "--timeout", "3s");
+            Cli.Result first = Cli.run(server, "exec", "--axon", axon, "--input", "go", "--timeout", "3s", "--raw");
             assertThat(first.exit()).isEqualTo(ExitCode.TIMEOUT);
             assertThat(first.err()).contains("--resume --last-seq");
             long seen = lastSeq(first.out());
@@ -126,13 +126,13 @@ class ExecCommandTest {
             assertThat(seen).isLessThan(8);
 
             agent.allow(100);
-            Cli.Result resumed = Cli.run(server, "exec", "--axon", axon, "--resume", "--last-seq", Long.toString(seen));
+            Cli.Result resumed = Cli.run(server, "exec", "--axon", axon, "--resume", "--last-seq", Long.toString(seen), "--raw");
             assertThat(resumed.exit()).isZero();
             assertThat(sequences(resumed.out())).isEqualTo(range(seen + 1, 8));
             assertThat(lastSeq(resumed.out())).isEqualTo(8);
 
             // Without --last-seq, --resume replays the turn since the last user message.
-            Cli.Result replay = Cli.run(server, "exec", "--axon", axon, "--resume");
+            Cli.Result replay = Cli.run(server, "exec", "--axon", axon, "--resume", "--raw");
             assertThat(sequences(replay.out())).isEqualTo(range(2, 8));
         }
     }
@@ -145,11 +145,23 @@ class ExecCommandTest {
         try (ScriptedAgent agent = new ScriptedAgent(agentClient, failing).serve(axon)) {
             Cli.Result r = Cli.run(server, "exec", "--axon", axon, "--input", "x");
             assertThat(r.exit()).isEqualTo(ExitCode.TURN_FAILED);
-            assertThat(r.out()).contains("turn.failed");
+            assertThat(r.out()).contains("[turn failed: boom]", "(1 event not shown; --raw shows every event)");
 
-            Cli.Result until = Cli.run(server, "exec", "--axon", axon, "--resume", "--until", "tool.call");
+            Cli.Result until = Cli.run(server, "exec", "--axon", axon, "--resume", "--until", "tool.call", "--raw");
             assertThat(until.exit()).isZero();
             assertThat(sequences(until.out())).containsExactly(2L);
+        }
+    }
+
+    @Test
+    void aCancelledTurnIsACompletedTurnWithItsOwnStatus() {
+        String axon = Cli.run(server, "axons", "create", "-q").out().strip();
+        List<ScriptedAgent.Step> cancelled = List.of(new ScriptedAgent.Step("message.delta", "{\"text\":\"par\"}"),
+                new ScriptedAgent.Step("turn.completed", "{\"turn_id\":\"turn_1\",\"stop_reason\":\"cancelled\"}"));
+        try (ScriptedAgent agent = new ScriptedAgent(agentClient, cancelled).serve(axon)) {
+            Cli.Result r = Cli.run(server, "exec", "--axon", axon, "--input", "x");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.TURN_CANCELLED);
+            assertThat(r.lines()).containsSubsequence("sent #1", "[turn cancelled]", "last-seq 3");
         }
     }
 
@@ -162,7 +174,7 @@ class ExecCommandTest {
         }
         try (ScriptedAgent agent = new ScriptedAgent(agentClient, ScriptedAgent.reply(deltas), 3).serve(axon)) {
             CompletableFuture<Cli.Result> exec = CompletableFuture.supplyAsync(
-                    () -> Cli.run(server, "exec", "--axon", axon, "--input", "long job", "--timeout", "90s"), THREADS);
+                    () -> Cli.run(server, "exec", "--axon", axon, "--input", "long job", "--timeout", "90s", "--raw"), THREADS);
             CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(
                     () -> Cli.run(server, "tail", axon, "--after", "0", "--follow", "--count", "14"), THREADS);
             // Restart in the middle of the turn: the input (#1) and three steps of the reply are in.
@@ -188,7 +200,7 @@ class ExecCommandTest {
             StringWriter execErr = new StringWriter();
             StringWriter tailErr = new StringWriter();
             CompletableFuture<Cli.Result> exec = CompletableFuture.supplyAsync(
-                    () -> Cli.run(server, execErr, "exec", "--axon", axon, "--input", "are you there?", "--timeout", "120s"), THREADS);
+                    () -> Cli.run(server, execErr, "exec", "--axon", axon, "--input", "are you there?", "--timeout", "120s", "--raw"), THREADS);
             CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(
                     () -> Cli.run(server, tailErr, "tail", axon, "--after", "0", "--follow", "--count", "3"), THREADS);
             // Both have met the closed port and are waiting, not failed.

@@ -1,5 +1,7 @@
 package io.myelin.cli.broker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +13,9 @@ import java.util.Map;
  * The agents the broker tests run: real node processes from the top-level {@code test-agents/} tree, whose own
  * module installs them early in the build ({@code npm ci}; see {@code test-agents/README.md} for what each agent does
  * and the prompt markers that script it). The directory can be moved with {@code -Dmyelin.test-agents=DIR}.
+ * Tests of other packages configure them as a server's agents through {@link #binaries()}.
  */
-final class TestAgents {
+public final class TestAgents {
     private TestAgents() {
     }
 
@@ -59,6 +62,18 @@ final class TestAgents {
             throw new IllegalStateException("test agent " + p + " is missing");
         }
         return List.of(node(), p.toString());
+    }
+
+    /**
+     * The setting {@code agents.binaries} (JSON) that makes these agents a server's: {@code acp-example}
+     * ({@link #acpExample()}), {@code acp-agent} ({@link #acpWithLoadSession()}), {@code fake-claude}
+     * ({@link #fakeClaude()}).
+     */
+    public static String binaries() {
+        ObjectNode b = new ObjectMapper().createObjectNode();
+        Map.of("acp-example", acpExample(), "acp-agent", acpWithLoadSession(), "fake-claude", fakeClaude())
+                .forEach((name, command) -> command.forEach(b.putArray(name)::add));
+        return b.toString();
     }
 
     /** A small environment for an agent: PATH and HOME only. */
