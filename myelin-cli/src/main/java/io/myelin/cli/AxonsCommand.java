@@ -97,18 +97,8 @@ final class AxonsCommand implements Runnable {
             if (limit != null) {
                 axons = axons.limit(limit);
             }
-            if (json()) {
-                axons.forEach(a -> out().println(CliJson.line(CliJson.wire(a))));
-                return ExitCode.OK;
-            }
-            Table t = new Table("ID", "NAME", "CREATED", "METADATA");
-            axons.forEach(a -> t.row(a.id(), a.name(), TIME.format(Instant.ofEpochMilli(a.createdAtMs())), metadataText(a)));
-            if (t.isEmpty()) {
-                err().println("no axons");
-            } else {
-                t.print(out());
-            }
-            return ExitCode.OK;
+            return printList(axons, "axons", new String[] {"ID", "NAME", "CREATED", "METADATA"},
+                    a -> new Object[] {a.id(), a.name(), TIME.format(Instant.ofEpochMilli(a.createdAtMs())), metadataText(a)});
         }
     }
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -79,5 +81,25 @@ abstract class ClientCommand implements Callable<Integer> {
 
     boolean json() {
         return options.json;
+    }
+
+    /**
+     * Prints a listing: one JSON line per item with {@code --json}, else a table with {@code headers} and one row of
+     * {@code cells} per item, or {@code "no " + what} on standard error when there is none. Items are printed as the
+     * stream yields them (JSON) or once it is drained (the table aligns its columns).
+     */
+    <T> int printList(Stream<T> items, String what, String[] headers, Function<T, Object[]> cells) {
+        if (json()) {
+            items.forEach(item -> out().println(CliJson.line(CliJson.wire(item))));
+            return ExitCode.OK;
+        }
+        Table t = new Table(headers);
+        items.forEach(item -> t.row(cells.apply(item)));
+        if (t.isEmpty()) {
+            err().println("no " + what);
+        } else {
+            t.print(out());
+        }
+        return ExitCode.OK;
     }
 }

@@ -201,19 +201,9 @@ final class DevboxesCommand implements Runnable {
             if (limit != null) {
                 devboxes = devboxes.limit(limit);
             }
-            if (json()) {
-                devboxes.forEach(d -> out().println(CliJson.line(CliJson.wire(d))));
-                return ExitCode.OK;
-            }
-            Table t = new Table("ID", "NAME", "STATUS", "CREATED", "METADATA");
-            devboxes.forEach(d -> t.row(d.id(), d.name(), d.status().wireName(),
-                    TIME.format(Instant.ofEpochMilli(d.createTimeMs())), metadataText(d)));
-            if (t.isEmpty()) {
-                err().println("no devboxes");
-            } else {
-                t.print(out());
-            }
-            return ExitCode.OK;
+            return printList(devboxes, "devboxes", new String[] {"ID", "NAME", "STATUS", "CREATED", "METADATA"},
+                    d -> new Object[] {d.id(), d.name(), d.status().wireName(),
+                        TIME.format(Instant.ofEpochMilli(d.createTimeMs())), metadataText(d)});
         }
     }
 
