@@ -9,10 +9,9 @@ import io.myelin.client.AxonEvent;
 import io.myelin.client.Origin;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ACP relay against the ACP SDK's own example agent, driven through the axon the way Runloop's remote-agents
@@ -20,22 +19,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class AcpBrokerTest {
-    static LocalBrokers brokers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        brokers = new LocalBrokers();
-    }
-
-    @AfterAll
-    static void stop() {
-        brokers.close();
-    }
+    @RegisterExtension
+    static final LocalBrokers brokers = new LocalBrokers();
 
     @Test
     void promptRoundTripWithChunksToolCallAndAPermissionAnsweredByAClient() throws Exception {
         String axon = brokers.newAxon("acp-round-trip");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("initialize", Map.of("protocolVersion", 1, "clientCapabilities", Map.of()));
             JsonNode init = AxonTail.json(tail.nextAgent("initialize"));
@@ -75,7 +65,7 @@ class AcpBrokerTest {
     @Test
     void aPlainMessageIsATurnTheBrokerInitializesAndOpensASessionFor() throws Exception {
         String axon = brokers.newAxon("acp-plain");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             long msg = tail.user("message", Map.of("text", "what is in the project?"));
             assertThat(AxonTail.json(tail.nextSystem("turn.started")).path("turn_id").asText()).isEqualTo("turn_" + msg);
@@ -96,7 +86,7 @@ class AcpBrokerTest {
     @Test
     void turnsRunOneAtATimeInTheOrderTheirEventsArrived() throws Exception {
         String axon = brokers.newAxon("acp-queue");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             long first = tail.user("message", Map.of("text", "one"));
             long second = tail.publish("webhook", Origin.EXTERNAL_EVENT, Map.of("ref", "main", "commits", 3));
@@ -120,7 +110,7 @@ class AcpBrokerTest {
     @Test
     void sessionCancelAndTurnCancelEndTheRunningTurnAsCancelled() throws Exception {
         String axon = brokers.newAxon("acp-cancel");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("initialize", Map.of("protocolVersion", 1, "clientCapabilities", Map.of()));
             tail.nextAgent("initialize");
@@ -148,7 +138,7 @@ class AcpBrokerTest {
     @Test
     void largeMessagesQueuedBehindALongTurnRunInOrderWhenItEnds() throws Exception {
         String axon = brokers.newAxon("acp-big-queue");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpWithLoadSession(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpWithLoadSession());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("message", Map.of("text", "hold on [slow]"));
             tail.nextSystem("turn.started");

@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent process under the broker: frozen and thawed, shut down and restarted with its conversation, killed
@@ -27,17 +26,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class AcpLifecycleTest {
-    static LocalBrokers brokers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        brokers = new LocalBrokers();
-    }
-
-    @AfterAll
-    static void stop() {
-        brokers.close();
-    }
+    @RegisterExtension
+    static final LocalBrokers brokers = new LocalBrokers();
 
     /** The example agent with a unique argument it ignores, by which its process is found. */
     static List<String> tagged(String tag) {

@@ -51,7 +51,7 @@ class BrokerCrashIT {
 
     @Test
     void aBrokerBesideItsAgentKilledMidTurnIsTakenOverByTheNextOne() throws Exception {
-        try (LocalBrokers local = new LocalBrokers(); MyelinClient client = patient(local.server.uri().toString(), LocalBrokers.KEY)) {
+        try (LocalBrokers local = LocalBrokers.started(); MyelinClient client = patient(local.server.uri().toString(), LocalBrokers.KEY)) {
             String axon = local.newAxon("remote-crash");
             Path work = Files.createDirectories(local.dir.resolve("work"));
             List<String> args = new ArrayList<>(List.of("broker", "--server", local.server.uri().toString(),

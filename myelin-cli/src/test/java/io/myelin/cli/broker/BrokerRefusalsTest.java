@@ -14,37 +14,27 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** What a broker refuses, and how it says so: on the axon, to its supervisor, on the command line. */
 @Timeout(120)
 class BrokerRefusalsTest {
-    static LocalBrokers brokers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        brokers = new LocalBrokers();
-    }
-
-    @AfterAll
-    static void stop() {
-        brokers.close();
-    }
+    @RegisterExtension
+    static final LocalBrokers brokers = new LocalBrokers();
 
     @Test
     void anAgentThatCannotStartIsABrokerErrorOnTheAxon() throws Exception {
         String axon = brokers.newAxon("no-binary");
-        assertThatThrownBy(() -> brokers.mount(axon, BrokerProtocol.ACP, List.of("/nonexistent/agent", "acp"),
-                new LocalBrokers.Calls())).isInstanceOf(AgentStartException.class).hasMessageContaining("/nonexistent/agent");
+        assertThatThrownBy(() -> brokers.mount(axon, BrokerProtocol.ACP, List.of("/nonexistent/agent", "acp")))
+                .isInstanceOf(AgentStartException.class).hasMessageContaining("/nonexistent/agent");
         try (AxonTail tail = new AxonTail(brokers.client, axon)) {
             JsonNode error = AxonTail.json(tail.nextSystem("broker.error"));
             assertThat(error.path("message").asText()).contains("/nonexistent/agent").contains("does not exist");
         }
-        try (MountedBroker again = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls())) {
+        try (MountedBroker again = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample())) {
             assertThat(again).as("the failed mount left the axon free").isNotNull();
         }
     }
@@ -52,28 +42,28 @@ class BrokerRefusalsTest {
     @Test
     void oneBrokerPerAxonOnAServer() throws Exception {
         String axon = brokers.newAxon("one-broker");
-        try (MountedBroker first = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls())) {
-            assertThatThrownBy(() -> brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls()))
+        try (MountedBroker first = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample())) {
+            assertThatThrownBy(() -> brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample()))
                     .isInstanceOfSatisfying(MyelinException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
                         assertThat(e.field()).isEqualTo("axon_id");
                     });
         }
-        try (MountedBroker next = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls())) {
+        try (MountedBroker next = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample())) {
             assertThat(next).isNotNull();
         }
-        assertThatThrownBy(() -> brokers.mount("axn_doesnotexist", BrokerProtocol.ACP, TestAgents.acpExample(),
-                new LocalBrokers.Calls())).isInstanceOfSatisfying(MyelinException.class,
+        assertThatThrownBy(() -> brokers.mount("axn_doesnotexist", BrokerProtocol.ACP, TestAgents.acpExample()))
+                .isInstanceOfSatisfying(MyelinException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
-        assertThatThrownBy(() -> brokers.mount(axon, BrokerProtocol.CODEX_JSON, TestAgents.acpExample(),
-                new LocalBrokers.Calls())).isInstanceOfSatisfying(MyelinException.class,
+        assertThatThrownBy(() -> brokers.mount(axon, BrokerProtocol.CODEX_JSON, TestAgents.acpExample()))
+                .isInstanceOfSatisfying(MyelinException.class,
                 e -> assertThat(e.field()).isEqualTo("protocol"));
     }
 
     @Test
     void aPromptThatIsNotJsonFailsItsTurnAndTheNextOneRuns() throws Exception {
         String axon = brokers.newAxon("bad-prompt");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, TestAgents.acpExample());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("session/prompt", "this is not JSON");
             tail.nextSystem("turn.started");

@@ -12,10 +12,9 @@ import io.myelin.client.BrokerState;
 import io.myelin.client.Origin;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Claude stream-json relay against the test tree's two-way fake of Claude Code ({@code fake-claude.mjs}), driven
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class ClaudeBrokerTest {
-    static LocalBrokers brokers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        brokers = new LocalBrokers();
-    }
-
-    @AfterAll
-    static void stop() {
-        brokers.close();
-    }
+    @RegisterExtension
+    static final LocalBrokers brokers = new LocalBrokers();
 
     /** A stream-json {@code user} line, as the remote-agents client's {@code send} writes it. */
     static JsonNode user(String text) {
@@ -46,7 +36,7 @@ class ClaudeBrokerTest {
     @Test
     void aQueryTurnWithAToolTheClientAllows() throws Exception {
         String axon = brokers.newAxon("claude-query");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("control_request", Map.of("type", "control_request", "request_id", "req_1",
                     "request", Map.of("subtype", "initialize", "hooks", Map.of())));
@@ -75,7 +65,7 @@ class ClaudeBrokerTest {
     @Test
     void plainMessagesAndAnInterruptedTurn() throws Exception {
         String axon = brokers.newAxon("claude-plain");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("message", Map.of("text", "hello"));
             tail.nextSystem("turn.started");
@@ -143,7 +133,7 @@ class ClaudeBrokerTest {
     @Test
     void stderrBecomesAgentLog() throws Exception {
         String axon = brokers.newAxon("claude-stderr");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             tail.user("message", Map.of("text", "say something on stderr [stderr]"));
             // stderr and stdout are two pipes: the log line may land before or after the turn's end
@@ -159,7 +149,7 @@ class ClaudeBrokerTest {
         String axon = brokers.newAxon("claude-lost-session");
         brokers.client.axon(axon).broker().save(new BrokerState(0, 0, 0, null, 0, "no-such-session",
                 AxonTail.JSON.createObjectNode()), "seed-state");
-        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude(), new LocalBrokers.Calls());
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude());
              AxonTail tail = new AxonTail(brokers.client, axon)) {
             String stop = null;
             for (int attempt = 0; attempt < 4 && stop == null; attempt++) {

@@ -13,27 +13,54 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real server in this JVM whose brokers the tests mount directly through its {@link MyelinServer#brokers()}
- * factory (what the devbox layer does), and a client that drives the axons over HTTP.
+ * factory (what the devbox layer does), and a client that drives the axons over HTTP. A test class registers one
+ * ({@code @RegisterExtension static final LocalBrokers brokers = new LocalBrokers();}): it starts before the class's
+ * first test and closes after its last; {@link #started()} gives one to close by hand.
  */
-final class LocalBrokers implements AutoCloseable {
+final class LocalBrokers implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     static final String KEY = "broker-test-admin-key-0123456789abcdef";
 
-    final Path dir;
-    final MyelinServer server;
-    final MyelinClient client;
+    Path dir;
+    MyelinServer server;
+    MyelinClient client;
 
-    LocalBrokers() throws IOException {
+    /** A server started now, for a test that closes it itself. */
+    static LocalBrokers started() throws IOException {
+        LocalBrokers brokers = new LocalBrokers();
+        brokers.start();
+        return brokers;
+    }
+
+    private void start() throws IOException {
         this.dir = Files.createTempDirectory("myelin-broker-test");
         this.server = MyelinServer.start(new ConfigLoader().flag("port", 0).flag("data-dir", dir.resolve("data"))
                 .flag("admin-key", KEY).build());
         this.client = MyelinClient.builder().baseUrl(server.uri()).apiKey(KEY).build();
     }
 
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
     String newAxon(String name) {
         return client.axons().create(name, Map.of()).id();
+    }
+
+    /** Mounts a broker whose supervisor calls are recorded and not looked at. */
+    MountedBroker mount(String axonId, BrokerProtocol protocol, List<String> command) throws IOException {
+        return mount(axonId, protocol, command, new Calls());
     }
 
     MountedBroker mount(String axonId, BrokerProtocol protocol, List<String> command, BrokerListener listener)
@@ -45,8 +72,12 @@ final class LocalBrokers implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
-        server.close();
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
     }
 
     /** Records what a broker tells its supervisor. */
