@@ -50,8 +50,9 @@ class ConnectionLimitTest {
 
     @Test
     void connectionsBeyondTheCapWaitAndSilentOnesAreClosedAfterTheHeaderTimeout() throws Exception {
-        try (TestServer s = TestServer.start(Map.of("http.max-connections", Integer.toString(CAP),
-                "http.header-timeout", "1s"))) {
+        try (LogCapture log = new LogCapture("io.myelin", ch.qos.logback.classic.Level.DEBUG);
+             TestServer s = TestServer.start(Map.of("http.max-connections", Integer.toString(CAP),
+                "http.header-timeout", "1s", "http.request-log", "true"))) {
             // Each request on its own connection, closed by the server once answered: a kept-alive one would hold a
             // place under the cap for a while.
             RawHttp raw = new RawHttp(s.port());
@@ -91,6 +92,10 @@ class ConnectionLimitTest {
             assertThat(frame).as("the first event on the stream").isNotNull();
             assertThat(frame.id()).isEqualTo("1");
             sse.close();
+            // Silent and half-sent connections closed by the timeout are the clients' doing, not a server error.
+            assertThat(log.lines("status=500")).isEmpty();
+            assertThat(log.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                    .isEmpty();
             for (Held h : held) {
                 h.socket().close();
             }
