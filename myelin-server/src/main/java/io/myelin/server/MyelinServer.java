@@ -137,8 +137,13 @@ public final class MyelinServer implements AutoCloseable {
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];
+            java.util.Map<String, Path> onDemand = new java.util.LinkedHashMap<>();
+            onDemand.put("Axon SQL", config.dataDir().resolve(DataDir.SQL_DIR));
+            onDemand.put("devboxes.root", config.devboxes().root());
+            WritableDirs dirs = new WritableDirs(onDemand);
             new HealthRoutes(() -> self[0] == null || !self[0].ready ? "the server is starting or stopping"
-                    : storage.health().reason(), VERSION, metrics).register(router);
+                    : storage.health().reason() != null ? storage.health().reason() : dirs.problem(), VERSION,
+                    metrics).register(router);
             new AxonRoutes(axons, answers).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
             new SseRoute(events, answers, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
