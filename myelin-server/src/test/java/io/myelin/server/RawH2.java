@@ -78,6 +78,10 @@ final class RawH2 implements AutoCloseable {
             if (f.type() == type && f.stream() == stream) {
                 return f;
             }
+            if (f.type() == GOAWAY) {
+                throw new IOException("GOAWAY: " + new String(f.payload(), 8, f.payload().length - 8,
+                        StandardCharsets.UTF_8));
+            }
         }
     }
 
