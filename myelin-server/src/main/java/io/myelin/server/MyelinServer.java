@@ -14,9 +14,9 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
 import io.myelin.server.config.ServerConfig;
+import io.myelin.server.http.ConnectionLimits;
 import io.myelin.server.http.HandlerChain;
-import io.myelin.server.http.JsonErrorHandler;
-import io.myelin.server.http.RequestLogging;
+import io.myelin.server.http.JettyServer;
 import io.myelin.server.http.RequestLimits;
 import io.myelin.server.http.Router;
 import io.myelin.server.routes.AxonRoutes;
@@ -41,13 +41,8 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +109,8 @@ public final class MyelinServer implements AutoCloseable {
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
             // the axon's SQL lane, and deletion queues the drop there (the listener runs on the writer thread and
             // must not block); databases of axons deleted while the server was down are removed before serving.
-            sql = new AxonSql(config.dataDir().resolve(DataDir.SQL_DIR), fitToDescriptorLimit(config),
+            ConnectionLimits connections = fitConnections(config.connections());
+            sql = new AxonSql(config.dataDir().resolve(DataDir.SQL_DIR), fitToDescriptorLimit(config, connections),
                     id -> axons.index().find(id) != null, storage.health());
             AxonSql sqlStore = sql;
             axons.onDelete(live -> sqlStore.dropAsync(live.id()));
@@ -141,8 +137,13 @@ public final class MyelinServer implements AutoCloseable {
 
             Router router = new Router();
             MyelinServer[] self = new MyelinServer[1];
+            java.util.Map<String, Path> onDemand = new java.util.LinkedHashMap<>();
+            onDemand.put("Axon SQL", config.dataDir().resolve(DataDir.SQL_DIR));
+            onDemand.put("devboxes.root", config.devboxes().root());
+            WritableDirs dirs = new WritableDirs(onDemand);
             new HealthRoutes(() -> self[0] == null || !self[0].ready ? "the server is starting or stopping"
-                    : storage.health().reason(), VERSION, metrics).register(router);
+                    : storage.health().reason() != null ? storage.health().reason() : dirs.problem(), VERSION,
+                    metrics).register(router);
             new AxonRoutes(axons, answers).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
             new SseRoute(events, answers, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
@@ -150,9 +151,10 @@ public final class MyelinServer implements AutoCloseable {
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
             new BrokerRoutes(brokerStates, events).register(router);
 
-            Server jetty = jetty(config, HandlerChain.of(router, keys, policy,
-                    new RequestLimits(config.maxBodyBytes(), config.streamLimits().maxIdempotencyKeyChars(),
-                            config.bodyTimeout())));
+            Server jetty = JettyServer.create(config.host(), config.port(), connections,
+                    HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),
+                            config.streamLimits().maxIdempotencyKeyChars(), config.bodyTimeout())),
+                    config.requestLog());
             self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, localBrokers, jetty, generated);
             jetty.start();
             self[0].ready = true;
@@ -189,17 +191,18 @@ public final class MyelinServer implements AutoCloseable {
 
     /**
      * Each open Axon SQL database holds three file descriptors (database, -wal, -shm). When the process may open
-     * fewer than the configured cap needs — next to SSE sockets and the server's own files — lower the cap to fit,
-     * so the least recently used databases are closed instead of opens failing.
+     * fewer than the configured cap needs — next to the connections (at most {@code http.max-connections}) and the
+     * server's own files — lower the cap to fit, so the least recently used databases are closed instead of opens
+     * failing.
      */
-    private static io.myelin.axonsql.SqlLimits fitToDescriptorLimit(ServerConfig config) {
+    private static io.myelin.axonsql.SqlLimits fitToDescriptorLimit(ServerConfig config, ConnectionLimits connections) {
         io.myelin.axonsql.SqlLimits limits = config.sql();
         if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
             return limits;
         }
         long max = os.getMaxFileDescriptorCount();
-        long reserved = 256 + Math.min(config.streamLimits().maxSubscribers(), max / 2);
+        long reserved = 256 + Math.min(connections.maxConnections(), max / 2);
         int fits = (int) Math.max(16, Math.min(Integer.MAX_VALUE, (max - reserved) / 3));
         if (fits >= limits.maxOpenDatabases()) {
             return limits;
@@ -208,6 +211,12 @@ public final class MyelinServer implements AutoCloseable {
                 + "SQL database takes 3, and {} are kept for connections and the server", limits.maxOpenDatabases(),
                 fits, max, reserved);
         return limits.toBuilder().maxOpenDatabases(fits).build();
+    }
+
+    /** The configured connection limits, with the cap lowered to what the process's file descriptors allow. */
+    private static ConnectionLimits fitConnections(ConnectionLimits configured) {
+        return new ConnectionLimits(JettyServer.fitToDescriptorLimit(configured.maxConnections()),
+                configured.headerTimeout(), configured.idleTimeout());
     }
 
     /** Deletes expired idempotency keys; a maintenance task, so it catches and logs everything. */
@@ -242,37 +251,6 @@ public final class MyelinServer implements AutoCloseable {
                     Runtime.getRuntime().maxMemory(), largest);
         }
         return new MemoryBudget(capacity, "limits.response-memory");
-    }
-
-    private static Server jetty(ServerConfig config, Handler handler) {
-        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
-        pool.setName("myelin-http");
-        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("myelin-req-", 0).factory()));
-        Server server = new Server(pool);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        // Every path reaches the chain, where RequestTarget decodes it strictly and refuses what is ambiguous with a
-        // 400 naming "path"; Jetty's own refusals would answer without saying which part of the request was wrong.
-        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
-        // HTTP/1.1 and cleartext HTTP/2 on one port: Jetty tells them apart by the HTTP/2 preface. The official
-        // Runloop Node SDK speaks h2c with prior knowledge to http:// base URLs; curl and most clients speak 1.1.
-        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-        h2c.setMaxConcurrentStreams(1024);
-        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http), h2c);
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        // SSE streams write a heartbeat every sse.heartbeat; leave room so Jetty never closes a healthy stream.
-        connector.setIdleTimeout(Math.max(60_000, config.sseHeartbeat().toMillis() * 3));
-        connector.setAcceptQueueSize(1024);
-        server.addConnector(connector);
-        server.setHandler(handler);
-        server.setErrorHandler(new JsonErrorHandler());
-        if (config.requestLog()) {
-            server.setRequestLog(new RequestLogging());
-        }
-        server.setStopTimeout(2_000);
-        return server;
     }
 
     private static String bootstrapAdminKey(ServerConfig config, ApiKeys keys) throws IOException {

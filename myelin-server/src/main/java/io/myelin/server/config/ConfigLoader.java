@@ -9,6 +9,7 @@ import io.myelin.error.MyelinException;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.AgentBinary;
 import io.myelin.devbox.DevboxOptions;
+import io.myelin.server.http.ConnectionLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
@@ -137,10 +138,33 @@ public final class ConfigLoader {
                     + ") must be at least the largest single answer: sql.max-result-bytes and limits.max-page-bytes ("
                     + largest + ")");
         }
+        DevboxOptions devboxes = devboxes(dataDir);
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
                 duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"),
-                devboxes(dataDir));
+                devboxes, connections(devboxes));
+    }
+
+    /**
+     * The connection limits. A connection carrying a request may legitimately stay silent for an SSE heartbeat
+     * interval or a whole {@code wait_for_status} long poll, so the idle timeout must leave room for both.
+     */
+    private ConnectionLimits connections(DevboxOptions devboxes) {
+        Duration header = duration("http.header-timeout");
+        Duration idle = duration("http.idle-timeout");
+        Duration heartbeat = duration("sse.heartbeat");
+        for (String key : new String[] {"http.header-timeout", "http.idle-timeout"}) {
+            if (duration(key).toMillis() < 1) {
+                throw MyelinException.invalid(key, key + " must be at least 1ms, got " + values.get(key));
+            }
+        }
+        if (idle.compareTo(heartbeat.multipliedBy(2)) < 0 || idle.compareTo(devboxes.waitTimeout()) <= 0) {
+            throw MyelinException.invalid("http.idle-timeout", "http.idle-timeout (" + values.get("http.idle-timeout")
+                    + ") must be at least twice sse.heartbeat (" + values.get("sse.heartbeat")
+                    + ") and longer than devboxes.wait-timeout (" + values.get("devboxes.wait-timeout")
+                    + "): SSE streams and long polls stay silent that long");
+        }
+        return new ConnectionLimits(integer("http.max-connections"), header, idle);
     }
 
     private DevboxOptions devboxes(Path dataDir) {

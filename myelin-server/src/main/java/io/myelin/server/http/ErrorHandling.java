@@ -5,6 +5,7 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.io.InputStream;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Logs: client faults (4xx) at DEBUG; every 5xx at ERROR with its exception and cause, the request id and
  *       the key id — except load shed on purpose (a 503 that changed nothing and says when to retry: a full queue,
  *       the answer-memory budget), which is a WARN line limited to one a second with a count of those left out, so
- *       that a flood of requests cannot become a flood of log; a client that went away at DEBUG.</li>
+ *       that a flood of requests cannot become a flood of log; a client that went away (closed, reset its stream,
+ *       or stopped reading until the idle timeout) at DEBUG, and the request log says {@code status=aborted}.</li>
  * </ul>
  * Errors Jetty raises before the chain runs (an unparseable URI, a bad header) are {@link JsonErrorHandler}'s.
  *
@@ -49,8 +51,31 @@ public final class ErrorHandling extends Handler.Wrapper {
         super(next);
     }
 
+    /** Request attribute set when the client went away before its answer was complete. */
+    private static final String ABORTED = ErrorHandling.class.getName() + ".aborted";
+
+    /** Whether {@code request}'s client went away before its answer was complete (for the request log). */
+    static boolean aborted(Request request) {
+        return request.getAttribute(ABORTED) != null;
+    }
+
+    /** Records that {@code request}'s client went away; the request log then says so instead of a status. */
+    static void markAborted(Request request) {
+        request.setAttribute(ABORTED, Boolean.TRUE);
+    }
+
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback done) {
+        // A write that fails once the route returned (an answer written asynchronously) fails this callback.
+        Callback callback = new Callback.Nested(done) {
+            @Override
+            public void failed(Throwable x) {
+                if (clientGone(x)) {
+                    markAborted(request);
+                }
+                super.failed(x);
+            }
+        };
         try {
             return super.handle(request, response, callback);
         } catch (MyelinException e) {
@@ -70,7 +95,8 @@ public final class ErrorHandling extends Handler.Wrapper {
         } catch (Throwable t) {
             if (clientGone(t)) {
                 // The client closed the connection or reset the stream: nobody is left to answer, nothing to fix.
-                log.debug("{} {}: client went away: {}", request.getMethod(), path(request), t.toString());
+                log.debug("{} {}: client went away (request {}): {}", request.getMethod(), path(request),
+                        RequestIds.of(request), t.toString());
                 callback.failed(t);
                 return true;
             }
@@ -103,10 +129,16 @@ public final class ErrorHandling extends Handler.Wrapper {
         }
     }
 
-    /** True when {@code t} (or a cause) says the client closed the connection or reset the stream. */
+    /**
+     * True when {@code t} (or a cause) says the client closed the connection, reset the stream, or stopped reading
+     * until the connection's idle timeout ({@code http.idle-timeout}) passed: Jetty's idle timeout is the only
+     * {@link TimeoutException} that reaches here, since the server's own waits end in a {@link MyelinException}.
+     */
     static boolean clientGone(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof EofException || c instanceof ClosedChannelException) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof EofException || c instanceof ClosedChannelException
+                    || (c instanceof TimeoutException && c.getMessage() != null
+                        && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("idle timeout"))) {
                 return true;
             }
         }

@@ -212,13 +212,22 @@ public final class Exchange {
      * object with no duplicate keys and nothing after it. An empty body reads as {@code {}} unless its
      * Content-Type claims JSON.
      *
-     * @throws MyelinException 415 when Content-Type is not JSON or names a charset other than UTF-8; 413 when the
+     * @throws MyelinException 415 when Content-Type is not JSON or names a charset other than UTF-8, or when the body
+     *                         has a Content-Encoding other than {@code identity} (bodies are not decoded); 413 when the
      *                         body is over {@code limits.max-body-bytes} (refused by Content-Length before it is
      *                         read, or as soon as a chunked body crosses it); 408 when no bytes arrive for
      *                         {@code http.body-timeout}; 400 naming {@code body}, with the problem and its byte
      *                         offset, for everything else (including a body cut short or with broken chunking)
      */
     public JsonNode jsonBody() throws IOException {
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
+            // Decoding would let a small body expand without bound before any limit sees it; reading the coded
+            // bytes as JSON would refuse them with a misleading message.
+            throw new MyelinException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding", "request bodies are not "
+                    + "decoded: Content-Encoding '" + LogText.safe(encoding) + "' is not supported; send the body"
+                    + " uncompressed, without Content-Encoding");
+        }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type != null) {
             checkJsonType(type);

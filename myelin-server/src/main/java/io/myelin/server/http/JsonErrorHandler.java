@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * ({@link ErrorBody}), instead of an HTML page, whatever the method and the Accept header, and an
  * {@code X-Request-Id} like every other answer. (Jetty's own handler writes a body only for GET, POST and HEAD;
  * for HEAD, Jetty sends the headers alone, as HTTP requires.) A 5xx is logged at ERROR with its cause, like
- * those of the chain.
+ * those of the chain. Client faults stay out of the ERROR log: a request Jetty refuses for its HTTP version
+ * (HTTP/0.9, which Jetty answers 505) is a 400, and a connection that ended in the middle of its request head is
+ * logged at DEBUG, left unanswered and marked aborted for the request log.
  */
 public final class JsonErrorHandler extends ErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(JsonErrorHandler.class);
@@ -30,7 +32,22 @@ public final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         String requestId = RequestIds.assign(request);
-        if (code >= 500 && !ErrorHandling.clientGone(cause)) {
+        if (ErrorHandling.clientGone(cause)) {
+            // The connection ended in the middle of a request head: nobody is left to answer, nothing to fix.
+            log.debug("{} {}: client went away (request {}): {}", LogText.safe(request.getMethod()),
+                    LogText.safe(request.getHttpURI() == null ? null : request.getHttpURI().getPath()), requestId,
+                    cause.toString());
+            ErrorHandling.markAborted(request);
+            callback.failed(cause);
+            return;
+        }
+        if (code == 505) {
+            // Jetty refuses HTTP/0.9 (and unknown versions) with 505: the client's fault, not the server's.
+            code = 400;
+            message = "unsupported HTTP version: " + (message == null ? "?" : message)
+                    + "; send HTTP/1.1 (or HTTP/2)";
+        }
+        if (code >= 500) {
             log.error("{} {} answered {} by Jetty (request {}): {}", LogText.safe(request.getMethod()),
                     LogText.safe(request.getHttpURI() == null ? null : request.getHttpURI().getPath()), code, requestId,
                     message, cause);

@@ -25,7 +25,7 @@ public final class Routing extends Handler.Wrapper {
     private static final String QUERY = Routing.class.getName() + ".query";
     /** Headers whose value the server acts on, which a request may carry at most once (else 400 naming it). */
     static final List<String> SINGLE_HEADERS = List.of("Authorization", "Idempotency-Key", "X-Request-Id",
-            "X-Myelin-User", "Content-Type", "Last-Event-ID");
+            "X-Myelin-User", "Content-Type", "Content-Encoding", "Last-Event-ID");
     private final Router router;
 
     public Routing(Router router, Handler next) {
