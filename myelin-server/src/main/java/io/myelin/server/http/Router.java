@@ -38,18 +38,27 @@ public final class Router {
         return this;
     }
 
+    /**
+     * The route for {@code method} on {@code path}. {@code HEAD} is served by the {@code GET} route of the path (RFC
+     * 9110 §9.3.2: the same header fields, no content; Jetty sends no body for a HEAD request), and is allowed wherever
+     * {@code GET} is.
+     */
     public Match match(String method, String path) {
         String[] parts = split(path);
+        String as = method.equals("HEAD") ? "GET" : method;
         Set<String> allowed = new LinkedHashSet<>();
         for (Entry e : entries) {
             Map<String, String> params = capture(e.segments, parts);
             if (params == null) {
                 continue;
             }
-            if (e.method.equals(method)) {
+            if (e.method.equals(as)) {
                 return new Match(e.route, params, e.action, Set.of());
             }
             allowed.add(e.method);
+            if (e.method.equals("GET")) {
+                allowed.add("HEAD");
+            }
         }
         return new Match(null, Map.of(), null, allowed);
     }

@@ -64,6 +64,11 @@ public final class SseRoute {
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             response.getHeaders().put("X-Accel-Buffering", "no");
             SseWriter out = new SseWriter(response);
+            if (ex.request().getMethod().equals("HEAD")) {
+                // The stream's header fields say all a HEAD asks; there is no content to wait for.
+                out.end(ex.callback());
+                return;
+            }
             out.comment("streaming " + sub.axonId() + " after " + after);
             if (!events.isEmpty()) {
                 out.events(events);
