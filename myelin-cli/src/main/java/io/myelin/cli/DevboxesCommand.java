@@ -156,6 +156,9 @@ final class DevboxesCommand implements Runnable {
             }
             if (axon != null) {
                 b.mount(new BrokerMount(null, axon, protocol, agent, agentArgs, workingDirectory));
+                if (!metadata.containsKey("axon_id")) {
+                    b.metadata("axon_id", axon); // what `devboxes list` shows of the axon it serves, as exec does
+                }
             }
             Devbox d = client.devboxes().create(b.build());
             if (quiet && !wait) {

@@ -5,6 +5,7 @@ import io.myelin.client.Axon;
 import io.myelin.client.AxonEvent;
 import io.myelin.client.AxonHandle;
 import io.myelin.client.Devbox;
+import io.myelin.client.MyelinApiException;
 import io.myelin.client.MyelinClient;
 import io.myelin.client.MyelinConnectionException;
 import io.myelin.client.MyelinException;
@@ -119,16 +120,27 @@ final class ExecCommand extends ClientCommand {
             after = lastSeq != null ? lastSeq : lastUserMessage(axon);
             turnId = lastSeq == null && after > 0 ? "turn_" + after : null;
         } else {
-            if (axonId == null) {
+            boolean newAxon = axonId == null;
+            if (newAxon) {
                 Axon created = client.axons().create(null, Map.of("created_by", "myelin exec"));
                 axonId = created.id();
                 info("axon " + axonId, CliJson.MAPPER.createObjectNode().put("axon_id", axonId));
+                if (agent == null && !json()) {
+                    err().println("myelin: no --agent: the turn waits for an agent outside this command to serve "
+                            + axonId + " (--agent NAME runs one of the server's agents)");
+                }
             }
             if (agent != null) {
                 Duration startLimit = limit == null ? AgentSession.DEFAULT_START_TIMEOUT : remaining(limit, started);
                 try {
                     devbox = AgentSession.start(client, axonId, agent, protocol, agentArgs, idleTime(), startLimit,
                             d -> info("devbox " + d.id(), CliJson.MAPPER.createObjectNode().put("devbox_id", d.id())));
+                } catch (MyelinApiException refused) {
+                    if (newAxon) {
+                        // Refused before any devbox existed: the axon made for it would serve nothing.
+                        client.axons().delete(axonId);
+                    }
+                    throw refused;
                 } catch (AgentSession.NotRunning e) {
                     err().println("myelin: " + e.getMessage());
                     return ExitCode.DEVBOX_FAILED;
@@ -174,7 +186,7 @@ final class ExecCommand extends ClientCommand {
                 readable.finish();
             }
         }
-        if (devbox != null && !shutdown && !json()) {
+        if (devbox != null && !shutdown && !json() && o.end() == EventFollower.End.STOP_EVENT) {
             out().println("continue: myelin exec --axon " + axonId + " --input TEXT");
             out().println("the agent stays in devbox " + devbox.id() + " (frozen when idle); end it: myelin devboxes shutdown "
                     + devbox.id());

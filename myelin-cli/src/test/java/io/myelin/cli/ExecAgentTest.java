@@ -1,6 +1,7 @@
 package io.myelin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.myelin.cli.broker.TestAgents;
@@ -8,6 +9,7 @@ import io.myelin.client.AxonEvent;
 import io.myelin.client.Devbox;
 import io.myelin.client.DevboxStatus;
 import io.myelin.client.MyelinClient;
+import io.myelin.client.NotFoundException;
 import io.myelin.client.TurnEvent;
 import io.myelin.client.TurnEvents;
 import io.myelin.testkit.Await;
@@ -159,6 +161,12 @@ class ExecAgentTest {
         assertThat(r.exit()).isEqualTo(ExitCode.REJECTED);
         assertThat(r.err()).contains("agent_binary");
         assertThat(client.axon(axon).history()).as("nothing was published").isEmpty();
+
+        Cli.Result fresh = Cli.run(server, "exec", "--agent", "opencode", "--input", "hi");
+        assertThat(fresh.exit()).isEqualTo(ExitCode.REJECTED);
+        String made = fresh.lines().getFirst().substring("axon ".length());
+        assertThatThrownBy(() -> client.axons().get(made)).as("the axon made for the refused agent is gone")
+                .isInstanceOf(NotFoundException.class);
 
         assertThat(Cli.run(server, "exec", "--shutdown", "--input", "x").exit()).isEqualTo(ExitCode.USAGE);
         assertThat(Cli.run(server, "exec", "--agent", "acp-example", "--axon", axon, "--resume").exit())
