@@ -27,9 +27,15 @@ final class RawH2 implements AutoCloseable {
         socket.setSoTimeout(60_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        frame(SETTINGS, 0, 0, new byte[] {0, 4, (byte) (initialWindow >>> 24), (byte) (initialWindow >>> 16),
-                (byte) (initialWindow >>> 8), (byte) initialWindow});
+        // The preface and the first SETTINGS in one write, as clients send them: the server reads the preface as an
+        // HTTP/1.1 request line before it switches to HTTP/2, and a SETTINGS frame cut across reads there has been
+        // seen refused as invalid_settings_frame.
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.writeBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        first.writeBytes(frameBytes(SETTINGS, 0, 0, new byte[] {0, 4, (byte) (initialWindow >>> 24),
+                (byte) (initialWindow >>> 16), (byte) (initialWindow >>> 8), (byte) initialWindow}));
+        out.write(first.toByteArray());
+        out.flush();
     }
 
     /** Opens stream {@code id} with a request; {@code body} null for none. Header names must be lower case. */
@@ -86,12 +92,24 @@ final class RawH2 implements AutoCloseable {
     }
 
     private synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-        byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
-                (byte) stream};
-        out.write(head);
-        out.write(payload);
+        out.write(frameBytes(type, flags, stream, payload));
         out.flush();
+    }
+
+    /** A frame's 9-byte head and its payload, to be written at once. */
+    private static byte[] frameBytes(int type, int flags, int stream, byte[] payload) {
+        byte[] frame = new byte[9 + payload.length];
+        frame[0] = (byte) (payload.length >>> 16);
+        frame[1] = (byte) (payload.length >>> 8);
+        frame[2] = (byte) payload.length;
+        frame[3] = (byte) type;
+        frame[4] = (byte) flags;
+        frame[5] = (byte) (stream >>> 24);
+        frame[6] = (byte) (stream >>> 16);
+        frame[7] = (byte) (stream >>> 8);
+        frame[8] = (byte) stream;
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        return frame;
     }
 
     private static void indexedName(ByteArrayOutputStream block, int index, String value) {
