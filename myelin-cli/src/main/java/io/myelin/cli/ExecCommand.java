@@ -181,7 +181,18 @@ final class ExecCommand extends ClientCommand {
             TurnPrinter readable = json() || raw ? null
                     : new TurnPrinter(status, interactive && System.getenv("NO_COLOR") == null, axonId);
             Consumer<AxonEvent> print = readable != null ? readable::print : e -> status.println(EventFormat.format(e, json()));
-            o = EventFollower.follow(sub, stop, remaining(limit, started), print);
+            // Stopped from outside (Ctrl-C, SIGTERM): say where the turn was, as a timeout does.
+            Thread interrupted = new Thread(() -> {
+                err().println("myelin: stopped; resume with: myelin exec --axon " + axonId + " --resume --last-seq "
+                        + sub.lastSequence());
+                err().flush();
+            }, "myelin-exec-stopped");
+            Runtime.getRuntime().addShutdownHook(interrupted);
+            try {
+                o = EventFollower.follow(sub, stop, remaining(limit, started), print);
+            } finally {
+                removeHook(interrupted);
+            }
             if (readable != null) {
                 readable.finish();
             }
@@ -202,6 +213,14 @@ final class ExecCommand extends ClientCommand {
             }
             case CLOSED -> ExitCode.FAILURE;
         };
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping: the hook runs and says where the turn was
+        }
     }
 
     /** {@code --shutdown}; a failure is reported, not thrown, so that it never hides how the turn ended. */

@@ -118,4 +118,30 @@ class ClientLauncherIT {
             TempDirs.deleteTree(work);
         }
     }
+
+    @Test
+    void execStoppedBySigtermSaysHowToResume() throws Exception {
+        Path work = TempDirs.create("myelin-launcher-stop");
+        try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx256m").start()) {
+            Run created = run(server, work, "axons", "create", "--name", "stopped", "--quiet");
+            String axon = created.out().strip();
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "exec", "--axon", axon, "--input", "hi")
+                    .directory(work.toFile());
+            pb.environment().put("MYELIN_URL", server.baseUrl());
+            pb.environment().put("MYELIN_API_KEY", ServerProcess.ADMIN_KEY);
+            Path out = Files.createTempFile(work, "out", ".txt");
+            Path err = Files.createTempFile(work, "err", ".txt");
+            Process exec = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                // nothing serves the axon: exec waits for a turn that never comes, until it is stopped
+                Await.until("exec sent its input", Duration.ofMinutes(5), () -> Files.readString(out).contains("sent #1"));
+                exec.destroy(); // SIGTERM
+                assertThat(exec.waitFor(2, TimeUnit.MINUTES)).as("exec ends on SIGTERM").isTrue();
+                assertThat(Files.readString(err)).contains("myelin: stopped; resume with: myelin exec --axon " + axon
+                        + " --resume --last-seq 1");
+            } finally {
+                exec.destroyForcibly();
+            }
+        }
+    }
 }
