@@ -371,7 +371,7 @@ final class Broker implements RelayHost {
         reader.close();
         inbox.close();
         try {
-            agent.close(Duration.ofSeconds(1));
+            agent.close(options.stopGrace());
         } catch (RuntimeException e) {
             log.warn("broker on {}: stopping the agent failed: {}", name, e.toString());
         }

@@ -95,7 +95,7 @@ public final class Settings {
             new Setting("devboxes.keep-workspaces", Boolean.toString(DEVBOXES.keepWorkspaces()), "`true`: keep a devbox's workspace after it shut down"),
             new Setting("devboxes.allow-commands", Boolean.toString(DEVBOXES.allowCommands()), "`true`: clients may send `launch_commands` and `suspend_commands`, shell commands run as the server's user (devboxes are not a sandbox)"),
             new Setting("devboxes.command-timeout", Durations.format(DEVBOXES.commandTimeout()), "longest one setup or launch command may run; then it is killed and the devbox fails"),
-            new Setting("devboxes.stop-timeout", Durations.format(DEVBOXES.stopTimeout()), "how long a stopping agent gets between SIGTERM and SIGKILL"),
+            new Setting("devboxes.stop-timeout", Durations.format(DEVBOXES.stopTimeout()), "how long a stopping agent gets between SIGTERM and SIGKILL: at an idle shutdown, `POST /v1/devboxes/{id}/shutdown` and the server stopping"),
             new Setting("devboxes.wait-timeout", Durations.format(DEVBOXES.waitTimeout()), "longest `wait_for_status` holds a request before answering 408 (at most 30s)"),
             new Setting("devboxes.max-active", n(DEVBOXES.maxActive()), "devboxes that may exist at once without being shut down; one more create gets 429"),
             new Setting("devboxes.blueprints", "", "blueprints clients may name in `blueprint_name`: a mapping of name to `{setup-commands: [...], agent-binaries: [...]}`; setup commands run once when a devbox's workspace is created, `agent-binaries` (optional) limits the agents its devboxes may mount"));
