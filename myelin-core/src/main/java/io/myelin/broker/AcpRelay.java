@@ -3,9 +3,9 @@ package io.myelin.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.stream.Event;
+import java.time.InstantSource;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       {@code message {text}}) also starts a turn: the broker initializes the agent and opens a session itself
  *       when none is open, then prompts with the text;</li>
  *   <li>{@code session/cancel} and {@code turn.cancel} cancel the running turn; pending permission requests are
- *       then answered {@code cancelled}, as ACP requires of a client.</li>
+ *       then answered {@code cancelled}, as ACP requires of a client. A turn still waiting for the broker's own
+ *       start-up handshake ({@link AcpStartup}) has no session to cancel: it ends {@code cancelled} at once.</li>
  * </ul>
  *
  * <p>Agents number their own requests from 0 too, so a line from the agent is a request or a notification when it
@@ -42,20 +43,13 @@ import org.slf4j.LoggerFactory;
 final class AcpRelay implements Relay {
     private static final Logger log = LoggerFactory.getLogger(AcpRelay.class);
 
-    static final Set<String> AGENT_METHODS = Set.of("initialize", "authenticate", "providers/list", "providers/set",
-            "providers/disable", "session/new", "session/load", "session/set_mode", "session/set_config_option",
-            "session/set_model", "session/prompt", "session/cancel", "mcp/message", "session/list",
-            "session/delete", "session/fork", "session/resume", "session/close", "logout");
-    static final Set<String> CLIENT_METHODS = Set.of("session/request_permission", "session/update",
-            "fs/write_text_file", "fs/read_text_file", "terminal/create", "terminal/output", "terminal/release",
-            "terminal/wait_for_exit", "terminal/kill", "mcp/message", "elicitation/create", "elicitation/complete",
-            "session/elicitation/complete");
-    private static final String PROMPT = "session/prompt";
-    private static final String CANCEL = "session/cancel";
+    private static final String PROMPT = AcpMethods.PROMPT;
+    private static final String CANCEL = AcpMethods.CANCEL;
     private static final String PERMISSION = "session/request_permission";
 
     private final RelayHost host;
     private final AcpIds ids = new AcpIds();
+    private final AcpStartup startup;
 
     // What restores the conversation (kept durably through RelayHost.sessionChanged).
     private ObjectNode initParams;
@@ -68,8 +62,9 @@ final class AcpRelay implements Relay {
     private String agentSession;
     private String suppressUpdatesOf;
 
-    AcpRelay(RelayHost host) {
+    AcpRelay(RelayHost host, InstantSource clock) {
         this.host = host;
+        this.startup = new AcpStartup(host, clock, this::internal);
     }
 
     @Override
@@ -87,17 +82,7 @@ final class AcpRelay implements Relay {
 
     @Override
     public Kind classify(Event e) {
-        String type = e.eventType();
-        if (type.equals(PROMPT)) {
-            return Kind.TURN;
-        }
-        if (type.equals(CANCEL) || type.equals("turn.cancel")) {
-            return Kind.CANCEL;
-        }
-        if (AGENT_METHODS.contains(type) || CLIENT_METHODS.contains(type) || type.startsWith("_") || type.startsWith("$/")) {
-            return Kind.RELAY;
-        }
-        return Kind.TURN;
+        return AcpMethods.classify(e.eventType());
     }
 
     // ---- restore ----
@@ -108,11 +93,12 @@ final class AcpRelay implements Relay {
         loadSession = false;
         agentSession = null;
         suppressUpdatesOf = null;
+        startup.reset();
         if (initParams == null) {
             host.ready();
             return;
         }
-        internal("initialize", initParams.deepCopy(), r -> {
+        startup.request("initialize", initParams.deepCopy(), r -> {
             onInitialized(r);
             reopenSession();
         }, e -> {
@@ -128,7 +114,7 @@ final class AcpRelay implements Relay {
             ObjectNode p = sessionParams();
             p.put("sessionId", clientSession);
             suppressUpdatesOf = clientSession;
-            internal("session/load", p, r -> {
+            startup.request("session/load", p, r -> {
                 suppressUpdatesOf = null;
                 agentSession = clientSession;
                 host.ready();
@@ -144,7 +130,7 @@ final class AcpRelay implements Relay {
     }
 
     private void newSessionForRestore() {
-        internal("session/new", sessionParams(), r -> {
+        startup.request("session/new", sessionParams(), r -> {
             agentSession = BrokerJson.string(r, "sessionId");
             host.ready();
         }, e -> {
@@ -154,13 +140,7 @@ final class AcpRelay implements Relay {
     }
 
     private ObjectNode sessionParams() {
-        if (sessionParams != null) {
-            return sessionParams.deepCopy();
-        }
-        ObjectNode p = BrokerJson.object();
-        p.put("cwd", host.workingDirectory());
-        p.putArray("mcpServers");
-        return p;
+        return sessionParams != null ? sessionParams.deepCopy() : AcpStartup.sessionParams(host.workingDirectory());
     }
 
     // ---- from the axon ----
@@ -188,33 +168,42 @@ final class AcpRelay implements Relay {
         });
     }
 
-    /** Initializes the agent and opens a session when the broker itself has to (a plain message), then runs {@code then}. */
+    /**
+     * Initializes the agent and opens a session when the broker itself has to (a plain message), then runs
+     * {@code then}; a handshake already under way (begun for a turn that was cancelled) is awaited, not repeated.
+     */
     private void ensureSession(Runnable then) {
+        startup.waitWith(then);
+        if (!startup.pending()) {
+            openSession();
+        }
+    }
+
+    /** The next step of the handshake, while a turn waits for it (none waits: the next turn's goes on from here). */
+    private void openSession() {
+        if (!startup.turnWaiting()) {
+            return;
+        }
         if (!initialized) {
-            ObjectNode p = BrokerJson.object();
-            p.put("protocolVersion", 1);
-            ObjectNode caps = p.putObject("clientCapabilities");
-            caps.putObject("fs").put("readTextFile", false).put("writeTextFile", false);
-            caps.put("terminal", false);
-            p.putObject("clientInfo").put("name", "myelin-broker").put("version", "1");
-            internal("initialize", p, r -> {
+            ObjectNode p = AcpStartup.clientInitialize();
+            startup.request("initialize", p, r -> {
                 initParams = p;
                 onInitialized(r);
-                ensureSession(then);
-            }, e -> host.turnFailed("the agent refused initialize: " + message(e), "error"));
+                openSession();
+            }, e -> startup.fail("the agent refused initialize: " + message(e)));
         } else if (agentSession == null) {
             ObjectNode p = sessionParams();
-            internal("session/new", p, r -> {
+            startup.request("session/new", p, r -> {
                 String id = BrokerJson.string(r, "sessionId");
                 if (id == null) {
-                    host.turnFailed("the agent answered session/new without a sessionId", "error");
+                    startup.fail("the agent answered session/new without a sessionId");
                     return;
                 }
                 opened(id, id, p);
-                then.run();
-            }, e -> host.turnFailed("the agent refused session/new: " + message(e), "error"));
+                openSession();
+            }, e -> startup.fail("the agent refused session/new: " + message(e)));
         } else {
-            then.run();
+            startup.proceed();
         }
     }
 
@@ -226,7 +215,7 @@ final class AcpRelay implements Relay {
             answerAgent(agentId, BrokerJson.parse(e.payload()));
             return;
         }
-        if (CLIENT_METHODS.contains(method) && !AGENT_METHODS.contains(method)) {
+        if (AcpMethods.CLIENT_METHODS.contains(method) && !AcpMethods.AGENT_METHODS.contains(method)) {
             log.debug("{} #{} answers no request of the agent; dropped", method, e.sequence());
             return;
         }
@@ -247,6 +236,10 @@ final class AcpRelay implements Relay {
 
     @Override
     public void cancel(Turn running, Event e) {
+        if (running != null && startup.release()) {
+            host.turnCompleted("cancelled"); // no session yet, nothing to tell the agent; its handshake goes on
+            return;
+        }
         ObjectNode params;
         if (e.eventType().equals(CANCEL)) {
             params = BrokerJson.object(e.payload());
@@ -467,6 +460,7 @@ final class AcpRelay implements Relay {
         initialized = false;
         agentSession = null;
         suppressUpdatesOf = null;
+        startup.reset();
     }
 
     @Override
@@ -484,6 +478,11 @@ final class AcpRelay implements Relay {
     @Override
     public long oldestInFlight() {
         return ids.oldestClientRequest();
+    }
+
+    @Override
+    public Awaited awaited() {
+        return startup.awaited();
     }
 
     private static String stopReason(JsonNode result) {

@@ -174,12 +174,38 @@ final class AgentSlot {
         }
     }
 
-    /** How long the broker may wait before {@link #restartIfDue} has something to do (ms, at most {@code max}). */
-    long untilDue(long max) {
-        if (agent.state() == AgentState.EXITED && host.hasWork()) {
-            return Math.min(max, agent.restartAt() - options.clock().millis());
+    /**
+     * Kills an agent that left one of the relay's start-up requests unanswered for {@code handshakeTimeout}
+     * since it was sent: {@code agent.error {type: "start_timeout"}}, the waiting turn fails, and the next work
+     * starts a new agent. A frozen agent is not checked; once thawed, one past its deadline is killed at once.
+     */
+    void handshakeIfOverdue() {
+        Relay.Awaited awaited = relay.awaited();
+        if (awaited == null || !agent.running() || agent.state() == AgentState.SUSPENDED
+                || options.clock().millis() - awaited.sinceMs() < options.handshakeTimeout().toMillis()) {
+            return;
         }
-        return max;
+        Duration t = options.handshakeTimeout();
+        String why = "agent did not answer " + awaited.method() + " within "
+                + (t.toMillis() % 1000 == 0 ? t.toSeconds() + "s" : t.toMillis() + "ms");
+        agent.abandon(why);
+        lost("start_timeout", why, -1);
+    }
+
+    /**
+     * How long the broker may wait before {@link #restartIfDue} or {@link #handshakeIfOverdue} has something to do
+     * (ms, at most {@code max}).
+     */
+    long untilDue(long max) {
+        long due = max;
+        if (agent.state() == AgentState.EXITED && host.hasWork()) {
+            due = Math.min(due, agent.restartAt() - options.clock().millis());
+        }
+        Relay.Awaited awaited = relay.awaited();
+        if (awaited != null && agent.running() && agent.state() != AgentState.SUSPENDED) {
+            due = Math.min(due, awaited.sinceMs() + options.handshakeTimeout().toMillis() - options.clock().millis());
+        }
+        return due;
     }
 
     /** Freezes a ready agent; work queued before then asks for a wake as new work would. */

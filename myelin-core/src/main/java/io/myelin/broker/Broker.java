@@ -54,7 +54,7 @@ final class Broker implements RelayHost {
         this.options = options;
         this.inbox = new BrokerInbox(options.inboxEvents(), options.inboxOutput(), 1000);
         this.publisher = new BrokerPublisher(link, spec.devboxId(), why -> agentError("unpublishable", why));
-        this.relay = spec.protocol() == BrokerProtocol.ACP ? new AcpRelay(this) : new ClaudeRelay(this);
+        this.relay = spec.protocol() == BrokerProtocol.ACP ? new AcpRelay(this, options.clock()) : new ClaudeRelay(this);
         this.name = spec.axonId();
         this.logs = new LogLimiter(options.logLinesPerSecond(), options.clock());
         this.reader = new AxonReader(link, inbox, publisher);
@@ -112,6 +112,7 @@ final class Broker implements RelayHost {
                     publisher.flush();
                 }
                 agent.restartIfDue();
+                agent.handshakeIfOverdue();
                 schedule();
                 if (progress.due()) {
                     save(turn);
@@ -370,7 +371,7 @@ final class Broker implements RelayHost {
         reader.close();
         inbox.close();
         try {
-            agent.close(Duration.ofSeconds(1));
+            agent.close(options.stopGrace());
         } catch (RuntimeException e) {
             log.warn("broker on {}: stopping the agent failed: {}", name, e.toString());
         }

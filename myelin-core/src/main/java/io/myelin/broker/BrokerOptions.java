@@ -25,15 +25,26 @@ import java.util.Objects;
  *                          a row doubles it, up to {@code maxRestartBackoff}
  * @param maxRestartBackoff the longest such wait
  * @param startTimeout      how long {@link BrokerFactory#start} waits for the first launch
- * @param stopGrace         how long an agent has after SIGTERM before SIGKILL when the broker closes
+ * @param stopGrace         how long an agent has after SIGTERM before SIGKILL when the broker closes (the server
+ *                          sets it from {@code devboxes.stop-timeout})
+ * @param handshakeTimeout  how long the agent has to answer each of the broker's own start-up requests (ACP
+ *                          {@code initialize}, {@code session/new}, {@code session/load}); past it the agent is killed,
+ *                          {@code agent.error {type: "start_timeout"}} is published and the turn waiting for it fails
+ *                          ({@code agents.start-timeout})
  * @param clock             the time restart backoffs are measured with
  */
 public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int maxLineBytes, int stdinQueue, Duration stdinWait, int inboxEvents,
                             int inboxOutput, int logLinesPerSecond, int maxLogChars, Duration restartBackoff,
                             Duration maxRestartBackoff, Duration startTimeout, Duration stopGrace,
-                            InstantSource clock) {
+                            Duration handshakeTimeout, InstantSource clock) {
+    /** The default of {@code handshakeTimeout} ({@code agents.start-timeout}). */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+
     public BrokerOptions {
         Objects.requireNonNull(clock, "clock");
+        if (stopGrace.isNegative() || handshakeTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("broker stop grace must be at least 0 and handshake timeout at least 1ms");
+        }
         if (maxQueuedTurns < 1 || maxLineBytes < 1024 || stdinQueue < 1 || inboxEvents < 1 || inboxOutput < 1
                 || logLinesPerSecond < 1 || maxLogChars < 80) {
             throw new IllegalArgumentException("broker options out of range");
@@ -43,6 +54,21 @@ public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int max
     /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
     public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
         return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
-                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), clock);
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                DEFAULT_HANDSHAKE_TIMEOUT, clock);
+    }
+
+    /** These options with {@code grace} between SIGTERM and SIGKILL for every stop of an agent. */
+    public BrokerOptions withStopGrace(Duration grace) {
+        return new BrokerOptions(maxQueuedTurns, maxQueuedTurnBytes, maxLineBytes, stdinQueue, stdinWait, inboxEvents,
+                inboxOutput, logLinesPerSecond, maxLogChars, restartBackoff, maxRestartBackoff, startTimeout, grace,
+                handshakeTimeout, clock);
+    }
+
+    /** These options with {@code timeout} for each answer of the agent's start-up handshake. */
+    public BrokerOptions withHandshakeTimeout(Duration timeout) {
+        return new BrokerOptions(maxQueuedTurns, maxQueuedTurnBytes, maxLineBytes, stdinQueue, stdinWait, inboxEvents,
+                inboxOutput, logLinesPerSecond, maxLogChars, restartBackoff, maxRestartBackoff, startTimeout, stopGrace,
+                timeout, clock);
     }
 }

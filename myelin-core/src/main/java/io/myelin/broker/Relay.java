@@ -62,4 +62,16 @@ interface Relay {
 
     /** The lowest sequence of a client event still waiting for the agent's answer, or {@link Long#MAX_VALUE}. */
     long oldestInFlight();
+
+    /**
+     * The broker's own start-up request the agent has not answered yet, or null (none waits; a protocol whose agent
+     * needs no handshake). The agent must answer it within {@link BrokerOptions#handshakeTimeout}.
+     */
+    default Awaited awaited() {
+        return null;
+    }
+
+    /** A start-up request waiting for its answer: its method, sent at {@code sinceMs} (the broker options' clock). */
+    record Awaited(String method, long sinceMs) {
+    }
 }

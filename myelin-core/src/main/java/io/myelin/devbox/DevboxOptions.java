@@ -14,7 +14,11 @@ import java.util.Map;
  *                          commands run as the server's user ({@code devboxes.allow-commands}); blueprint setup
  *                          commands, which the operator wrote, always run
  * @param commandTimeout    longest one setup or launch command may run before it is killed and the devbox fails
- * @param stopTimeout       how long an agent gets between SIGTERM and SIGKILL when it is stopped
+ * @param stopTimeout       how long an agent gets between SIGTERM and SIGKILL when it is stopped (an idle shutdown,
+ *                          {@code POST shutdown}, the server stopping)
+ * @param agentStartTimeout how long an agent has to answer each request of the broker's start-up handshake (ACP
+ *                          {@code initialize}, {@code session/new}, {@code session/load}) before it is killed and the
+ *                          turn waiting for it fails ({@code agents.start-timeout})
  * @param waitTimeout       longest {@code wait_for_status} holds a request before answering 408 (at most 30 s,
  *                          what Runloop's SDK expects)
  * @param maxActive         devboxes that may exist at once on this server without being shut down
@@ -24,7 +28,7 @@ import java.util.Map;
  *                          engine's clock)
  */
 public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowCommands, Duration commandTimeout,
-                            Duration stopTimeout, Duration waitTimeout, int maxActive,
+                            Duration stopTimeout, Duration agentStartTimeout, Duration waitTimeout, int maxActive,
                             Map<String, AgentBinary> binaries, Map<String, Blueprint> blueprints,
                             Duration idleCheckInterval) {
     /** The longest hold of {@code wait_for_status}: Runloop's SDK allows its requests a little more than this. */
@@ -38,6 +42,9 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
         if (waitTimeout.compareTo(MAX_WAIT_TIMEOUT) > 0 || waitTimeout.isNegative() || waitTimeout.isZero()) {
             throw new IllegalArgumentException("wait timeout must be more than 0 and at most 30s, got " + waitTimeout);
         }
+        if (agentStartTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("agent start timeout must be at least 1ms, got " + agentStartTimeout);
+        }
         if (maxActive < 1) {
             throw new IllegalArgumentException("max active devboxes must be at least 1, got " + maxActive);
         }
@@ -46,12 +53,12 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
     /** Defaults for a server whose data dir is {@code dataDir}: no agents, no client commands. */
     public static DevboxOptions defaults(Path dataDir) {
         return new DevboxOptions(dataDir.resolve(DEFAULT_ROOT), false, false, Duration.ofMinutes(10),
-                Duration.ofSeconds(10), MAX_WAIT_TIMEOUT, 1000, Map.of(), Map.of(), Duration.ofSeconds(1));
+                Duration.ofSeconds(10), io.myelin.broker.BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT, MAX_WAIT_TIMEOUT, 1000, Map.of(), Map.of(), Duration.ofSeconds(1));
     }
 
     /** These options with idle devboxes looked for every {@code interval} (tests look more often). */
     public DevboxOptions withIdleCheckInterval(Duration interval) {
-        return new DevboxOptions(root, keepWorkspaces, allowCommands, commandTimeout, stopTimeout, waitTimeout,
-                maxActive, binaries, blueprints, interval);
+        return new DevboxOptions(root, keepWorkspaces, allowCommands, commandTimeout, stopTimeout, agentStartTimeout,
+                waitTimeout, maxActive, binaries, blueprints, interval);
     }
 }

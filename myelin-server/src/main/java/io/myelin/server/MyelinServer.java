@@ -120,7 +120,9 @@ public final class MyelinServer implements AutoCloseable {
             }
             BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
             LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates, new LocalAgentLauncher(),
-                    BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock()));
+                    BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock())
+                            .withHandshakeTimeout(config.devboxes().agentStartTimeout())
+                            .withStopGrace(config.devboxes().stopTimeout()));
             ownBrokers = localBrokers;
             // Devboxes found unfinished start again here, before the server answers: their brokers publish on
             // axons, which exist by now.
