@@ -252,6 +252,12 @@ class TestAgent {
       return 'cancelled';
     }
 
+    if (text.includes('[deaf]')) {
+      await say('Ignoring session/cancel.');
+      // An agent stuck in its turn: session/cancel changes nothing; only a signal (or closing stdin) ends it.
+      await new Promise(() => {});
+    }
+
     return turn.isCancelled ? 'cancelled' : 'end_turn';
   }
 }

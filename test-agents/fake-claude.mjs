@@ -394,6 +394,13 @@ async function runTurn(userMessage) {
     return finishInterrupted(null);
   }
 
+  if (text.includes('[deaf]')) {
+    say('Ignoring interrupts.');
+    // A CLI stuck in its turn: an interrupt is acknowledged and changes nothing; only a signal (or closing stdin)
+    // ends it.
+    await waitForClient(new Promise(() => {}));
+  }
+
   emit({
     type: 'result',
     subtype: 'success',

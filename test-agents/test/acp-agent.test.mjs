@@ -114,6 +114,17 @@ describe('acp-agent', () => {
     assert.deepEqual(rest.at(-1).result, { stopReason: 'cancelled' });
   });
 
+  test('[deaf] ignores session/cancel: the prompt stays unanswered', TIMEOUT, async () => {
+    const { peer, sessionId } = await startSession();
+    const promptId = peer.send('session/prompt', peer.promptParams(sessionId, 'never stop [deaf]'));
+    await peer.lines.next((m) => isUpdate(m) && m.params.update.content?.text === 'Ignoring session/cancel.', 'the chunk');
+    peer.notify('session/cancel', { sessionId });
+    // Lines are handled in order: once this is answered, the cancel was read too.
+    const other = await peer.call('session/new', { cwd: stateDir, mcpServers: [] });
+    assert.ok(other.response.result.sessionId);
+    assert.ok(!peer.lines.messages.some(isResponseTo(promptId)), 'the prompt is still running');
+  });
+
   test('[stderr] writes a line to stderr', TIMEOUT, async () => {
     const { peer, sessionId } = await startSession();
     await peer.call('session/prompt', peer.promptParams(sessionId, 'say it [stderr]'));

@@ -171,6 +171,20 @@ describe('fake-claude', () => {
     assert.equal(next.at(-1).subtype, 'success');
   });
 
+  test('[deaf] acknowledges an interrupt and goes on: no result', TIMEOUT, async () => {
+    const claude = start();
+    claude.send(user('never stop [deaf]'));
+    await claude.next((m) => m.type === 'assistant' && assistantText([m]) === 'Ignoring interrupts.', 'the text');
+    const interrupt = controlRequest({ subtype: 'interrupt' });
+    claude.send(interrupt);
+    await claude.next(isControlResponseTo(interrupt.request_id), 'the interrupt acknowledgement');
+    // Lines are handled in order: once this is answered, the interrupt had its chance to end the turn.
+    const model = controlRequest({ subtype: 'set_model', model: 'claude-other' });
+    claude.send(model);
+    await claude.next(isControlResponseTo(model.request_id), 'the set_model response');
+    assert.ok(!claude.messages.some(isResult), 'the turn is still running');
+  });
+
   test('an interrupt while can_use_tool is pending withdraws the request and ends the turn', TIMEOUT, async () => {
     const claude = start();
     claude.send(user('[tool]'));

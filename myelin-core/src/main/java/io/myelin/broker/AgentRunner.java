@@ -167,12 +167,21 @@ final class AgentRunner {
      * Gives up on an agent that stopped reading its input: kills it and reports it as exited.
      */
     void abandon(String why) {
+        abandon(why, Duration.ZERO);
+    }
+
+    /**
+     * Gives up on an agent that does not do what it was asked (read its input, answer, end a cancelled turn):
+     * SIGTERM to its group, SIGKILL after {@code grace} (blocking the caller that long at most), then EXITED, so
+     * the next work launches a new process. Nothing it still writes reaches the broker.
+     */
+    void abandon(String why, Duration grace) {
         if (process == null) {
             return;
         }
         log.warn("broker on {}: {}; killing the agent (pid {})", name, why, process.pid());
         pipes.abandon();
-        process.terminate(Duration.ZERO);
+        process.terminate(grace);
         forget();
         lifecycle.fireIfAllowed(AgentEvent.EXIT);
         backOff();

@@ -185,25 +185,56 @@ final class AgentSlot {
                 || options.clock().millis() - awaited.sinceMs() < options.handshakeTimeout().toMillis()) {
             return;
         }
-        Duration t = options.handshakeTimeout();
-        String why = "agent did not answer " + awaited.method() + " within "
-                + (t.toMillis() % 1000 == 0 ? t.toSeconds() + "s" : t.toMillis() + "ms");
+        String why = "agent did not answer " + awaited.method() + " within " + text(options.handshakeTimeout());
         agent.abandon(why);
         lost("start_timeout", why, -1);
     }
 
     /**
-     * How long the broker may wait before {@link #restartIfDue} or {@link #handshakeIfOverdue} has something to do
-     * (ms, at most {@code max}).
+     * Ends a cancelled turn the agent has not ended within {@code cancelTimeout} of the cancel (it ignored
+     * {@code session/cancel} or the interrupt): the agent is stopped first (SIGTERM, SIGKILL after {@code stopGrace};
+     * whatever it still writes is dropped, so nothing of this turn lands in the next), then
+     * {@code agent.error {type: "cancel_timeout"}} and {@code turn.completed {stop_reason: "cancelled"}} are
+     * published. The next work launches a new agent, given its conversation back as after any exit. A frozen agent
+     * is not checked.
      */
-    long untilDue(long max) {
-        long due = max;
-        if (agent.state() == AgentState.EXITED && host.hasWork()) {
-            due = Math.min(due, agent.restartAt() - options.clock().millis());
+    void cancelIfOverdue(Turn turn) {
+        if (turn == null || !turn.cancelled() || !agent.running() || agent.state() == AgentState.SUSPENDED
+                || options.clock().millis() < cancelDue(turn)) {
+            return;
         }
+        String why = "the agent did not end " + turn.id() + " within " + text(options.cancelTimeout())
+                + " of its cancel; the agent was stopped";
+        agent.abandon(why, options.stopGrace());
+        lost("cancel_timeout", why, -1); // the turn is cancelling: it completes cancelled
+    }
+
+    private long cancelDue(Turn turn) {
+        return turn.cancelledAt() + options.cancelTimeout().toMillis();
+    }
+
+    private static String text(Duration t) {
+        return t.toMillis() % 1000 == 0 ? t.toSeconds() + "s" : t.toMillis() + "ms";
+    }
+
+    /**
+     * How long the broker may wait before {@link #restartIfDue}, {@link #handshakeIfOverdue} or
+     * {@link #cancelIfOverdue} of {@code turn} (the running one, or null) has something to do (ms, at most
+     * {@code max}).
+     */
+    long untilDue(long max, Turn turn) {
+        long due = max;
+        long now = options.clock().millis();
+        if (agent.state() == AgentState.EXITED && host.hasWork()) {
+            due = Math.min(due, agent.restartAt() - now);
+        }
+        boolean checked = agent.running() && agent.state() != AgentState.SUSPENDED;
         Relay.Awaited awaited = relay.awaited();
-        if (awaited != null && agent.running() && agent.state() != AgentState.SUSPENDED) {
-            due = Math.min(due, awaited.sinceMs() + options.handshakeTimeout().toMillis() - options.clock().millis());
+        if (awaited != null && checked) {
+            due = Math.min(due, awaited.sinceMs() + options.handshakeTimeout().toMillis() - now);
+        }
+        if (turn != null && turn.cancelled() && checked) {
+            due = Math.min(due, cancelDue(turn) - now);
         }
         return due;
     }

@@ -113,6 +113,7 @@ final class Broker implements RelayHost {
                 }
                 agent.restartIfDue();
                 agent.handshakeIfOverdue();
+                agent.cancelIfOverdue(turn);
                 schedule();
                 if (progress.due()) {
                     save(turn);
@@ -209,7 +210,7 @@ final class Broker implements RelayHost {
             Event e = deferred.poll();
             if (relay.classify(e) == Relay.Kind.CANCEL) {
                 if (turn != null && turn.state() != BrokerLifecycles.TurnState.CANCELLING) {
-                    turn.fire(TurnEvent.CANCEL);
+                    turn.cancel(options.clock().millis());
                 }
                 relay.cancel(turn, e);
             } else {
@@ -351,7 +352,7 @@ final class Broker implements RelayHost {
 
     /** How long the loop may wait for its inbox before a timer is due (ms, 1..1000). */
     private long timerWait() {
-        return Math.max(1, Math.min(agent.untilDue(1000), progress.untilDue()));
+        return Math.max(1, Math.min(agent.untilDue(1000, turn), progress.untilDue()));
     }
 
     private void updateIdle() {

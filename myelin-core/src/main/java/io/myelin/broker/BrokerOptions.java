@@ -31,19 +31,28 @@ import java.util.Objects;
  *                          {@code initialize}, {@code session/new}, {@code session/load}); past it the agent is killed,
  *                          {@code agent.error {type: "start_timeout"}} is published and the turn waiting for it fails
  *                          ({@code agents.start-timeout})
+ * @param cancelTimeout     how long a cancelled turn waits for the agent to end it (ACP {@code session/cancel}, a
+ *                          Claude {@code interrupt}); past it the turn ends {@code cancelled} anyway, with
+ *                          {@code agent.error {type: "cancel_timeout"}}, and the agent is stopped ({@code stopGrace}
+ *                          between SIGTERM and SIGKILL) so the next turn gets a fresh one ({@code agents.cancel-timeout})
  * @param clock             the time restart backoffs are measured with
  */
 public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int maxLineBytes, int stdinQueue, Duration stdinWait, int inboxEvents,
                             int inboxOutput, int logLinesPerSecond, int maxLogChars, Duration restartBackoff,
                             Duration maxRestartBackoff, Duration startTimeout, Duration stopGrace,
-                            Duration handshakeTimeout, InstantSource clock) {
+                            Duration handshakeTimeout, Duration cancelTimeout, InstantSource clock) {
     /** The default of {@code handshakeTimeout} ({@code agents.start-timeout}). */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+    /** The default of {@code cancelTimeout} ({@code agents.cancel-timeout}). */
+    public static final Duration DEFAULT_CANCEL_TIMEOUT = Duration.ofSeconds(30);
+    /** The default of {@code stopGrace} ({@code devboxes.stop-timeout}). */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public BrokerOptions {
         Objects.requireNonNull(clock, "clock");
-        if (stopGrace.isNegative() || handshakeTimeout.toMillis() < 1) {
-            throw new IllegalArgumentException("broker stop grace must be at least 0 and handshake timeout at least 1ms");
+        if (stopGrace.isNegative() || handshakeTimeout.toMillis() < 1 || cancelTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException(
+                    "broker stop grace must be at least 0, handshake and cancel timeouts at least 1ms");
         }
         if (maxQueuedTurns < 1 || maxLineBytes < 1024 || stdinQueue < 1 || inboxEvents < 1 || inboxOutput < 1
                 || logLinesPerSecond < 1 || maxLogChars < 80) {
@@ -54,21 +63,28 @@ public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int max
     /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
     public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
         return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
-                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                DEFAULT_HANDSHAKE_TIMEOUT, clock);
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), DEFAULT_STOP_GRACE,
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_CANCEL_TIMEOUT, clock);
     }
 
     /** These options with {@code grace} between SIGTERM and SIGKILL for every stop of an agent. */
     public BrokerOptions withStopGrace(Duration grace) {
         return new BrokerOptions(maxQueuedTurns, maxQueuedTurnBytes, maxLineBytes, stdinQueue, stdinWait, inboxEvents,
                 inboxOutput, logLinesPerSecond, maxLogChars, restartBackoff, maxRestartBackoff, startTimeout, grace,
-                handshakeTimeout, clock);
+                handshakeTimeout, cancelTimeout, clock);
     }
 
     /** These options with {@code timeout} for each answer of the agent's start-up handshake. */
     public BrokerOptions withHandshakeTimeout(Duration timeout) {
         return new BrokerOptions(maxQueuedTurns, maxQueuedTurnBytes, maxLineBytes, stdinQueue, stdinWait, inboxEvents,
                 inboxOutput, logLinesPerSecond, maxLogChars, restartBackoff, maxRestartBackoff, startTimeout, stopGrace,
-                timeout, clock);
+                timeout, cancelTimeout, clock);
+    }
+
+    /** These options with {@code timeout} for the agent to end a cancelled turn. */
+    public BrokerOptions withCancelTimeout(Duration timeout) {
+        return new BrokerOptions(maxQueuedTurns, maxQueuedTurnBytes, maxLineBytes, stdinQueue, stdinWait, inboxEvents,
+                inboxOutput, logLinesPerSecond, maxLogChars, restartBackoff, maxRestartBackoff, startTimeout, stopGrace,
+                handshakeTimeout, timeout, clock);
     }
 }

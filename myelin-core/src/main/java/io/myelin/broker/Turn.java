@@ -18,6 +18,8 @@ final class Turn {
     /** The session the turn runs in, as the client knows it (ACP); set by the relay when it starts the turn. */
     private String sessionId;
     private int outputs;
+    /** When it was asked to stop (ms, the broker options' clock), or {@link Long#MAX_VALUE}. */
+    private long cancelledAt = Long.MAX_VALUE;
 
     Turn(Event trigger) {
         this.trigger = trigger;
@@ -41,6 +43,17 @@ final class Turn {
 
     void fire(TurnEvent t) {
         lifecycle.fire(t);
+    }
+
+    /** A client asked to stop it at {@code atMs} (ms, the broker options' clock): CANCELLING. */
+    void cancel(long atMs) {
+        lifecycle.fire(TurnEvent.CANCEL);
+        cancelledAt = atMs;
+    }
+
+    /** When {@link #cancel} was called (ms), or {@link Long#MAX_VALUE} when it was not. */
+    long cancelledAt() {
+        return cancelledAt;
     }
 
     boolean cancelled() {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param agentStartTimeout how long an agent has to answer each request of the broker's start-up handshake (ACP
  *                          {@code initialize}, {@code session/new}, {@code session/load}) before it is killed and the
  *                          turn waiting for it fails ({@code agents.start-timeout})
+ * @param agentCancelTimeout how long a cancelled turn waits for its agent to end it before it ends {@code cancelled}
+ *                          anyway and the agent is stopped ({@code agents.cancel-timeout})
  * @param waitTimeout       longest {@code wait_for_status} holds a request before answering 408 (at most 30 s,
  *                          what Runloop's SDK expects)
  * @param maxActive         devboxes that may exist at once on this server without being shut down
@@ -28,7 +30,8 @@ import java.util.Map;
  *                          engine's clock)
  */
 public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowCommands, Duration commandTimeout,
-                            Duration stopTimeout, Duration agentStartTimeout, Duration waitTimeout, int maxActive,
+                            Duration stopTimeout, Duration agentStartTimeout, Duration agentCancelTimeout,
+                            Duration waitTimeout, int maxActive,
                             Map<String, AgentBinary> binaries, Map<String, Blueprint> blueprints,
                             Duration idleCheckInterval) {
     /** The longest hold of {@code wait_for_status}: Runloop's SDK allows its requests a little more than this. */
@@ -45,6 +48,9 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
         if (agentStartTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("agent start timeout must be at least 1ms, got " + agentStartTimeout);
         }
+        if (agentCancelTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("agent cancel timeout must be at least 1ms, got " + agentCancelTimeout);
+        }
         if (maxActive < 1) {
             throw new IllegalArgumentException("max active devboxes must be at least 1, got " + maxActive);
         }
@@ -53,12 +59,14 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
     /** Defaults for a server whose data dir is {@code dataDir}: no agents, no client commands. */
     public static DevboxOptions defaults(Path dataDir) {
         return new DevboxOptions(dataDir.resolve(DEFAULT_ROOT), false, false, Duration.ofMinutes(10),
-                Duration.ofSeconds(10), io.myelin.broker.BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT, MAX_WAIT_TIMEOUT, 1000, Map.of(), Map.of(), Duration.ofSeconds(1));
+                io.myelin.broker.BrokerOptions.DEFAULT_STOP_GRACE, io.myelin.broker.BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT,
+                io.myelin.broker.BrokerOptions.DEFAULT_CANCEL_TIMEOUT, MAX_WAIT_TIMEOUT, 1000, Map.of(), Map.of(),
+                Duration.ofSeconds(1));
     }
 
     /** These options with idle devboxes looked for every {@code interval} (tests look more often). */
     public DevboxOptions withIdleCheckInterval(Duration interval) {
         return new DevboxOptions(root, keepWorkspaces, allowCommands, commandTimeout, stopTimeout, agentStartTimeout,
-                waitTimeout, maxActive, binaries, blueprints, interval);
+                agentCancelTimeout, waitTimeout, maxActive, binaries, blueprints, interval);
     }
 }

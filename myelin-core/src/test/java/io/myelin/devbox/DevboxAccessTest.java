@@ -50,7 +50,7 @@ class DevboxAccessTest {
         events = new EventLog(storage.events(), storage.commits(), axons, StreamLimits.DEFAULTS);
         DevboxOptions d = DevboxOptions.defaults(dir);
         DevboxOptions options = new DevboxOptions(d.root(), false, false, d.commandTimeout(), d.stopTimeout(),
-                d.agentStartTimeout(), d.waitTimeout(), d.maxActive(), Map.of("cat", new AgentBinary("cat", Path.of("/bin/cat"), List.of())),
+                d.agentStartTimeout(), d.agentCancelTimeout(), d.waitTimeout(), d.maxActive(), Map.of("cat", new AgentBinary("cat", Path.of("/bin/cat"), List.of())),
                 Map.of(), d.idleCheckInterval());
         devboxes = Devboxes.start(storage.devboxes(), events, axons.index(), AxonLimits.DEFAULTS, policy,
                 new CatBrokers(), new LocalDevboxHost(options.root()), options, InstantSource.system());

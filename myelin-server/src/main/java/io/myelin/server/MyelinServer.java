@@ -122,6 +122,7 @@ public final class MyelinServer implements AutoCloseable {
             LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates, new LocalAgentLauncher(),
                     BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock())
                             .withHandshakeTimeout(config.devboxes().agentStartTimeout())
+                            .withCancelTimeout(config.devboxes().agentCancelTimeout())
                             .withStopGrace(config.devboxes().stopTimeout()));
             ownBrokers = localBrokers;
             // Devboxes found unfinished start again here, before the server answers: their brokers publish on

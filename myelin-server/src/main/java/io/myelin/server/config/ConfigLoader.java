@@ -179,7 +179,8 @@ public final class ConfigLoader {
         DevboxOptions defaults = DevboxOptions.defaults(dataDir);
         return new DevboxOptions(root.isEmpty() ? defaults.root() : Path.of(root).toAbsolutePath().normalize(),
                 bool("devboxes.keep-workspaces"), bool("devboxes.allow-commands"), duration("devboxes.command-timeout"),
-                duration("devboxes.stop-timeout"), duration("agents.start-timeout"), wait, integer("devboxes.max-active"), binaries,
+                duration("devboxes.stop-timeout"), duration("agents.start-timeout"),
+                duration("agents.cancel-timeout"), wait, integer("devboxes.max-active"), binaries,
                 DevboxSettings.blueprints(values.get("devboxes.blueprints"), binaries), defaults.idleCheckInterval());
     }
 
