@@ -46,6 +46,22 @@ final class BrokerCommand extends ClientCommand {
             description = "Where the agent runs. Default: the current directory.")
     Path workingDir;
 
+    @Option(names = "--start-timeout", paramLabel = "DURATION",
+            description = "How long the agent has to answer each request of the broker's own start-up handshake (ACP "
+                    + "initialize, session/new, session/load) before it is killed and the waiting turn fails; the "
+                    + "server's agents.start-timeout. Default: 1m.")
+    String startTimeout;
+
+    @Option(names = "--cancel-timeout", paramLabel = "DURATION",
+            description = "How long a cancelled turn waits for the agent to end it before the agent is stopped and "
+                    + "the turn ends cancelled anyway; the server's agents.cancel-timeout. Default: 30s.")
+    String cancelTimeout;
+
+    @Option(names = "--stop-timeout", paramLabel = "DURATION",
+            description = "How long a stopping agent gets between SIGTERM and SIGKILL; the server's "
+                    + "devboxes.stop-timeout. Default: 10s.")
+    String stopTimeout;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*",
             description = "The agent's command line, after --; it gets this command's environment.")
     List<String> command;
@@ -57,6 +73,12 @@ final class BrokerCommand extends ClientCommand {
 
     @Override
     protected int run(MyelinClient client) throws Exception {
+        BrokerOptions options = BrokerOptions.defaults(1 << 20, InstantSource.system())
+                .withHandshakeTimeout(DurationText.parse("--start-timeout", startTimeout,
+                        BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT))
+                .withCancelTimeout(DurationText.parse("--cancel-timeout", cancelTimeout,
+                        BrokerOptions.DEFAULT_CANCEL_TIMEOUT))
+                .withStopGrace(DurationText.parse("--stop-timeout", stopTimeout, BrokerOptions.DEFAULT_STOP_GRACE));
         BrokerProtocol p;
         try {
             p = BrokerProtocol.fromWire(protocol);
@@ -75,7 +97,7 @@ final class BrokerCommand extends ClientCommand {
         RunningBroker broker;
         try {
             broker = Brokers.start(spec, new RemoteAxonLink(client, axonId), new LocalAgentLauncher(),
-                    new Unsupervised(), BrokerOptions.defaults(1 << 20, InstantSource.system()));
+                    new Unsupervised(), options);
         } catch (AgentStartException e) {
             err().println("myelin: " + e.getMessage());
             return ExitCode.FAILURE;

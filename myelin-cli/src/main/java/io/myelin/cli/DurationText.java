@@ -15,4 +15,16 @@ final class DurationText {
             throw new Failures.UsageProblem(e.getMessage());
         }
     }
+
+    /** The value of {@code option} ({@code text}), or {@code absent} when it was not given. */
+    static Duration parse(String option, String text, Duration absent) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageProblem(option + ": " + e.getMessage());
+        }
+    }
 }

@@ -85,6 +85,10 @@ class BrokerRefusalsTest {
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "nope", "--", "node")).contains("exit 2")
                 .contains("protocol must be one of");
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "acp")).contains("exit 2").contains("COMMAND");
+        assertThat(cli("broker", "--axon", "axn_x", "--protocol", "acp", "--cancel-timeout", "soon", "--", "node"))
+                .contains("exit 2").contains("--cancel-timeout: ").contains("'soon'");
+        assertThat(cli("broker", "--axon", "axn_x", "--protocol", "acp", "--stop-timeout", "0s", "--", "node"))
+                .contains("exit 2").contains("--stop-timeout: a duration must be positive");
         String missing = cli("broker", "--server", brokers.server.uri().toString(), "--api-key", LocalBrokers.KEY,
                 "--axon", "axn_doesnotexist", "--protocol", "acp", "--", TestAgents.node(), "-e", "0");
         assertThat(missing).contains("exit 3").contains("axn_doesnotexist");
