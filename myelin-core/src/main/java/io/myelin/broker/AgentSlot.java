@@ -56,6 +56,11 @@ final class AgentSlot {
     private boolean heard;
     private boolean resuming;
     private int silentDeaths;
+    /**
+     * When a frozen agent was last thawed (ms, the options' clock): a frozen agent cannot answer, so its handshake
+     * and cancel deadlines start again from there.
+     */
+    private long thawedAt = Long.MIN_VALUE;
 
     AgentSlot(BrokerSpec spec, Relay relay, AgentLauncher launcher, BrokerInbox inbox, BrokerListener listener,
               BrokerOptions options, boolean launchAtStart, Host host) {
@@ -177,12 +182,12 @@ final class AgentSlot {
     /**
      * Kills an agent that left one of the relay's start-up requests unanswered for {@code handshakeTimeout}
      * since it was sent: {@code agent.error {type: "start_timeout"}}, the waiting turn fails, and the next work
-     * starts a new agent. A frozen agent is not checked; once thawed, one past its deadline is killed at once.
+     * starts a new agent. A frozen agent is not checked, and a thawed one gets the whole timeout again.
      */
     void handshakeIfOverdue() {
         Relay.Awaited awaited = relay.awaited();
         if (awaited == null || !agent.running() || agent.state() == AgentState.SUSPENDED
-                || options.clock().millis() - awaited.sinceMs() < options.handshakeTimeout().toMillis()) {
+                || options.clock().millis() < handshakeDue(awaited)) {
             return;
         }
         String why = "agent did not answer " + awaited.method() + " within " + text(options.handshakeTimeout());
@@ -196,7 +201,7 @@ final class AgentSlot {
      * whatever it still writes is dropped, so nothing of this turn lands in the next), then
      * {@code agent.error {type: "cancel_timeout"}} and {@code turn.completed {stop_reason: "cancelled"}} are
      * published. The next work launches a new agent, given its conversation back as after any exit. A frozen agent
-     * is not checked.
+     * is not checked, and a thawed one gets the whole timeout again.
      */
     void cancelIfOverdue(Turn turn) {
         if (turn == null || !turn.cancelled() || !agent.running() || agent.state() == AgentState.SUSPENDED
@@ -209,8 +214,12 @@ final class AgentSlot {
         lost("cancel_timeout", why, -1); // the turn is cancelling: it completes cancelled
     }
 
+    private long handshakeDue(Relay.Awaited awaited) {
+        return Math.max(awaited.sinceMs(), thawedAt) + options.handshakeTimeout().toMillis();
+    }
+
     private long cancelDue(Turn turn) {
-        return turn.cancelledAt() + options.cancelTimeout().toMillis();
+        return Math.max(turn.cancelledAt(), thawedAt) + options.cancelTimeout().toMillis();
     }
 
     private static String text(Duration t) {
@@ -231,7 +240,7 @@ final class AgentSlot {
         boolean checked = agent.running() && agent.state() != AgentState.SUSPENDED;
         Relay.Awaited awaited = relay.awaited();
         if (awaited != null && checked) {
-            due = Math.min(due, awaited.sinceMs() + options.handshakeTimeout().toMillis() - now);
+            due = Math.min(due, handshakeDue(awaited) - now);
         }
         if (turn != null && turn.cancelled() && checked) {
             due = Math.min(due, cancelDue(turn) - now);
@@ -257,6 +266,7 @@ final class AgentSlot {
     void resume() {
         wakeAsked = false;
         if (agent.resume()) {
+            thawedAt = options.clock().millis();
             log.info("broker on {}: agent resumed", name);
         } else if (agent.state() == AgentState.STOPPED || agent.state() == AgentState.EXITED) {
             launch();
