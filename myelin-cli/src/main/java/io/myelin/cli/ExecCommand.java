@@ -104,8 +104,34 @@ final class ExecCommand extends ClientCommand {
         }
     }
 
+    /** Where a stopped session resumes: -1 until there is a turn to resume; then its last sequence seen. */
+    private volatile long resumeAfter = -1;
+    private volatile Subscription following;
+
     @Override
     protected int run(MyelinClient client) throws InterruptedException, IOException {
+        // Stopped from outside (Ctrl-C, SIGTERM): say where the turn was, as a timeout does.
+        Thread stopped = new Thread(() -> {
+            Subscription sub = following;
+            long last = sub != null ? sub.lastSequence() : resumeAfter;
+            if (last >= 0) {
+                err().println("myelin: stopped; resume with: myelin exec --axon " + axonId + " --resume --last-seq " + last);
+                err().flush();
+            }
+        }, "myelin-exec-stopped");
+        Runtime.getRuntime().addShutdownHook(stopped);
+        try {
+            return session(client);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping: the hook runs and says where the turn was
+            }
+        }
+    }
+
+    private int session(MyelinClient client) throws InterruptedException, IOException {
         long started = System.nanoTime();
         Duration limit = timeout == null ? null : DurationText.parse(timeout);
         boolean resume = mode != null && mode.resume;
@@ -118,6 +144,7 @@ final class ExecCommand extends ClientCommand {
         if (resume) {
             axon = client.axon(axonId);
             after = lastSeq != null ? lastSeq : lastUserMessage(axon);
+            resumeAfter = after;
             turnId = lastSeq == null && after > 0 ? "turn_" + after : null;
         } else {
             boolean newAxon = axonId == null;
@@ -155,6 +182,7 @@ final class ExecCommand extends ClientCommand {
             axon = client.axon(axonId);
             Published p = axon.publish(NewEvent.json(MESSAGE_TYPE, Origin.USER_EVENT, source, Map.of("text", input)));
             after = p.sequence();
+            resumeAfter = after;
             turnId = "turn_" + p.sequence();
             info("sent #" + p.sequence(), null);
         }
@@ -181,18 +209,8 @@ final class ExecCommand extends ClientCommand {
             TurnPrinter readable = json() || raw ? null
                     : new TurnPrinter(status, interactive && System.getenv("NO_COLOR") == null, axonId);
             Consumer<AxonEvent> print = readable != null ? readable::print : e -> status.println(EventFormat.format(e, json()));
-            // Stopped from outside (Ctrl-C, SIGTERM): say where the turn was, as a timeout does.
-            Thread interrupted = new Thread(() -> {
-                err().println("myelin: stopped; resume with: myelin exec --axon " + axonId + " --resume --last-seq "
-                        + sub.lastSequence());
-                err().flush();
-            }, "myelin-exec-stopped");
-            Runtime.getRuntime().addShutdownHook(interrupted);
-            try {
-                o = EventFollower.follow(sub, stop, remaining(limit, started), print);
-            } finally {
-                removeHook(interrupted);
-            }
+            following = sub;
+            o = EventFollower.follow(sub, stop, remaining(limit, started), print);
             if (readable != null) {
                 readable.finish();
             }
@@ -213,14 +231,6 @@ final class ExecCommand extends ClientCommand {
             }
             case CLOSED -> ExitCode.FAILURE;
         };
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already stopping: the hook runs and says where the turn was
-        }
     }
 
     /** {@code --shutdown}; a failure is reported, not thrown, so that it never hides how the turn ended. */
