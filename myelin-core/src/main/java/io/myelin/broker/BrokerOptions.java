@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param inboxEvents       axon events read ahead of the broker's thread
  * @param inboxOutput       agent stdout lines read ahead of the broker's thread
  * @param logLinesPerSecond {@code agent.log} events a broker publishes per second at most (burst: ten times that);
- *                          stderr lines beyond are dropped and counted in the next one
+ *                          stderr lines beyond are dropped and counted in the next one (stdout lines that are not
+ *                          protocol get {@link #LOG_LINES_PER_SECOND}, counted apart)
  * @param maxLogChars       longest {@code agent.log} message; longer lines are cut
  * @param restartBackoff    the first wait before restarting an agent that exited on its own; each further exit in
  *                          a row doubles it, up to {@code maxRestartBackoff}
@@ -32,6 +33,9 @@ public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int max
                             int inboxOutput, int logLinesPerSecond, int maxLogChars, Duration restartBackoff,
                             Duration maxRestartBackoff, Duration startTimeout, Duration stopGrace,
                             InstantSource clock) {
+    /** The default of {@code logLinesPerSecond}, for stderr and for stdout lines that are not protocol. */
+    public static final int LOG_LINES_PER_SECOND = 20;
+
     public BrokerOptions {
         Objects.requireNonNull(clock, "clock");
         if (maxQueuedTurns < 1 || maxLineBytes < 1024 || stdinQueue < 1 || inboxEvents < 1 || inboxOutput < 1
@@ -42,7 +46,7 @@ public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int max
 
     /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
     public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
-        return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
+        return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, LOG_LINES_PER_SECOND, 8192,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), clock);
     }
 }
