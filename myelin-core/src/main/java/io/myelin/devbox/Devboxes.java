@@ -304,6 +304,11 @@ public final class Devboxes implements AutoCloseable {
         }
     }
 
+    /** The largest {@code limit} of a {@link #list} page ({@code limits.max-list-limit}). */
+    public int maxListLimit() {
+        return limits.maxListLimit();
+    }
+
     /** Devboxes supervised now (not shut down), a gauge. */
     public int active() {
         return live.size();

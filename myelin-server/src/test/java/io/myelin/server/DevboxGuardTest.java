@@ -128,6 +128,31 @@ class DevboxGuardTest {
     }
 
     @Test
+    void refusalsSayTheRulesThatHold() {
+        String id = f.create(Map.of("name", "waiting")).get("id").asText();
+        TestServer.Reply extra = f.server.post("/v1/devboxes/" + id + "/wait_for_status",
+                Map.of("statuses", List.of("running"), "timeout_seconds", 5));
+        assertThat(extra.status()).as(extra.body()).isEqualTo(422);
+        assertThat(extra.errorField()).isEqualTo("timeout_seconds");
+
+        for (String limit : List.of("-1", "0", "999999")) {
+            TestServer.Reply r = f.server.get("/v1/devboxes?limit=" + limit);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.errorField()).isEqualTo("limit");
+            assertThat(r.json().get("error").get("message").asText()).contains("between 1 and 5000");
+        }
+
+        Map<String, Object> bad = new HashMap<>(mount("cat", List.of()));
+        bad.put("protocol", "smoke_signals");
+        TestServer.Reply protocol = f.server.post("/v1/devboxes", Map.of("mounts", List.of(bad)));
+        assertThat(protocol.status()).as(protocol.body()).isEqualTo(400);
+        assertThat(protocol.errorField()).isEqualTo("mounts[0].protocol");
+        assertThat(protocol.json().get("error").get("message").asText()).contains("acp or claude_json")
+                .contains("not supported").doesNotContain("one of");
+        f.post(id, "shutdown");
+    }
+
+    @Test
     void theSettingsAreCheckedAtStart() throws Exception {
         assertRefused(Map.of("devboxes.allowed-environment", "OPENAI_*, BAD-NAME"), "devboxes.allowed-environment", "BAD-NAME");
         assertRefused(Map.of("devboxes.allowed-environment", "MYELIN_*"), "devboxes.allowed-environment", "Myelin's own");
