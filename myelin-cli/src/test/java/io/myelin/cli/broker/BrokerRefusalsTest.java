@@ -83,7 +83,7 @@ class BrokerRefusalsTest {
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "codex_json", "--", "node")).contains("exit 2")
                 .contains("not supported");
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "nope", "--", "node")).contains("exit 2")
-                .contains("protocol must be one of");
+                .contains("protocol must be acp or claude_json");
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "acp")).contains("exit 2").contains("COMMAND");
         String missing = cli("broker", "--server", brokers.server.uri().toString(), "--api-key", LocalBrokers.KEY,
                 "--axon", "axn_doesnotexist", "--protocol", "acp", "--", TestAgents.node(), "-e", "0");
