@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
  *       {@code fs/*}, {@code terminal/*}) are published with the method as {@code event_type} and the params as
  *       payload; a client answers a request with a {@code USER_EVENT} of the same method whose payload is the result
  *       (an object of only {@code code} and {@code message} is taken as an error), returned to the agent under the
- *       agent's own id, oldest request of that method first; an answer that is not a JSON object is refused with
- *       {@code agent.error {type: "invalid_answer"}} and the request keeps waiting;</li>
+ *       agent's own id, oldest request of that method first (one not a JSON object: {@code agent.error});</li>
  *   <li>{@code session/prompt} starts a turn, ended by its answer; any other event type (a plain message such as
  *       {@code message {text}}) also starts a turn: the broker initializes the agent and opens a session itself
  *       when none is open, then prompts with the text;</li>
@@ -223,15 +222,11 @@ final class AcpRelay implements Relay {
     public void relay(Event e) {
         String method = e.eventType();
         if (ids.agentWaits(method)) {
-            JsonNode answer = BrokerJson.parse(e.payload());
-            if (!(answer instanceof ObjectNode)) {
-                // Every ACP result (and error) is an object: anything else would use the request up and fail the
-                // agent's turn. A system event, not an AGENT_EVENT of the method: clients read that as a new request.
-                host.agentError("invalid_answer", notAnObject(method, e, answer)
-                        + "; the agent's request still waits for an answer");
-                return;
+            if (BrokerJson.parse(e.payload()) instanceof ObjectNode answer) {
+                answerAgent(ids.nextAgentRequest(method), answer);
+            } else { // it would use the request up; an AGENT_EVENT of the method would read as a new request
+                host.agentError("invalid_answer", BrokerJson.notAnObject(e, BrokerJson.parse(e.payload())) + "; it still waits");
             }
-            answerAgent(ids.nextAgentRequest(method), answer);
             return;
         }
         if (CLIENT_METHODS.contains(method) && !AGENT_METHODS.contains(method)) {
@@ -244,18 +239,12 @@ final class AcpRelay implements Relay {
             return;
         }
         if (!(params instanceof ObjectNode o)) {
-            ObjectNode error = BrokerJson.object().put("code", -32602).put("message", notAnObject(method, e, params));
+            ObjectNode error = BrokerJson.object().put("code", -32602).put("message", BrokerJson.notAnObject(e, params));
             host.publish(method, BrokerJson.text(error), e);
             host.answered(e);
             return;
         }
         request(method, o, e, false, null, null);
-    }
-
-    /** What a client event whose payload is not a JSON object is told: which event, and what its payload is. */
-    static String notAnObject(String method, Event e, JsonNode parsed) {
-        return "the payload of " + method + " #" + e.sequence() + " is not a JSON object ("
-                + (parsed == null ? "not JSON at all" : "a JSON " + parsed.getNodeType().name().toLowerCase(java.util.Locale.ROOT)) + ")";
     }
 
     @Override

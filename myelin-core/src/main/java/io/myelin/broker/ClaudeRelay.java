@@ -126,7 +126,7 @@ final class ClaudeRelay implements Relay {
         JsonNode parsed = BrokerJson.parse(e.payload());
         if (!(parsed instanceof ObjectNode line)) {
             log.debug("{} #{} on {} is not a JSON object; not relayed", e.eventType(), e.sequence(), e.axonId());
-            host.agentError("invalid_input", AcpRelay.notAnObject(e.eventType(), e, parsed)
+            host.agentError("invalid_input", BrokerJson.notAnObject(e, parsed)
                     + " (a stream-json line); not relayed to the agent");
             return;
         }

@@ -42,7 +42,7 @@ class RelayInputChecksTest {
             JsonNode first = invalid(tail);
             assertThat(first.path("type").asText()).isEqualTo("invalid_answer");
             assertThat(first.path("message").asText()).contains("#" + notJson).contains("not JSON at all")
-                    .contains("still waits");
+                    .contains("it still waits");
             tail.user("session/request_permission", List.of("allow"));
             assertThat(invalid(tail).path("message").asText()).contains("a JSON array");
 
