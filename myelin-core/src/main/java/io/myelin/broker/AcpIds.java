@@ -55,6 +55,12 @@ final class AcpIds {
         agentRequests.computeIfAbsent(method, m -> new ArrayDeque<>()).add(id);
     }
 
+    /** Whether a request of {@code method} from the agent waits for a client's answer. */
+    boolean agentWaits(String method) {
+        Deque<JsonNode> waiting = agentRequests.get(method);
+        return waiting != null && !waiting.isEmpty();
+    }
+
     /** The agent's id of its oldest request of {@code method} still unanswered, taken; null when none waits. */
     JsonNode nextAgentRequest(String method) {
         Deque<JsonNode> waiting = agentRequests.get(method);

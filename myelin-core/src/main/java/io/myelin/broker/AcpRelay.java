@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *       {@code fs/*}, {@code terminal/*}) are published with the method as {@code event_type} and the params as
  *       payload; a client answers a request with a {@code USER_EVENT} of the same method whose payload is the result
  *       (an object of only {@code code} and {@code message} is taken as an error), returned to the agent under the
- *       agent's own id, oldest request of that method first;</li>
+ *       agent's own id, oldest request of that method first (one not a JSON object: {@code agent.error});</li>
  *   <li>{@code session/prompt} starts a turn, ended by its answer; any other event type (a plain message such as
  *       {@code message {text}}) also starts a turn: the broker initializes the agent and opens a session itself
  *       when none is open, then prompts with the text;</li>
@@ -210,9 +210,12 @@ final class AcpRelay implements Relay {
     @Override
     public void relay(Event e) {
         String method = e.eventType();
-        JsonNode agentId = ids.nextAgentRequest(method);
-        if (agentId != null) {
-            answerAgent(agentId, BrokerJson.parse(e.payload()));
+        if (ids.agentWaits(method)) {
+            if (BrokerJson.parse(e.payload()) instanceof ObjectNode answer) {
+                answerAgent(ids.nextAgentRequest(method), answer);
+            } else { // it would use the request up; an AGENT_EVENT of the method would read as a new request
+                host.agentError("invalid_answer", BrokerJson.notAnObject(e, BrokerJson.parse(e.payload())) + "; it still waits");
+            }
             return;
         }
         if (AcpMethods.CLIENT_METHODS.contains(method) && !AcpMethods.AGENT_METHODS.contains(method)) {
@@ -225,8 +228,7 @@ final class AcpRelay implements Relay {
             return;
         }
         if (!(params instanceof ObjectNode o)) {
-            ObjectNode error = BrokerJson.object().put("code", -32602)
-                    .put("message", "the payload of " + method + " #" + e.sequence() + " is not a JSON object");
+            ObjectNode error = BrokerJson.object().put("code", -32602).put("message", BrokerJson.notAnObject(e, params));
             host.publish(method, BrokerJson.text(error), e);
             host.answered(e);
             return;

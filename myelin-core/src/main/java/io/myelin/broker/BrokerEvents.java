@@ -10,9 +10,9 @@ import java.util.Set;
  *   <li>{@code turn.started {turn_id}}, {@code turn.completed {turn_id, stop_reason}},
  *       {@code turn.failed {turn_id, error, stop_reason}};</li>
  *   <li>{@code agent.error {devbox_id, type, message}}: the agent exited, could not be restored, wrote what cannot
- *       be relayed;</li>
+ *       be relayed; or a client sent what cannot be relayed ({@code invalid_answer}, {@code invalid_input});</li>
  *   <li>{@code agent.log {log_type: "stderr", message}}: its stderr, rate-limited ({@code log_type "stdout"} for
- *       stdout lines that are not protocol);</li>
+ *       stdout lines that are not protocol, limited alike);</li>
  *   <li>{@code broker.error {message}}: the agent cannot be started (the client treats it as fatal).</li>
  * </ul>
  */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.myelin.stream.Event;
+import java.util.Locale;
 
 /** The JSON the broker reads and writes: agent lines, event payloads, system event payloads. */
 final class BrokerJson {
@@ -38,6 +40,13 @@ final class BrokerJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
+    }
+
+    /** What a client is told about its event whose payload is not a JSON object: which event, and what it holds. */
+    static String notAnObject(Event e, JsonNode parsed) {
+        return "the payload of " + e.eventType() + " #" + e.sequence() + " is not a JSON object ("
+                + (parsed == null ? "not JSON at all" : "a JSON " + parsed.getNodeType().name().toLowerCase(Locale.ROOT))
+                + ")";
     }
 
     /** The string field {@code name} of {@code node}, or null when absent or not a string. */

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param inboxEvents       axon events read ahead of the broker's thread
  * @param inboxOutput       agent stdout lines read ahead of the broker's thread
  * @param logLinesPerSecond {@code agent.log} events a broker publishes per second at most (burst: ten times that);
- *                          stderr lines beyond are dropped and counted in the next one
+ *                          stderr lines beyond are dropped and counted in the next one (stdout lines that are not
+ *                          protocol get {@link #LOG_LINES_PER_SECOND}, counted apart)
  * @param maxLogChars       longest {@code agent.log} message; longer lines are cut
  * @param restartBackoff    the first wait before restarting an agent that exited on its own; each further exit in
  *                          a row doubles it, up to {@code maxRestartBackoff}
@@ -41,6 +42,8 @@ public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int max
                             int inboxOutput, int logLinesPerSecond, int maxLogChars, Duration restartBackoff,
                             Duration maxRestartBackoff, Duration startTimeout, Duration stopGrace,
                             Duration handshakeTimeout, Duration cancelTimeout, InstantSource clock) {
+    /** The default of {@code logLinesPerSecond}, for stderr and for stdout lines that are not protocol. */
+    public static final int LOG_LINES_PER_SECOND = 20;
     /** The default of {@code handshakeTimeout} ({@code agents.start-timeout}). */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
     /** The default of {@code cancelTimeout} ({@code agents.cancel-timeout}). */
@@ -62,7 +65,7 @@ public record BrokerOptions(int maxQueuedTurns, long maxQueuedTurnBytes, int max
 
     /** The defaults, with lines bounded by the server's largest payload and time read from {@code clock}. */
     public static BrokerOptions defaults(int maxPayloadBytes, InstantSource clock) {
-        return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, 20, 8192,
+        return new BrokerOptions(1000, 8L << 20, maxPayloadBytes, 1024, Duration.ofSeconds(30), 256, 256, LOG_LINES_PER_SECOND, 8192,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(30), DEFAULT_STOP_GRACE,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_CANCEL_TIMEOUT, clock);
     }

@@ -29,7 +29,7 @@ public enum BrokerProtocol {
     /**
      * The protocol with wire name {@code s}.
      *
-     * @throws IllegalArgumentException naming the accepted values when {@code s} is none of them
+     * @throws IllegalArgumentException naming the supported values when {@code s} is none of the four
      */
     public static BrokerProtocol fromWire(String s) {
         for (BrokerProtocol p : values()) {
@@ -37,7 +37,7 @@ public enum BrokerProtocol {
                 return p;
             }
         }
-        throw new IllegalArgumentException("protocol must be one of acp, claude_json, codex_json, pi_json; got '"
-                + s + "'");
+        throw new IllegalArgumentException("protocol must be acp or claude_json (Runloop's codex_json and pi_json are"
+                + " not supported by Myelin); got '" + s + "'");
     }
 }

@@ -5,6 +5,7 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.stream.Origin;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,8 @@ final class BrokerPublisher {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final List<Buffered> buffer = new ArrayList<>();
     private long bufferedChars;
+    /** The stdout lines that are not protocol, at the rate stderr lines get ({@link BrokerOptions#defaults}). */
+    private final LogLimiter stdoutLines = new LogLimiter(BrokerOptions.LOG_LINES_PER_SECOND, InstantSource.system());
 
     /**
      * @param unpublishable told (with a one-line reason) about agent output the server refused as too large or
@@ -129,8 +132,19 @@ final class BrokerPublisher {
         system("agent.error", BrokerJson.object().put("devbox_id", devboxId).put("type", type).put("message", message), key);
     }
 
-    /** {@code agent.log {log_type, message}}: {@code stderr}, or {@code stdout} for a line that is not protocol. */
+    /**
+     * {@code agent.log {log_type, message}}: {@code stderr} (limited by the broker before it gets here), or
+     * {@code stdout} for a line that is not protocol, limited here as stderr is ({@link LogLimiter}): an agent that
+     * prints thousands of plain lines costs the axon a few events a second, and the next line that passes says how
+     * many were dropped.
+     */
     void agentLog(String logType, String message, String key) {
+        if (logType.equals("stdout")) {
+            message = stdoutLines.admit(message, 0, Integer.MAX_VALUE);
+            if (message == null) {
+                return;
+            }
+        }
         system("agent.log", BrokerJson.object().put("log_type", logType).put("message", message), key);
     }
 

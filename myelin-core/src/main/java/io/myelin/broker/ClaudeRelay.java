@@ -123,9 +123,11 @@ final class ClaudeRelay implements Relay {
 
     @Override
     public void relay(Event e) {
-        ObjectNode line = BrokerJson.object(e.payload());
-        if (line == null) {
-            log.warn("{} #{} on {} is not a JSON object; not relayed", e.eventType(), e.sequence(), e.axonId());
+        JsonNode parsed = BrokerJson.parse(e.payload());
+        if (!(parsed instanceof ObjectNode line)) {
+            log.debug("{} #{} on {} is not a JSON object; not relayed", e.eventType(), e.sequence(), e.axonId());
+            host.agentError("invalid_input", BrokerJson.notAnObject(e, parsed)
+                    + " (a stream-json line); not relayed to the agent");
             return;
         }
         if (e.eventType().equals("control_request")) {

@@ -11,8 +11,9 @@ import java.util.Map;
  * @param root              the directory holding one workspace directory per devbox ({@code devboxes.root})
  * @param keepWorkspaces    keep a workspace after its devbox shut down ({@code devboxes.keep-workspaces})
  * @param allowCommands     whether clients may send {@code launch_commands} and {@code suspend_commands}, shell
- *                          commands run as the server's user ({@code devboxes.allow-commands}); blueprint setup
- *                          commands, which the operator wrote, always run
+ *                          commands run as the server's user ({@code devboxes.allow-commands}), and with them any
+ *                          {@code environment_variables} and {@code launch_args}; blueprint setup commands, which
+ *                          the operator wrote, always run
  * @param commandTimeout    longest one setup or launch command may run before it is killed and the devbox fails
  * @param stopTimeout       how long an agent gets between SIGTERM and SIGKILL when it is stopped (an idle shutdown,
  *                          {@code POST shutdown}, the server stopping)
@@ -26,6 +27,9 @@ import java.util.Map;
  * @param maxActive         devboxes that may exist at once on this server without being shut down
  * @param binaries          the agents devboxes may run, by name ({@code agents.binaries}); empty: none
  * @param blueprints        the blueprints clients may name, by name ({@code devboxes.blueprints})
+ * @param allowedEnvironment the {@code environment_variables} clients may set on every devbox
+ *                          ({@code devboxes.allowed-environment}); with {@code allowCommands} every name but
+ *                          {@code MYELIN_*} is allowed anyway, since such clients may run any command
  * @param idleCheckInterval how often idle devboxes are looked for (real time; idleness itself is measured on the
  *                          engine's clock)
  */
@@ -33,7 +37,7 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
                             Duration stopTimeout, Duration agentStartTimeout, Duration agentCancelTimeout,
                             Duration waitTimeout, int maxActive,
                             Map<String, AgentBinary> binaries, Map<String, Blueprint> blueprints,
-                            Duration idleCheckInterval) {
+                            EnvironmentNames allowedEnvironment, Duration idleCheckInterval) {
     /** The longest hold of {@code wait_for_status}: Runloop's SDK allows its requests a little more than this. */
     public static final Duration MAX_WAIT_TIMEOUT = Duration.ofSeconds(30);
     /** The directory under the data dir that holds the workspaces by default. */
@@ -42,6 +46,7 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
     public DevboxOptions {
         binaries = Map.copyOf(binaries);
         blueprints = Map.copyOf(blueprints);
+        allowedEnvironment = allowedEnvironment == null ? EnvironmentNames.NONE : allowedEnvironment;
         if (waitTimeout.compareTo(MAX_WAIT_TIMEOUT) > 0 || waitTimeout.isNegative() || waitTimeout.isZero()) {
             throw new IllegalArgumentException("wait timeout must be more than 0 and at most 30s, got " + waitTimeout);
         }
@@ -56,17 +61,18 @@ public record DevboxOptions(Path root, boolean keepWorkspaces, boolean allowComm
         }
     }
 
-    /** Defaults for a server whose data dir is {@code dataDir}: no agents, no client commands. */
+    /** Defaults for a server whose data dir is {@code dataDir}: no agents, no client commands or variables. */
     public static DevboxOptions defaults(Path dataDir) {
         return new DevboxOptions(dataDir.resolve(DEFAULT_ROOT), false, false, Duration.ofMinutes(10),
                 io.myelin.broker.BrokerOptions.DEFAULT_STOP_GRACE, io.myelin.broker.BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT,
                 io.myelin.broker.BrokerOptions.DEFAULT_CANCEL_TIMEOUT, MAX_WAIT_TIMEOUT, 1000, Map.of(), Map.of(),
+                EnvironmentNames.NONE,
                 Duration.ofSeconds(1));
     }
 
     /** These options with idle devboxes looked for every {@code interval} (tests look more often). */
     public DevboxOptions withIdleCheckInterval(Duration interval) {
         return new DevboxOptions(root, keepWorkspaces, allowCommands, commandTimeout, stopTimeout, agentStartTimeout,
-                agentCancelTimeout, waitTimeout, maxActive, binaries, blueprints, interval);
+                agentCancelTimeout, waitTimeout, maxActive, binaries, blueprints, allowedEnvironment, interval);
     }
 }

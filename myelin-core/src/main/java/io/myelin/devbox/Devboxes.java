@@ -59,6 +59,10 @@ public final class Devboxes implements AutoCloseable {
     private final SpecValidator validator;
     private final DevboxContext ctx;
     private final ConcurrentHashMap<String, DevboxSupervisor> live = new ConcurrentHashMap<>();
+    /** The retry key each live devbox was created with, so that a retried create is answered, not refused 409. */
+    private final ConcurrentHashMap<String, String> createKeys = new ConcurrentHashMap<>();
+    /** Axons of creates between their check and their supervisor's start; guarded by its own monitor. */
+    private final Set<String> claiming = new HashSet<>();
     private final AtomicInteger places = new AtomicInteger();
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
@@ -114,8 +118,10 @@ public final class Devboxes implements AutoCloseable {
      *
      * @param key the client's retry identity, or null; with a key, a repeat returns the devbox the first request
      *            created (as it was then) and creates nothing
-     * @throws MyelinException as {@link SpecValidator} says; 429 (not worth retrying soon) when
-     *                         {@code devboxes.max-active} devboxes exist
+     * @throws MyelinException as {@link SpecValidator} says; 409 naming {@code mounts[i].axon_id} when another
+     *                         devbox of this server that has not failed or shut down mounts that axon (one broker
+     *                         relays an axon); 429 (not worth retrying soon) when {@code devboxes.max-active}
+     *                         devboxes exist
      */
     public Devbox create(Caller caller, DevboxSpec spec, RequestKey key) {
         Objects.requireNonNull(caller, "caller");
@@ -132,10 +138,15 @@ public final class Devboxes implements AutoCloseable {
                     .retry(false, null);
         }
         boolean[] created = new boolean[1];
+        List<String> claimed = List.of();
         try {
+            claimed = claim(spec.mountedAxons(), key);
             return store.create(DevboxIds.next(), spec, RequestKey.sentBy(caller, key), b -> {
                 // On the writer thread: starting the supervisor only hands its work to its own thread.
                 created[0] = true;
+                if (key != null) {
+                    createKeys.put(b.id(), key.value());
+                }
                 DevboxSupervisor s = DevboxSupervisor.create(b, ctx);
                 live.put(b.id(), s);
                 if (closed) {
@@ -143,10 +154,64 @@ public final class Devboxes implements AutoCloseable {
                 }
             });
         } finally {
+            release(claimed); // a new devbox now holds its axons through its supervisor in live
             if (!created[0]) {
                 places.decrementAndGet(); // refused, failed or a repeat: no new devbox holds the place
             }
         }
+    }
+
+    /**
+     * Claims the axons for a create until its supervisor is in {@link #live}, refusing an axon that a devbox which has
+     * not failed or shut down mounts (its broker relays the axon: a second one would fail and report on the first
+     * one's axon) or that a concurrent create claimed. A retry of the create that made the holder passes: the store
+     * answers it.
+     *
+     * @return the axons claimed, to {@link #release}
+     * @throws MyelinException 409 naming {@code mounts[i].axon_id}
+     */
+    private List<String> claim(List<String> axons, RequestKey key) {
+        if (axons.isEmpty()) {
+            return List.of();
+        }
+        synchronized (claiming) {
+            for (int i = 0; i < axons.size(); i++) {
+                String axon = axons.get(i);
+                String holder = claiming.contains(axon) ? "another devbox being created" : holderOf(axon, key);
+                if (holder != null) {
+                    throw new MyelinException(ErrorKind.CONFLICT, "mounts[" + i + "].axon_id", "mounts[" + i
+                            + "].axon_id: axon " + axon + " already has a broker on this server (mounted by " + holder
+                            + "); one broker relays an axon: shut that devbox down first, or mount another axon")
+                            .retry(false, null);
+                }
+            }
+            claiming.addAll(axons);
+            return axons;
+        }
+    }
+
+    private void release(List<String> axons) {
+        if (!axons.isEmpty()) {
+            synchronized (claiming) {
+                axons.forEach(claiming::remove);
+            }
+        }
+    }
+
+    /** The devbox whose broker relays {@code axon}, as a message names it; null when none (or a retry made it). */
+    private String holderOf(String axon, RequestKey key) {
+        for (DevboxSupervisor s : live.values()) {
+            Devbox d = s.record();
+            if (d.status() == DevboxStatus.FAILURE || d.status() == DevboxStatus.SHUTDOWN
+                    || !d.spec().mountedAxons().contains(axon)) {
+                continue;
+            }
+            if (key != null && key.value().equals(createKeys.get(d.id()))) {
+                return null;
+            }
+            return "devbox " + d.id();
+        }
+        return null;
     }
 
     /** The devbox, or 404; 403 when the caller may not read it. */
@@ -239,6 +304,11 @@ public final class Devboxes implements AutoCloseable {
         }
     }
 
+    /** The largest {@code limit} of a {@link #list} page ({@code limits.max-list-limit}). */
+    public int maxListLimit() {
+        return limits.maxListLimit();
+    }
+
     /** Devboxes supervised now (not shut down), a gauge. */
     public int active() {
         return live.size();
@@ -281,6 +351,7 @@ public final class Devboxes implements AutoCloseable {
 
     private void forget(DevboxSupervisor s) {
         if (live.remove(s.id(), s)) {
+            createKeys.remove(s.id());
             places.decrementAndGet();
         }
     }

@@ -22,8 +22,17 @@ import java.util.regex.Pattern;
 /**
  * Checks a {@link DevboxSpec}'s values before anything is stored or started, naming the field at fault as the
  * client spelled it ({@code mounts[0].agent_binary}) and the limit: 400 for a value out of range or malformed, 422
- * for one this server cannot honour as configured (an agent or blueprint the operator did not define, commands the
- * operator did not allow, an axon that does not exist), 403 for an axon the caller may not use.
+ * for one this server cannot honour as configured (an agent or blueprint the operator did not define, commands,
+ * environment variables or agent arguments the operator did not allow, an axon that does not exist), 403 for an
+ * axon the caller may not use.
+ *
+ * <p><b>Operators, not clients, decide what runs.</b> A client names an agent; it never adds code to what runs.
+ * Shell commands need {@code devboxes.allow-commands}; an environment variable needs its name allowed by
+ * {@code devboxes.allowed-environment} or the blueprint's {@code allowed-environment} ({@code NODE_OPTIONS},
+ * {@code LD_PRELOAD}, {@code PATH} would otherwise run a client's code inside the agent); a {@code launch_args}
+ * entry needs to be one the operator listed for that agent ({@code agents.binaries.<name>.launch-args}). With
+ * {@code devboxes.allow-commands} a client may run any command anyway, so then any variable (but {@code MYELIN_*})
+ * and any argument is accepted.
  *
  * <p>The limits are fixed; README's limits table lists them. Threading: stateless, thread-safe.
  */
@@ -69,7 +78,7 @@ final class SpecValidator {
         }
         Metadata.check(spec.metadata(), limits, "metadata");
         Blueprint blueprint = blueprint(spec.blueprintName());
-        environment(spec.environmentVariables());
+        environment(spec.environmentVariables(), blueprint);
         launchParameters(spec.launchParameters());
         mounts(caller, spec.mounts(), blueprint);
     }
@@ -87,7 +96,7 @@ final class SpecValidator {
         return b;
     }
 
-    private static void environment(Map<String, String> vars) {
+    private void environment(Map<String, String> vars, Blueprint blueprint) {
         if (vars.size() > MAX_VARIABLES) {
             throw MyelinException.invalid("environment_variables", "environment_variables has " + vars.size()
                     + " variables; the limit is " + MAX_VARIABLES);
@@ -105,6 +114,7 @@ final class SpecValidator {
                 throw MyelinException.invalid(field, "environment variables starting with "
                         + DevboxEnvironment.RESERVED_PREFIX + " are Myelin's own");
             }
+            allowedVariable(name, field, blueprint);
             String value = e.getValue();
             if (value == null) {
                 throw MyelinException.invalid(field, "environment variable values must be strings, got null");
@@ -121,6 +131,20 @@ final class SpecValidator {
             throw MyelinException.invalid("environment_variables", "environment_variables hold " + total
                     + " characters in all; the limit is " + MAX_ENVIRONMENT_CHARS);
         }
+    }
+
+    private void allowedVariable(String name, String field, Blueprint blueprint) {
+        if (options.allowCommands() || options.allowedEnvironment().allows(name)
+                || (blueprint != null && blueprint.allowedEnvironment().allows(name))) {
+            return;
+        }
+        String viaBlueprint = blueprint == null ? "" : "; blueprint '" + blueprint.name() + "' allows: "
+                + blueprint.allowedEnvironment().describe();
+        throw unprocessable(field, "this server does not let clients set the environment variable " + name
+                + " (a variable such as NODE_OPTIONS or LD_PRELOAD runs code in the agent); its operator allows names"
+                + " with the setting devboxes.allowed-environment (names or * globs, e.g. ANTHROPIC_API_KEY,OPENAI_*)"
+                + " or a blueprint's allowed-environment; allowed: " + options.allowedEnvironment().describe()
+                + viaBlueprint);
     }
 
     private void launchParameters(LaunchParameters lp) {
@@ -224,13 +248,14 @@ final class SpecValidator {
                 throw unprocessable(at + "protocol", "Myelin's broker speaks acp and claude_json; "
                         + m.protocol().wireName() + " is not supported");
             }
-            agentBinary(m.agentBinary(), at + "agent_binary", blueprint);
+            AgentBinary binary = agentBinary(m.agentBinary(), at + "agent_binary", blueprint);
             args(m.launchArgs(), at + "launch_args");
+            allowedArgs(m.launchArgs(), at + "launch_args", binary);
             workingDirectory(m.workingDirectory(), at + "working_directory");
         }
     }
 
-    private void agentBinary(String name, String field, Blueprint blueprint) {
+    private AgentBinary agentBinary(String name, String field, Blueprint blueprint) {
         if (name == null || name.isEmpty()) {
             throw MyelinException.invalid(field, "agent_binary is required: the name of an agent this server's"
                     + " operator configured (agents.binaries)");
@@ -243,6 +268,22 @@ final class SpecValidator {
         if (blueprint != null && !blueprint.allows(name)) {
             throw unprocessable(field, "blueprint '" + blueprint.name() + "' does not allow agent '" + name
                     + "'; it allows: " + names(blueprint.agentBinaries()));
+        }
+        return options.binaries().get(name);
+    }
+
+    private void allowedArgs(List<String> args, String field, AgentBinary binary) {
+        if (options.allowCommands()) {
+            return;
+        }
+        for (String a : args) {
+            if (!binary.launchArgs().contains(a)) {
+                throw unprocessable(field, "this server does not pass the argument '" + shorten(a) + "' to agent '"
+                        + binary.name() + "': its operator lists the arguments clients may add in agents.binaries"
+                        + " (e.g. " + binary.name() + ": {command: [" + binary.executable() + "], launch-args: ["
+                        + shorten(a) + "]}), or lets clients pass any with devboxes.allow-commands: true; allowed for "
+                        + binary.name() + ": " + names(binary.launchArgs()));
+            }
         }
     }
 

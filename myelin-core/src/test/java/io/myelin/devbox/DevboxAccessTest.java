@@ -51,7 +51,7 @@ class DevboxAccessTest {
         DevboxOptions d = DevboxOptions.defaults(dir);
         DevboxOptions options = new DevboxOptions(d.root(), false, false, d.commandTimeout(), d.stopTimeout(),
                 d.agentStartTimeout(), d.agentCancelTimeout(), d.waitTimeout(), d.maxActive(), Map.of("cat", new AgentBinary("cat", Path.of("/bin/cat"), List.of())),
-                Map.of(), d.idleCheckInterval());
+                Map.of(), EnvironmentNames.NONE, d.idleCheckInterval());
         devboxes = Devboxes.start(storage.devboxes(), events, axons.index(), AxonLimits.DEFAULTS, policy,
                 new CatBrokers(), new LocalDevboxHost(options.root()), options, InstantSource.system());
     }

@@ -83,7 +83,7 @@ class BrokerRefusalsTest {
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "codex_json", "--", "node")).contains("exit 2")
                 .contains("not supported");
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "nope", "--", "node")).contains("exit 2")
-                .contains("protocol must be one of");
+                .contains("protocol must be acp or claude_json");
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "acp")).contains("exit 2").contains("COMMAND");
         assertThat(cli("broker", "--axon", "axn_x", "--protocol", "acp", "--cancel-timeout", "soon", "--", "node"))
                 .contains("exit 2").contains("--cancel-timeout: ").contains("'soon'");

@@ -26,11 +26,16 @@ class DevboxRestartAgentsTest {
     @TempDir
     Path dir;
 
-    /** {@code agents.binaries}: {@code acp} is {@code sh -c <log the start, then exec node acp-agent.mjs>}. */
+    /**
+     * {@code agents.binaries}: {@code acp} is {@code sh -c <log the start, then exec node acp-agent.mjs>}, and its
+     * clients may pass the tags this test gives as {@code launch_args}.
+     */
     private Map<String, String> settings(Path starts) {
         List<String> agent = TestAgents.acpWithLoadSession();
         String wrapper = "echo \"$*\" >> '" + starts + "'; exec \"$0\" \"$@\"";
-        String binaries = AxonTail.write(Map.of("acp", List.of("/bin/sh", "-c", wrapper, agent.get(0), agent.get(1))));
+        List<String> tags = List.of("running", "frozen", "manual", "gone").stream().map(t -> "--test-tag=" + t).toList();
+        String binaries = AxonTail.write(Map.of("acp", Map.of(
+                "command", List.of("/bin/sh", "-c", wrapper, agent.get(0), agent.get(1)), "launch-args", tags)));
         return Map.of("agents.binaries", binaries, "devboxes.stop-timeout", "2s");
     }
 

@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -70,10 +72,28 @@ public final class ConfigLoader {
                 set(key, e.getValue().isNull() ? "" : e.getValue().toString(), "config file " + file);
             } else if (e.getValue().isObject()) {
                 flatten(key + ".", e.getValue(), file);
+            } else if (e.getValue().isArray()) {
+                set(key, list(key, e.getValue(), file), "config file " + file);
             } else {
                 set(key, e.getValue().asText(), "config file " + file);
             }
         }
+    }
+
+    /**
+     * A YAML list of scalars as the comma-separated text the environment and flags give (only list settings accept
+     * it; any other reports the commas as a malformed value).
+     */
+    private static String list(String key, JsonNode array, Path file) {
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : array) {
+            if (!item.isValueNode() || item.isNull() || item.asText().contains(",")) {
+                throw MyelinException.invalid(key, key + " in config file " + file + " is a list whose entries must be"
+                        + " plain values without commas");
+            }
+            items.add(item.asText());
+        }
+        return String.join(",", items);
     }
 
     public ConfigLoader env(Map<String, String> env) {
@@ -181,7 +201,9 @@ public final class ConfigLoader {
                 bool("devboxes.keep-workspaces"), bool("devboxes.allow-commands"), duration("devboxes.command-timeout"),
                 duration("devboxes.stop-timeout"), duration("agents.start-timeout"),
                 duration("agents.cancel-timeout"), wait, integer("devboxes.max-active"), binaries,
-                DevboxSettings.blueprints(values.get("devboxes.blueprints"), binaries), defaults.idleCheckInterval());
+                DevboxSettings.blueprints(values.get("devboxes.blueprints"), binaries),
+                DevboxSettings.allowedEnvironment(values.get("devboxes.allowed-environment")),
+                defaults.idleCheckInterval());
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.devbox.AgentBinary;
 import io.myelin.devbox.Blueprint;
+import io.myelin.devbox.EnvironmentNames;
 import io.myelin.error.MyelinException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the two structured devbox settings, {@code agents.binaries} and {@code devboxes.blueprints}, from their text
+ * Reads the structured devbox settings, {@code agents.binaries}, {@code devboxes.blueprints} and
+ * {@code devboxes.allowed-environment}, from their text
  * (JSON, or YAML: a YAML file's mapping arrives as JSON, an environment variable or flag may be either). Every
  * mistake stops the server with a message naming the setting and the entry, so a typo never leaves an agent
  * silently unavailable.
@@ -34,7 +36,8 @@ final class DevboxSettings {
 
     /**
      * {@code agents.binaries}: name → absolute path of an executable file, or → a list of that path and fixed
-     * arguments.
+     * arguments, or → {@code {command: <path or list>, launch-args: [...]}}, where {@code launch-args} lists the
+     * arguments clients may give in a mount's {@code launch_args} (each exactly).
      */
     static Map<String, AgentBinary> binaries(String raw) {
         String key = "agents.binaries";
@@ -43,8 +46,29 @@ final class DevboxSettings {
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String at = key + "." + name(key, e.getKey());
-            List<String> command = e.getValue().isTextual() ? List.of(e.getValue().textValue())
-                    : strings(key, at, e.getValue(), "the path of an executable, or a list of it and fixed arguments");
+            JsonNode commandNode = e.getValue();
+            Set<String> launchArgs = Set.of();
+            if (commandNode.isObject()) {
+                JsonNode entry = commandNode;
+                commandNode = null;
+                for (Iterator<Map.Entry<String, JsonNode>> f = entry.fields(); f.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = f.next();
+                    switch (field.getKey().replace('_', '-')) {
+                        case "command" -> commandNode = field.getValue();
+                        case "launch-args" -> launchArgs = new LinkedHashSet<>(strings(key, at + ".launch-args",
+                                field.getValue(), "a list of the arguments clients may give in launch_args"));
+                        default -> throw MyelinException.invalid(key, at + " has an unknown entry '" + field.getKey()
+                                + "'; an agent has command and launch-args");
+                    }
+                }
+                if (commandNode == null) {
+                    throw MyelinException.invalid(key, at + " has no command: the path of its executable, or a list"
+                            + " of it and fixed arguments");
+                }
+            }
+            List<String> command = commandNode.isTextual() ? List.of(commandNode.textValue())
+                    : strings(key, at, commandNode, "the path of an executable, or a list of it and fixed arguments,"
+                            + " or a mapping with command and launch-args");
             if (command.isEmpty()) {
                 throw MyelinException.invalid(key, at + " is an empty list: its first entry must be the executable");
             }
@@ -60,14 +84,28 @@ final class DevboxSettings {
             if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
                 throw MyelinException.invalid(key, at + ": " + exe + " is not an executable file on this machine");
             }
-            out.put(e.getKey(), new AgentBinary(e.getKey(), exe, command.subList(1, command.size())));
+            out.put(e.getKey(), new AgentBinary(e.getKey(), exe, command.subList(1, command.size()), launchArgs));
         }
         return out;
     }
 
     /**
-     * {@code devboxes.blueprints}: name → {@code {setup-commands: [...], agent-binaries: [...]}}, both optional;
-     * {@code agent-binaries} must name configured agents.
+     * {@code devboxes.allowed-environment}: names or {@code *} globs, separated by commas (a YAML list arrives so).
+     */
+    static EnvironmentNames allowedEnvironment(String raw) {
+        String key = "devboxes.allowed-environment";
+        List<String> entries = new ArrayList<>();
+        for (String part : (raw == null ? "" : raw).split(",")) {
+            if (!part.isBlank()) {
+                entries.add(part.strip());
+            }
+        }
+        return environmentNames(key, key, entries);
+    }
+
+    /**
+     * {@code devboxes.blueprints}: name → {@code {setup-commands: [...], agent-binaries: [...],
+     * allowed-environment: [...]}}, all optional; {@code agent-binaries} must name configured agents.
      */
     static Map<String, Blueprint> blueprints(String raw, Map<String, AgentBinary> binaries) {
         String key = "devboxes.blueprints";
@@ -82,10 +120,12 @@ final class DevboxSettings {
                 continue;
             }
             if (!b.isObject()) {
-                throw MyelinException.invalid(key, at + " must be a mapping with setup-commands and agent-binaries");
+                throw MyelinException.invalid(key, at + " must be a mapping with setup-commands, agent-binaries and"
+                        + " allowed-environment");
             }
             List<String> setup = List.of();
             Set<String> agents = null;
+            EnvironmentNames environment = EnvironmentNames.NONE;
             for (Iterator<Map.Entry<String, JsonNode>> f = b.fields(); f.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = f.next();
                 switch (field.getKey().replace('_', '-')) {
@@ -100,13 +140,24 @@ final class DevboxSettings {
                             }
                         }
                     }
+                    case "allowed-environment" -> environment = environmentNames(key, at + ".allowed-environment",
+                            strings(key, at + ".allowed-environment", field.getValue(),
+                                    "a list of environment variable names or * globs"));
                     default -> throw MyelinException.invalid(key, at + " has an unknown entry '" + field.getKey()
-                            + "'; a blueprint has setup-commands and agent-binaries");
+                            + "'; a blueprint has setup-commands, agent-binaries and allowed-environment");
                 }
             }
-            out.put(e.getKey(), new Blueprint(e.getKey(), setup, agents));
+            out.put(e.getKey(), new Blueprint(e.getKey(), setup, agents, environment));
         }
         return out;
+    }
+
+    private static EnvironmentNames environmentNames(String key, String at, List<String> entries) {
+        try {
+            return new EnvironmentNames(entries);
+        } catch (IllegalArgumentException bad) {
+            throw MyelinException.invalid(key, at + ": " + bad.getMessage());
+        }
     }
 
     private static JsonNode mapping(String key, String raw) {

@@ -6,6 +6,7 @@ import io.myelin.concurrent.MemoryBudget;
 import io.myelin.devbox.DevboxFilter;
 import io.myelin.devbox.DevboxStatus;
 import io.myelin.devbox.Devboxes;
+import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.server.http.Bodies;
 import io.myelin.server.http.Exchange;
@@ -13,6 +14,7 @@ import io.myelin.server.http.Json;
 import io.myelin.server.http.Router;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -69,7 +71,7 @@ public final class DevboxRoutes {
     }
 
     private void list(Exchange ex) throws Exception {
-        int limit = ex.intQuery("limit", 20, 1, Integer.MAX_VALUE);
+        int limit = ex.intQuery("limit", 20, 1, devboxes.maxListLimit());
         String status = ex.query("status");
         DevboxStatus st = null;
         if (status != null && !status.isEmpty()) {
@@ -98,6 +100,14 @@ public final class DevboxRoutes {
 
     private void waitForStatus(Exchange ex) throws Exception {
         JsonNode body = ex.jsonBody();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("statuses")) {
+                // As create does: a field Myelin would ignore is refused, never silently dropped.
+                throw new MyelinException(ErrorKind.UNPROCESSABLE, f, f
+                        + ": unknown field: wait_for_status takes only statuses");
+            }
+        }
         JsonNode list = body.get("statuses");
         if (list == null || list.isNull()) {
             throw MyelinException.invalid("statuses", "statuses is required: the statuses to wait for, e.g. [\"running\"]");
