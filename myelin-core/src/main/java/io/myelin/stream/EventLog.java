@@ -6,6 +6,7 @@ import io.myelin.axon.LiveAxon;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import io.myelin.text.Utf8;
 import java.util.List;
 import java.util.Objects;
@@ -83,6 +84,21 @@ public final class EventLog implements AutoCloseable {
         EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, SYSTEM_SOURCE, payload);
         check(draft, "", true);
         return append(Caller.SYSTEM, axonId, List.of(draft), null).get(0);
+    }
+
+    /**
+     * Like {@link #publishSystem(String, String, String)}, but returns once the append is queued (it commits after
+     * every write queued before and before every write queued after; see {@link QueuedWrite}): for events that must
+     * precede what another thread writes next, without waiting for a commit in between.
+     *
+     * @throws MyelinException 404 at once when the axon does not exist; other failures from {@link QueuedWrite#await}
+     */
+    public QueuedWrite<Appended> publishSystemQueued(String axonId, String eventType, String payload) {
+        EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, SYSTEM_SOURCE, payload);
+        check(draft, "", true);
+        QueuedWrite<List<Appended>> queued = store.appendQueued(axons.index().require(axonId), List.of(draft),
+                RequestKey.sentBy(Caller.SYSTEM, null));
+        return () -> queued.await().get(0);
     }
 
     /**
