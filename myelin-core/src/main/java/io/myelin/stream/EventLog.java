@@ -117,6 +117,20 @@ public final class EventLog implements AutoCloseable {
         return append(caller, axonId, List.of(draft), key).get(0);
     }
 
+    /**
+     * Like {@link #publishSystem(Caller, String, String, String, String, RequestKey)}, but returns once the append
+     * is queued (see {@link QueuedWrite}): checked at once, storage errors from {@link QueuedWrite#await}.
+     */
+    public QueuedWrite<Appended> publishSystemQueued(Caller caller, String axonId, String eventType, String source,
+                                                     String payload, RequestKey key) {
+        Objects.requireNonNull(caller, "caller");
+        EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, source, payload);
+        check(draft, "", true);
+        QueuedWrite<List<Appended>> queued = store.appendQueued(axons.index().require(axonId), List.of(draft),
+                RequestKey.sentBy(caller, key));
+        return () -> queued.await().get(0);
+    }
+
     private List<Appended> append(Caller caller, String axonId, List<EventDraft> drafts, RequestKey key) {
         return store.append(axons.index().require(axonId), drafts, RequestKey.sentBy(caller, key));
     }
