@@ -38,6 +38,7 @@
 #   BENCH_WAKE_SAMPLES [100]      wake samples per agent for the running and frozen modes
 #   BENCH_WAKE_SHUTDOWN_SAMPLES [50]  wake samples per agent for the shut-down mode (each waits ~1-2 s
 #                                 for the idle timer)
+#   BENCH_WAKE_MODES [running,frozen,shutdown]  which wake modes to measure (e.g. "frozen")
 #   BENCH_STARTUP_SAMPLES [30]    agent start-ups (spawn to initialize answer) measured without the server
 #   BENCH_BURST_DEVBOXES [100]    devboxes with a suspended agent for wake-burst
 #   BENCH_RELAY_CHUNKS [20000]    session/update notifications per relayed turn
@@ -72,6 +73,7 @@ SQL_MAX_OPEN=${BENCH_SQL_MAX_OPEN_DATABASES:-1000}
 LIST_AXONS=${BENCH_LIST_AXONS:-100000}
 WAKE_SAMPLES=${BENCH_WAKE_SAMPLES:-100}
 WAKE_SHUTDOWN_SAMPLES=${BENCH_WAKE_SHUTDOWN_SAMPLES:-50}
+WAKE_MODES=${BENCH_WAKE_MODES:-running,frozen,shutdown}
 STARTUP_SAMPLES=${BENCH_STARTUP_SAMPLES:-30}
 BURST_DEVBOXES=${BENCH_BURST_DEVBOXES:-100}
 RELAY_CHUNKS=${BENCH_RELAY_CHUNKS:-20000}
@@ -199,10 +201,10 @@ for w in $WORKLOADS; do
       # The example agent's turns run ~5 s of timers and end on a permission request: each sample
       # cancels its turn after the first update. It has no loadSession: its shut-down wake opens a
       # new session. acp-agent.mjs restores its session with session/load.
-      bench wake "${COMMON[@]}" --server-pid "$SERVER_PID" --agent example --cancel-turns \
+      bench wake "${COMMON[@]}" --server-pid "$SERVER_PID" --agent example --cancel-turns --modes "$WAKE_MODES" \
         --agent-command "$NODE $EXAMPLE_AGENT" --samples "$WAKE_SAMPLES" \
         --shutdown-samples "$WAKE_SHUTDOWN_SAMPLES" --startup-samples "$STARTUP_SAMPLES"
-      bench wake "${COMMON[@]}" --server-pid "$SERVER_PID" --agent acp \
+      bench wake "${COMMON[@]}" --server-pid "$SERVER_PID" --agent acp --modes "$WAKE_MODES" \
         --agent-command "$NODE $ACP_AGENT" --samples "$WAKE_SAMPLES" \
         --shutdown-samples "$WAKE_SHUTDOWN_SAMPLES" --startup-samples "$STARTUP_SAMPLES" ;;
     wake-burst) bench wake-burst "${COMMON[@]}" --server-pid "$SERVER_PID" --agent acp --devboxes "$BURST_DEVBOXES" ;;

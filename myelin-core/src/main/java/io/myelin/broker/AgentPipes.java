@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code stdin}: {@link #send} queues a line (at most {@code stdinQueue} waiting) for the writer thread.</li>
  * </ul>
  *
- * <p>Threads: platform daemons {@code broker-<name>-out}, {@code -err}, {@code -in}; pipe reads are blocking native
- * calls, so they do not run on virtual threads. They end when the streams close.
+ * <p>Threads: platform daemons {@code broker-<name>-out} and {@code -err}: they spend their life in blocking native
+ * pipe reads, which would hold a virtual thread's carrier the whole time. The writer {@code broker-<name>-in} is
+ * virtual: it waits on its queue (no OS thread while the agent is idle or frozen) and blocks in a pipe write only
+ * while the agent's pipe buffer is full; the JDK then lends its carrier a temporary replacement (at most
+ * {@code jdk.virtualThreadScheduler.maxPoolSize} in all), and an agent that leaves its input unread for
+ * {@code stdinWait} is killed, which ends the write. They end when the streams close.
  */
 final class AgentPipes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentPipes.class);
@@ -57,7 +61,7 @@ final class AgentPipes implements AutoCloseable {
         this.stdin = new ArrayBlockingQueue<>(stdinQueue);
         this.out = Thread.ofPlatform().name("broker-" + name + "-out").daemon(true).unstarted(() -> pumpOut(maxLineBytes, sink));
         this.err = Thread.ofPlatform().name("broker-" + name + "-err").daemon(true).unstarted(() -> pumpErr(maxLineBytes, sink));
-        this.in = Thread.ofPlatform().name("broker-" + name + "-in").daemon(true).unstarted(this::pumpIn);
+        this.in = Thread.ofVirtual().name("broker-" + name + "-in").unstarted(this::pumpIn);
         out.start();
         err.start();
         in.start();

@@ -24,7 +24,11 @@ public interface AgentProcess {
     /** Completes with the exit status once the agent's main process has exited (128 + n for signal n). */
     CompletableFuture<Integer> exit();
 
-    /** Freezes the agent and everything it started (SIGSTOP to its process group): no CPU, memory kept. */
+    /**
+     * Freezes the agent and everything it started (SIGSTOP to its process group): no CPU, memory kept. Returns once
+     * they are stopped, as far as the launcher can tell within a short bound (about a second), so that a suspend
+     * announced afterwards is true.
+     */
     void freeze();
 
     /** Thaws what {@link #freeze} froze (SIGCONT). */

@@ -1,5 +1,7 @@
 package io.myelin.broker;
 
+import io.myelin.error.ErrorKind;
+import io.myelin.error.MyelinException;
 import io.myelin.stream.Event;
 import io.myelin.stream.Origin;
 import java.time.Duration;
@@ -28,6 +30,28 @@ public interface AxonLink extends AutoCloseable {
      * @throws io.myelin.error.MyelinException 409 when another broker saved meanwhile
      */
     BrokerState saveState(BrokerState next, String key);
+
+    /**
+     * Saves {@code next} as {@link #saveState} does, then appends the {@link Origin#SYSTEM_EVENT} as {@link #publish}
+     * does; the event is never durable before the state. A {@code 422} for the event (its key is taken: it is there
+     * already) is not an error. The default makes one call after the other; a link that can queue both to storage
+     * in order (the server's own) waits once.
+     *
+     * @return the state as stored
+     * @throws io.myelin.error.MyelinException what failed the save first, else what failed the event
+     */
+    default BrokerState saveStateThenPublish(BrokerState next, String stateKey, String eventType, String payload,
+                                             String eventKey) {
+        BrokerState saved = saveState(next, stateKey);
+        try {
+            publish(Origin.SYSTEM_EVENT, eventType, payload, eventKey);
+        } catch (MyelinException e) {
+            if (e.kind() != ErrorKind.UNPROCESSABLE) {
+                throw e;
+            }
+        }
+        return saved;
+    }
 
     /**
      * Appends one event as the broker: {@link Origin#AGENT_EVENT} (what the agent said) or {@link Origin#SYSTEM_EVENT}

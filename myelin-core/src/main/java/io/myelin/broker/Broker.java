@@ -227,9 +227,11 @@ final class Broker implements RelayHost {
         Turn t = new Turn(trigger);
         progress.turnStarting(trigger.sequence());
         turn = t;
-        save(t);
+        publisher.flush(); // the output before it stays before it
+        // The state (turn running) and turn.started are queued together: the event never lands without the state.
+        progress.saveThen(t, firstWaiting(), "turn.started", BrokerJson.text(BrokerJson.object().put("turn_id", t.id())),
+                EventKeys.started(trigger.sequence()));
         t.fire(TurnEvent.START);
-        publisher.system("turn.started", BrokerJson.object().put("turn_id", t.id()), EventKeys.started(trigger.sequence()));
         listener.activity();
         relay.startTurn(t);
     }
@@ -270,8 +272,12 @@ final class Broker implements RelayHost {
 
     /** Saves the progress with {@code running} as the turn in progress (null: none). */
     private void save(Turn running) {
-        long waiting = Math.min(deferred.isEmpty() ? Long.MAX_VALUE : deferred.peek().sequence(), relay.oldestInFlight());
-        progress.save(running, waiting);
+        progress.save(running, firstWaiting());
+    }
+
+    /** The lowest sequence of an event still waiting (a deferred relay, a request without its answer), or MAX. */
+    private long firstWaiting() {
+        return Math.min(deferred.isEmpty() ? Long.MAX_VALUE : deferred.peek().sequence(), relay.oldestInFlight());
     }
 
     @Override

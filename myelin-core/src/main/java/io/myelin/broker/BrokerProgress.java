@@ -116,12 +116,24 @@ final class BrokerProgress {
      * @throws Superseded when another broker saved meanwhile
      */
     void save(Turn running, long firstWaiting) {
+        saveThen(running, firstWaiting, null, null, null);
+    }
+
+    /**
+     * Saves as {@link #save} does, then (when {@code eventType} is not null) appends that {@code SYSTEM_EVENT} under
+     * {@code eventKey}, never durable before the state, in one wait where the link allows
+     * ({@link AxonLink#saveStateThenPublish}).
+     *
+     * @throws Superseded when another broker saved meanwhile
+     */
+    void saveThen(Turn running, long firstWaiting, String eventType, String payload, String eventKey) {
         long cursor = Math.max(turnCursor, Math.min(read, firstWaiting == Long.MAX_VALUE ? Long.MAX_VALUE : firstWaiting - 1));
         BrokerState next = new BrokerState(saved.version(), cursor, turnCursor, running == null ? null : running.id(),
                 running == null ? 0 : running.trigger().sequence(), sessionId, context);
         String key = "brk-state-" + UUID.randomUUID();
         try {
-            saved = publisher.retrying(() -> link.saveState(next, key), "saving the broker state");
+            saved = publisher.retrying(() -> eventType == null ? link.saveState(next, key)
+                    : link.saveStateThenPublish(next, key, eventType, payload, eventKey), "saving the broker state");
         } catch (MyelinException e) {
             if (e.kind() == ErrorKind.CONFLICT && "version".equals(e.field())) {
                 throw new Superseded("another broker saved the state of axon " + link.axonId() + " (" + e.getMessage() + ")");

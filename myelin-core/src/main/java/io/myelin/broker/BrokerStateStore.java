@@ -2,6 +2,7 @@ package io.myelin.broker;
 
 import io.myelin.axon.LiveAxon;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 
 /**
  * Port: where each axon's {@link BrokerState} is kept, next to the axon itself (the SQLite adapter: table
@@ -21,4 +22,10 @@ public interface BrokerStateStore {
      *                                         axon was deleted; 422 for a key used for a different request
      */
     BrokerState save(LiveAxon axon, BrokerState next, RequestKey key);
+
+    /**
+     * Like {@link #save}, but returns once the save is queued: it commits after every write queued before and
+     * before every write queued after (see {@link QueuedWrite}); its errors come from {@link QueuedWrite#await}.
+     */
+    QueuedWrite<BrokerState> saveQueued(LiveAxon axon, BrokerState next, RequestKey key);
 }

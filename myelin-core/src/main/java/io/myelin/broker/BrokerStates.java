@@ -7,6 +7,7 @@ import io.myelin.axon.AxonIndex;
 import io.myelin.axon.LiveAxon;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import io.myelin.text.Utf8;
 import java.util.Objects;
 
@@ -50,6 +51,14 @@ public final class BrokerStates {
      *                         an id over {@value #MAX_ID_CHARS} characters; 404 no such axon; 409 another save came first
      */
     public BrokerState save(Caller caller, String axonId, BrokerState next, RequestKey key) {
+        return saveQueued(caller, axonId, next, key).await();
+    }
+
+    /**
+     * Like {@link #save}, but returns once the save is queued (checked at once; storage errors from
+     * {@link QueuedWrite#await}), so that an event queued next lands after it (see {@link QueuedWrite}).
+     */
+    public QueuedWrite<BrokerState> saveQueued(Caller caller, String axonId, BrokerState next, RequestKey key) {
         Objects.requireNonNull(caller, "caller");
         LiveAxon axon = axons.require(axonId);
         if (next.cursor() > axon.committedSeq()) {
@@ -78,7 +87,7 @@ public final class BrokerStates {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw MyelinException.invalid("context", "context is not JSON: " + e.getOriginalMessage());
         }
-        return store.save(axon, next, RequestKey.sentBy(caller, key));
+        return store.saveQueued(axon, next, RequestKey.sentBy(caller, key));
     }
 
     private static void checkId(String value, String field) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ final class LocalAgentProcess implements AgentProcess {
     private static final Logger log = LoggerFactory.getLogger(LocalAgentProcess.class);
     /** How long SIGKILL may take to end the group before {@link #terminate} gives up waiting. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** How long a freeze waits for every process of the group to be stopped. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(1);
 
     private final Process process;
     private final String kill;
@@ -52,9 +55,18 @@ final class LocalAgentProcess implements AgentProcess {
         return exit;
     }
 
+    /**
+     * SIGSTOP to the group, then (Linux) waits at most {@link #STOP_WAIT} until every member is stopped, so that
+     * the suspend announced next is true; a member still running then is logged and the freeze goes on.
+     */
     @Override
     public void freeze() {
         signal("STOP");
+        List<String> running = ProcessGroupStops.await(process.pid(), STOP_WAIT);
+        if (!running.isEmpty()) {
+            log.warn("agent group {}: not every process stopped within {} ms of SIGSTOP (pid:state {}); going on",
+                    process.pid(), STOP_WAIT.toMillis(), running);
+        }
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.myelin.broker;
 
 import io.myelin.auth.Caller;
+import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
+import io.myelin.stream.Appended;
 import io.myelin.stream.Event;
 import io.myelin.stream.EventDraft;
 import io.myelin.stream.EventLog;
@@ -42,10 +45,39 @@ public final class LocalAxonLink implements AxonLink {
 
     @Override
     public BrokerState saveState(BrokerState next, String key) {
-        Fingerprint fp = Fingerprint.builder().add("broker state").add(next.version()).add(next.cursor())
+        return states.save(Caller.SYSTEM, axonId, next, new RequestKey(key, KEY_LABEL, stateFingerprint(next)));
+    }
+
+    private static Fingerprint stateFingerprint(BrokerState next) {
+        return Fingerprint.builder().add("broker state").add(next.version()).add(next.cursor())
                 .add(next.turnCursor()).add(next.turnId()).add(next.turnTrigger())
                 .add(next.sessionId()).add(next.context()).build();
-        return states.save(Caller.SYSTEM, axonId, next, new RequestKey(key, KEY_LABEL, fp));
+    }
+
+    /** Queues the save and the event to the one writer, in that order, and waits once: they share a commit. */
+    @Override
+    public BrokerState saveStateThenPublish(BrokerState next, String stateKey, String eventType, String payload,
+                                            String eventKey) {
+        QueuedWrite<BrokerState> saved = states.saveQueued(Caller.SYSTEM, axonId, next,
+                new RequestKey(stateKey, KEY_LABEL, stateFingerprint(next)));
+        QueuedWrite<Appended> event;
+        try {
+            event = events.publishSystemQueued(Caller.SYSTEM, axonId, eventType, BrokerEvents.SOURCE, payload,
+                    new RequestKey(eventKey, KEY_LABEL, Fingerprint.builder().add(Origin.SYSTEM_EVENT.name())
+                            .add(eventType).add(payload).build()));
+        } catch (MyelinException e) {
+            saved.await();
+            throw e;
+        }
+        BrokerState state = saved.await();
+        try {
+            event.await();
+        } catch (MyelinException e) {
+            if (e.kind() != ErrorKind.UNPROCESSABLE) {
+                throw e;
+            }
+        }
+        return state;
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.myelin.devbox.DevboxLifecycle.Trigger;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.lifecycle.Lifecycle;
+import io.myelin.storage.QueuedWrite;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 
@@ -104,6 +107,58 @@ final class DevboxMoves {
         changed.signalAll();
         return true;
     }
+
+    /**
+     * Queues the moves of {@code triggers}, one after another from the current status, as one write, and returns
+     * once it is queued (see {@link DevboxStore#transitionQueued}); the moves count only at {@link #take}. Null
+     * (nothing queued) when the server is stopping or the table does not allow every move.
+     */
+    Queued queue(Trigger... triggers) {
+        if (closing) {
+            return null;
+        }
+        DevboxStatus at = lifecycle.state();
+        List<DevboxStatus> path = new ArrayList<>(triggers.length);
+        for (Trigger t : triggers) {
+            if (!DevboxLifecycle.TABLE.allows(at, t)) {
+                return null;
+            }
+            at = DevboxLifecycle.TABLE.next(at, t);
+            path.add(at);
+        }
+        return new Queued(lifecycle.state(), List.of(triggers), ctx.store().transitionQueued(id, path));
+    }
+
+    /**
+     * Waits until the queued moves are durable, then takes them and wakes the waiters. The lock must have been held
+     * since {@link #queue}, so nothing else moved meanwhile.
+     *
+     * @throws MyelinException what failed the write (nothing moved then)
+     */
+    void take(Queued queued) {
+        Devbox after = queued.write().await();
+        if (lifecycle.state() != queued.from()) {
+            throw new IllegalStateException("devbox " + id + " moved while its moves were queued");
+        }
+        for (Trigger t : queued.triggers()) {
+            lifecycle.fire(t);
+        }
+        record = after;
+        changed.signalAll();
+    }
+
+    /** Queues the lifecycle event of {@code status} on every mounted axon (see {@link LifecycleEvents#queue}). */
+    List<LifecycleEvents.Queued> queuePublish(DevboxStatus status, String reason) {
+        return ctx.events().queue(id, spec.mountedAxons(), status, reason);
+    }
+
+    /** Waits for events queued by {@link #queuePublish}; failures are logged. */
+    void settle(DevboxStatus status, List<LifecycleEvents.Queued> events) {
+        ctx.events().settle(id, status, events);
+    }
+
+    /** Moves queued as one write from {@code from}, not taken yet. */
+    record Queued(DevboxStatus from, List<Trigger> triggers, QueuedWrite<Devbox> write) {}
 
     /** Publishes the lifecycle event of the current status on every mounted axon, with {@code reason} (or none). */
     void publish(String reason) {

@@ -3,6 +3,7 @@ package io.myelin.devbox;
 import io.myelin.auth.AxonVisibility;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -39,6 +40,15 @@ public interface DevboxStore {
      * @return the devbox after the move
      */
     Devbox transition(String id, DevboxStatus to, String shutdownReason, String failureReason);
+
+    /**
+     * Moves the devbox through every status of {@code path} in order, in one write (each move in its history, all
+     * with the same time), and returns once the write is queued: it commits after every write queued before and
+     * before every write queued after (see {@link QueuedWrite}). For moves with nothing to do between them.
+     *
+     * @param path at least one status; no shutdown or failure reasons are set
+     */
+    QueuedWrite<Devbox> transitionQueued(String id, List<DevboxStatus> path);
 
     /** The devbox, or null when no devbox has this id. */
     Devbox get(String id);

@@ -4,6 +4,7 @@ import io.myelin.devbox.DevboxLifecycle.Trigger;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +46,7 @@ final class DevboxSupervisor {
 
     // Guarded by lock.
     private final DevboxMoves moves;
-    private Thread worker;
+    private final DevboxWorker worker;
     /** Suspended with the agents' processes stopped (idle shutdown, or restored after a restart): resume starts them. */
     private boolean agentsStopped;
     /** Why a resume that arrived while the worker was busy resumes; carried out when the worker ends. */
@@ -61,6 +62,7 @@ final class DevboxSupervisor {
         this.ctx = ctx;
         this.moves = new DevboxMoves(record, ctx, changed);
         this.processes = new DevboxProcesses(id, spec, ctx, this);
+        this.worker = new DevboxWorker(id, lock, ctx.options().stopTimeout(), this::workerEnded);
         this.keptAliveAtMs = ctx.clock().millis();
     }
 
@@ -141,7 +143,7 @@ final class DevboxSupervisor {
             if (now == DevboxStatus.SUSPENDING || now == DevboxStatus.SUSPENDED) {
                 return moves.record();
             }
-            // A worker seen in running is only finishing (its last move was to running): nothing it does can clash.
+            // A worker seen in running is only finishing (a thaw, or its last move): the next one waits for it.
             if (!moves.allows(Trigger.SUSPEND)) {
                 throw moves.conflict("suspend", "running");
             }
@@ -154,9 +156,10 @@ final class DevboxSupervisor {
     }
 
     /**
-     * Resumes: {@code suspended → resuming}, then (worker) launch commands again if the agents were stopped, then
-     * each agent resumed; then {@code running}. Already resuming or running: answered as it is. Suspending (or its
-     * agents being reattached after a restart): remembered, done once suspended.
+     * Resumes. Agents stopped: {@code suspended → resuming}, then (worker) launch commands again and each agent
+     * started; then {@code running}. Agents frozen: both moves in one write while the worker thaws them, answered
+     * {@code running} ({@link #thawNow}). Already resuming or running: answered as it is. Suspending (or its agents
+     * being reattached after a restart): remembered, done once suspended.
      *
      * @throws MyelinException 409 naming the current status when it cannot resume
      */
@@ -167,7 +170,7 @@ final class DevboxSupervisor {
             if (now == DevboxStatus.RESUMING || now == DevboxStatus.RUNNING) {
                 return moves.record();
             }
-            if (now == DevboxStatus.SUSPENDING || (now == DevboxStatus.SUSPENDED && worker != null)) {
+            if (now == DevboxStatus.SUSPENDING || (now == DevboxStatus.SUSPENDED && worker.busy())) {
                 if (pendingResume == null) {
                     pendingResume = reason; // the first one asked says why it resumes
                 }
@@ -176,8 +179,12 @@ final class DevboxSupervisor {
             if (!moves.allows(Trigger.RESUME)) {
                 throw moves.conflict("resume", "suspended");
             }
-            moves.move(Trigger.RESUME, null, null);
-            spawn(() -> runResume(reason));
+            if (agentsStopped) {
+                moves.move(Trigger.RESUME, null, null);
+                spawn(() -> runResume(reason));
+            } else {
+                thawNow(reason);
+            }
             return moves.record();
         } finally {
             lock.unlock();
@@ -223,12 +230,12 @@ final class DevboxSupervisor {
                         .retry(true, Duration.ofSeconds(1)).nothingApplied();
             }
             moves.move(Trigger.SHUTDOWN, reason, null);
-            busy = worker;
+            busy = worker.current();
         } finally {
             lock.unlock();
         }
         processes.stop();
-        awaitWorker(busy);
+        worker.await(busy);
         if (!ctx.options().keepWorkspaces()) {
             ctx.host().remove(id);
         }
@@ -281,49 +288,42 @@ final class DevboxSupervisor {
      * idle: it is looked at again next round.
      */
     void checkIdle(long nowMs) {
-        LaunchParameters lp = spec.launchParameters();
-        LifecycleConfiguration.AfterIdle afterIdle = lp.lifecycle().afterIdle();
-        if ((afterIdle == null && lp.keepAliveTimeSeconds() == null) || !lock.tryLock()) {
+        IdleRule rule = new IdleRule(spec.launchParameters());
+        if (!rule.applies() || !lock.tryLock()) {
             return;
         }
         try {
-            if (moves.state() != DevboxStatus.RUNNING || worker != null || idleActionQueued || moves.closing()) {
+            if (moves.state() != DevboxStatus.RUNNING || worker.busy() || idleActionQueued || moves.closing()) {
                 return;
             }
-            Runnable action = null;
-            if (afterIdle != null) {
-                long reported = processes.idleSinceMs();
-                if (reported >= 0 && nowMs - Math.max(keptAliveAtMs, reported) >= afterIdle.idleTimeSeconds() * 1000) {
-                    boolean stop = afterIdle.onIdle() == LifecycleConfiguration.OnIdle.SHUTDOWN;
-                    action = () -> suspend(stop ? "idle_shutdown" : "idle", stop);
-                }
-            } else if (nowMs - keptAliveAtMs >= lp.keepAliveTimeSeconds() * 1000) {
-                action = () -> shutdown("keep_alive_timeout");
-            }
+            Runnable action = switch (rule.due(nowMs, keptAliveAtMs, processes.idleSinceMs())) {
+                case NONE -> null;
+                case SUSPEND -> () -> suspend("idle", false);
+                case STOP_AGENTS -> () -> suspend("idle_shutdown", true);
+                case SHUT_DOWN -> () -> shutdown("keep_alive_timeout");
+            };
             if (action != null) {
                 idleActionQueued = true;
-                Thread.ofVirtual().name("myelin-devbox-idle-" + id).start(idleAction(action));
+                Thread.ofVirtual().name("myelin-devbox-idle-" + id).start(() -> idleAction(action));
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private Runnable idleAction(Runnable action) {
-        return () -> {
+    private void idleAction(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.warn("devbox {}: idle action failed: {}", id, e.getMessage());
+        } finally {
+            lock.lock();
             try {
-                action.run();
-            } catch (RuntimeException e) {
-                log.warn("devbox {}: idle action failed: {}", id, e.getMessage());
+                idleActionQueued = false;
             } finally {
-                lock.lock();
-                try {
-                    idleActionQueued = false;
-                } finally {
-                    lock.unlock();
-                }
+                lock.unlock();
             }
-        };
+        }
     }
 
     /**
@@ -335,12 +335,12 @@ final class DevboxSupervisor {
         lock.lock();
         try {
             moves.close();
-            busy = worker;
+            busy = worker.current();
         } finally {
             lock.unlock();
         }
         processes.stop();
-        awaitWorker(busy);
+        worker.await(busy);
     }
 
     // ---- the worker's jobs ------------------------------------------------------------------------------------
@@ -394,6 +394,43 @@ final class DevboxSupervisor {
         enterRunning(stopped ? processes.bringUp() : processes.thaw(), reason);
     }
 
+    /**
+     * Lock held; suspended with frozen agents. Nothing runs between resuming and running (a thaw is a signal), so
+     * both moves are one write, queued with {@code devbox.running} right behind it; the worker thaws the agents
+     * meanwhile, so what a woken broker writes first ({@code turn.started}) queues behind them and can share their
+     * commit. The moves count once durable; when that write fails the agents are frozen again.
+     */
+    private void thawNow(String reason) {
+        DevboxMoves.Queued queued = moves.queue(Trigger.RESUME, Trigger.STARTED);
+        if (queued == null) {
+            return; // the server is stopping
+        }
+        List<LifecycleEvents.Queued> announced = moves.queuePublish(DevboxStatus.RUNNING, reason);
+        spawn(this::runThaw);
+        moves.take(queued);
+        agentsStopped = false;
+        keptAliveAtMs = nowMs();
+        moves.settle(DevboxStatus.RUNNING, announced);
+    }
+
+    /** The worker of {@link #thawNow}: thaws; freezes again when the moves did not become durable. */
+    private void runThaw() {
+        DevboxProcesses.Outcome thawed = processes.thaw();
+        if (thawed.failure() != null) {
+            log.warn("devbox {}: {}; its broker reports the agent's state", id, thawed.failure());
+        }
+        lock.lock();
+        try {
+            if (moves.state() != DevboxStatus.SUSPENDED || moves.closing()) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        log.warn("devbox {}: its resume was not stored; its agents are frozen again", id);
+        processes.putToRest(false);
+    }
+
     /** Running, when the processes came up; else failed (or nothing, when the devbox is stopping). */
     private void enterRunning(DevboxProcesses.Outcome outcome, String reason) {
         if (outcome.failure() != null) {
@@ -440,53 +477,21 @@ final class DevboxSupervisor {
         }
     }
 
-    // ---- helpers ------------------------------------------------------------------------------------------------
-
     /**
-     * Lock held. Starts the worker. When a worker ends it clears itself, wakes waiters, and carries out a resume that
-     * arrived while it worked (the devbox is suspended by then, or the resume no longer applies).
+     * Lock held, a job just ended: carries out a resume that arrived while it worked (the devbox is suspended by
+     * then, or the resume no longer applies), and wakes the waiters.
      */
-    private void spawn(Runnable job) {
-        Thread t = Thread.ofVirtual().name("myelin-devbox-" + id).unstarted(() -> {
-            try {
-                job.run();
-            } catch (RuntimeException e) {
-                log.error("devbox {}: its worker failed", id, e);
-            } finally {
-                lock.lock();
-                try {
-                    if (worker == Thread.currentThread()) {
-                        worker = null;
-                    }
-                    String resumeNow = pendingResume;
-                    pendingResume = null;
-                    if (resumeNow != null && worker == null && moves.move(Trigger.RESUME, null, null)) {
-                        spawn(() -> runResume(resumeNow));
-                    }
-                    changed.signalAll();
-                } catch (RuntimeException e) {
-                    log.error("devbox {}: cannot resume after its worker", id, e);
-                } finally {
-                    lock.unlock();
-                }
-            }
-        });
-        worker = t;
-        t.start();
+    private void workerEnded() {
+        String resumeNow = pendingResume;
+        pendingResume = null;
+        if (resumeNow != null && !worker.busy() && moves.move(Trigger.RESUME, null, null)) {
+            spawn(() -> runResume(resumeNow));
+        }
+        changed.signalAll();
     }
 
-    /** Waits for the worker to notice it should stop: at most twice the stop timeout (an agent may be stopping). */
-    private void awaitWorker(Thread busy) {
-        if (busy == null || busy == Thread.currentThread()) {
-            return;
-        }
-        Duration limit = ctx.options().stopTimeout().multipliedBy(2);
-        try {
-            if (!busy.join(limit)) {
-                log.warn("devbox {}: its worker is still busy after {}; going on without it", id, limit);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Lock held. Starts a job on the worker. */
+    private void spawn(Runnable job) {
+        worker.spawn(job);
     }
 }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.storage.QueuedWrite;
+import io.myelin.stream.Appended;
 import io.myelin.stream.EventLog;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * client reads them. Other statuses are passages and publish nothing.
  *
  * <p>A publish that fails (the axon was deleted, the disk is full) is logged and does not stop the devbox.
- * Threading: thread-safe; blocks until the events are durable.
+ * Threading: thread-safe; {@link #publish} and {@link #settle} block until the events are durable, {@link #queue}
+ * only until they are queued.
  */
 final class LifecycleEvents {
     private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
@@ -42,9 +46,17 @@ final class LifecycleEvents {
 
     /** @param reason why ({@code idle}, {@code api_shutdown}, a failure's description), or null */
     void publish(String devboxId, List<String> axons, DevboxStatus status, String reason) {
+        settle(devboxId, status, queue(devboxId, axons, status, reason));
+    }
+
+    /**
+     * Queues the event on every axon and returns at once (see {@link EventLog#publishSystemQueued}): what is queued
+     * after this returns lands behind it. {@link #settle} waits for them.
+     */
+    List<Queued> queue(String devboxId, List<String> axons, DevboxStatus status, String reason) {
         String type = eventType(status);
         if (type == null || axons.isEmpty()) {
-            return;
+            return List.of();
         }
         ObjectNode payload = JSON.createObjectNode().put("devbox_id", devboxId);
         if (reason != null) {
@@ -56,16 +68,36 @@ final class LifecycleEvents {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a two-field JSON object always encodes", e);
         }
+        List<Queued> out = new ArrayList<>(axons.size());
         for (String axon : axons) {
             try {
-                events.publishSystem(axon, type, text);
+                out.add(new Queued(axon, events.publishSystemQueued(axon, type, text)));
             } catch (MyelinException e) {
-                if (e.kind() == ErrorKind.NOT_FOUND) {
-                    log.debug("devbox {}: {} not published on axon {}: it was deleted", devboxId, type, axon);
-                } else {
-                    log.warn("devbox {}: {} not published on axon {}: {}", devboxId, type, axon, e.getMessage());
-                }
+                notPublished(devboxId, type, axon, e);
+            }
+        }
+        return out;
+    }
+
+    /** Waits until every queued event is durable; one that failed is logged. */
+    void settle(String devboxId, DevboxStatus status, List<Queued> queued) {
+        for (Queued q : queued) {
+            try {
+                q.write().await();
+            } catch (MyelinException e) {
+                notPublished(devboxId, eventType(status), q.axon(), e);
             }
         }
     }
+
+    private static void notPublished(String devboxId, String type, String axon, MyelinException e) {
+        if (e.kind() == ErrorKind.NOT_FOUND) {
+            log.debug("devbox {}: {} not published on axon {}: it was deleted", devboxId, type, axon);
+        } else {
+            log.warn("devbox {}: {} not published on axon {}: {}", devboxId, type, axon, e.getMessage());
+        }
+    }
+
+    /** One lifecycle event queued on {@code axon}. */
+    record Queued(String axon, QueuedWrite<Appended> write) {}
 }

@@ -6,6 +6,7 @@ import io.myelin.axon.LiveAxon;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import io.myelin.text.Utf8;
 import java.util.List;
 import java.util.Objects;
@@ -86,6 +87,21 @@ public final class EventLog implements AutoCloseable {
     }
 
     /**
+     * Like {@link #publishSystem(String, String, String)}, but returns once the append is queued (it commits after
+     * every write queued before and before every write queued after; see {@link QueuedWrite}): for events that must
+     * precede what another thread writes next, without waiting for a commit in between.
+     *
+     * @throws MyelinException 404 at once when the axon does not exist; other failures from {@link QueuedWrite#await}
+     */
+    public QueuedWrite<Appended> publishSystemQueued(String axonId, String eventType, String payload) {
+        EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, SYSTEM_SOURCE, payload);
+        check(draft, "", true);
+        QueuedWrite<List<Appended>> queued = store.appendQueued(axons.index().require(axonId), List.of(draft),
+                RequestKey.sentBy(Caller.SYSTEM, null));
+        return () -> queued.await().get(0);
+    }
+
+    /**
      * Appends a {@code SYSTEM_EVENT} produced by a part of the server that acts for someone: a broker relaying an
      * agent ({@code turn.*}, {@code agent.*}, {@code broker.error}), inside the server or through
      * {@code POST /v1/axons/{id}/broker/events}. Like {@link #publish}, a repeat under the same {@code key} returns
@@ -99,6 +115,20 @@ public final class EventLog implements AutoCloseable {
         EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, source, payload);
         check(draft, "", true);
         return append(caller, axonId, List.of(draft), key).get(0);
+    }
+
+    /**
+     * Like {@link #publishSystem(Caller, String, String, String, String, RequestKey)}, but returns once the append
+     * is queued (see {@link QueuedWrite}): checked at once, storage errors from {@link QueuedWrite#await}.
+     */
+    public QueuedWrite<Appended> publishSystemQueued(Caller caller, String axonId, String eventType, String source,
+                                                     String payload, RequestKey key) {
+        Objects.requireNonNull(caller, "caller");
+        EventDraft draft = new EventDraft(eventType, Origin.SYSTEM_EVENT, source, payload);
+        check(draft, "", true);
+        QueuedWrite<List<Appended>> queued = store.appendQueued(axons.index().require(axonId), List.of(draft),
+                RequestKey.sentBy(caller, key));
+        return () -> queued.await().get(0);
     }
 
     private List<Appended> append(Caller caller, String axonId, List<EventDraft> drafts, RequestKey key) {

@@ -2,6 +2,7 @@ package io.myelin.stream;
 
 import io.myelin.axon.LiveAxon;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import java.util.List;
 
 /**
@@ -21,6 +22,13 @@ public interface EventStore {
      * @throws io.myelin.error.MyelinException 404 when the axon was deleted; 503/507 when storage cannot write
      */
     List<Appended> append(LiveAxon axon, List<EventDraft> drafts, RequestKey key);
+
+    /**
+     * Like {@link #append}, but returns once the append is queued: it commits after every write queued before this
+     * returned and before every write queued after it (see {@link QueuedWrite}). Errors that {@link #append} throws
+     * come from {@link QueuedWrite#await}.
+     */
+    QueuedWrite<List<Appended>> appendQueued(LiveAxon axon, List<EventDraft> drafts, RequestKey key);
 
     /**
      * Events with sequence greater than {@code after}, ascending: at most {@code maxEvents}, and no more once

@@ -9,6 +9,7 @@ import io.myelin.broker.BrokerStateStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -82,7 +83,12 @@ final class SqliteBrokerStateStore implements BrokerStateStore {
 
     @Override
     public BrokerState save(LiveAxon axon, BrokerState next, RequestKey key) {
-        return WriteCall.run(writer, new KeyedWrite<BrokerState>(keys, axon.id(), key, CODEC) {
+        return saveQueued(axon, next, key).await();
+    }
+
+    @Override
+    public QueuedWrite<BrokerState> saveQueued(LiveAxon axon, BrokerState next, RequestKey key) {
+        return WriteCall.queue(writer, new KeyedWrite<BrokerState>(keys, axon.id(), key, CODEC) {
             @Override
             protected BrokerState applyOnce(Connection c, WriteGroup g) throws SQLException {
                 if (axon.deleted()) {

@@ -16,6 +16,7 @@ import io.myelin.devbox.StateTransition;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -118,7 +119,20 @@ final class SqliteDevboxStore implements DevboxStore {
 
     @Override
     public Devbox transition(String id, DevboxStatus to, String shutdownReason, String failureReason) {
-        return WriteCall.run(writer, new WriteCall<Devbox>() {
+        return WriteCall.run(writer, moves(id, List.of(to), shutdownReason, failureReason));
+    }
+
+    @Override
+    public QueuedWrite<Devbox> transitionQueued(String id, List<DevboxStatus> path) {
+        return WriteCall.queue(writer, moves(id, path, null, null));
+    }
+
+    /** One write that moves the devbox through {@code path} in order, each move in its history. */
+    private WriteCall<Devbox> moves(String id, List<DevboxStatus> path, String shutdownReason, String failureReason) {
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("a devbox moves through at least one status");
+        }
+        return new WriteCall<Devbox>() {
             @Override
             public void apply(Connection c, WriteGroup g) throws SQLException {
                 Devbox before;
@@ -131,8 +145,11 @@ final class SqliteDevboxStore implements DevboxStore {
                         before = row(rs);
                     }
                 }
+                DevboxStatus to = path.get(path.size() - 1);
                 List<StateTransition> history = new ArrayList<>(before.stateTransitions());
-                history.add(new StateTransition(to, g.nowMs(), failureReason));
+                for (int i = 0; i < path.size(); i++) {
+                    history.add(new StateTransition(path.get(i), g.nowMs(), i == path.size() - 1 ? failureReason : null));
+                }
                 if (history.size() > Devbox.MAX_TRANSITIONS) {
                     history = history.subList(history.size() - Devbox.MAX_TRANSITIONS, history.size());
                 }
@@ -151,7 +168,7 @@ final class SqliteDevboxStore implements DevboxStore {
                 }
                 result(new Devbox(id, before.spec(), to, before.createTimeMs(), end, history, shut, failed));
             }
-        });
+        };
     }
 
     @Override

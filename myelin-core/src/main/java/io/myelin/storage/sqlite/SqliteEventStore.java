@@ -2,6 +2,7 @@ package io.myelin.storage.sqlite;
 
 import io.myelin.axon.LiveAxon;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.storage.QueuedWrite;
 import io.myelin.stream.Appended;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.Event;
@@ -47,7 +48,12 @@ final class SqliteEventStore implements EventStore, CommitFeed {
 
     @Override
     public List<Appended> append(LiveAxon axon, List<EventDraft> drafts, RequestKey key) {
-        return WriteCall.run(writer, new AppendOp(axon, drafts, key, keys, statements,
+        return appendQueued(axon, drafts, key).await();
+    }
+
+    @Override
+    public QueuedWrite<List<Appended>> appendQueued(LiveAxon axon, List<EventDraft> drafts, RequestKey key) {
+        return WriteCall.queue(writer, new AppendOp(axon, drafts, key, keys, statements,
                 (a, events) -> listener.committed(a, events)));
     }
 

@@ -2,6 +2,7 @@ package io.myelin.storage.sqlite;
 
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.storage.QueuedWrite;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,22 @@ public abstract class WriteCall<T> implements WriteOp {
 
     /** Submits {@code call} and returns its value once durable, or throws what failed it. */
     public static <T> T run(GroupCommitWriter writer, WriteCall<T> call) {
+        return queue(writer, call).await();
+    }
+
+    /**
+     * Submits {@code call} and returns once it is queued, behind every op queued before and ahead of every op
+     * queued after; {@link QueuedWrite#await} then waits for its value as {@link #run} does.
+     */
+    public static <T> QueuedWrite<T> queue(GroupCommitWriter writer, WriteCall<T> call) {
         writer.submit(call);
+        return () -> call.await(writer);
+    }
+
+    private T await(GroupCommitWriter writer) {
         Duration timeout = writer.answerTimeout();
         try {
-            if (!call.done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new MyelinException(ErrorKind.UNAVAILABLE, null, "no answer from the storage writer within "
                         + timeout.toMillis() + " ms (storage.write-timeout; " + writer.queued() + " writes queued):"
                         + " the write may or may not be applied; retrying with the same Idempotency-Key is safe")
@@ -36,10 +49,10 @@ public abstract class WriteCall<T> implements WriteOp {
             throw new MyelinException(ErrorKind.UNAVAILABLE, null,
                     "interrupted while waiting for a write; it may still be committed");
         }
-        if (call.failure != null) {
-            throw call.failure;
+        if (failure != null) {
+            throw failure;
         }
-        return call.value;
+        return value;
     }
 
     protected final void result(T value) {
