@@ -70,6 +70,9 @@ class DevboxDefaultsTest {
     void agentAndBlueprintSettingsAreCheckedAtStart() throws Exception {
         assertRefused(Map.of("agents.binaries", "{\"x\": \"bin/cat\"}"), "agents.binaries", "absolute");
         assertRefused(Map.of("agents.binaries", "{\"x\": \"/no/such/agent\"}"), "agents.binaries", "not an executable");
+        Path script = Files.writeString(dir.resolve("agent.mjs"), "// a script, not executable by itself");
+        assertRefused(Map.of("agents.binaries", "{\"x\": \"" + script + "\"}"), "agents.binaries",
+                "[/usr/bin/node, " + script + "]");
         assertRefused(Map.of("agents.binaries", "{\"x\": []}"), "agents.binaries", "empty");
         assertRefused(Map.of("agents.binaries", "{\"bad name\": \"/bin/cat\"}"), "agents.binaries", "bad name");
         assertRefused(Map.of("agents.binaries", "[\"/bin/cat\"]"), "agents.binaries", "mapping");

@@ -82,7 +82,9 @@ final class DevboxSettings {
                 throw MyelinException.invalid(key, at + ": the executable must be an absolute path, got '" + exe + "'");
             }
             if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
-                throw MyelinException.invalid(key, at + ": " + exe + " is not an executable file on this machine");
+                throw MyelinException.invalid(key, at + ": " + exe + " is not an executable file on this machine"
+                        + (Files.isRegularFile(exe) ? " (a script run by an interpreter is given as a list of the"
+                        + " interpreter and the script, e.g. [/usr/bin/node, " + exe + "])" : ""));
             }
             out.put(e.getKey(), new AgentBinary(e.getKey(), exe, command.subList(1, command.size()), launchArgs));
         }
