@@ -35,6 +35,8 @@ final class Broker implements RelayHost {
     private final AgentSlot agent;
     private final CountDownLatch done = new CountDownLatch(1);
     private final LogLimiter logs;
+    /** Plain lines on the agent's stdout (not protocol): limited as stderr is, each with its own budget. */
+    private final LogLimiter stdoutLines;
     private volatile boolean idle;
     private volatile boolean closing;
     private final AxonReader reader;
@@ -57,6 +59,7 @@ final class Broker implements RelayHost {
         this.relay = spec.protocol() == BrokerProtocol.ACP ? new AcpRelay(this, options.clock()) : new ClaudeRelay(this);
         this.name = spec.axonId();
         this.logs = new LogLimiter(options.logLinesPerSecond(), options.clock());
+        this.stdoutLines = new LogLimiter(options.logLinesPerSecond(), options.clock());
         this.reader = new AxonReader(link, inbox, publisher);
         this.progress = new BrokerProgress(link, publisher, options.clock());
         this.turns = new TurnQueue(options.maxQueuedTurns(), options.maxQueuedTurnBytes());
@@ -329,7 +332,10 @@ final class Broker implements RelayHost {
 
     @Override
     public void agentNoise(String line) {
-        publisher.agentLog("stdout", LogLimiter.cut(line, options.maxLogChars()), keys.next());
+        String message = stdoutLines.admit(line, 0, options.maxLogChars());
+        if (message != null) {
+            publisher.agentLog("stdout", message, keys.next());
+        }
     }
 
     private void agentLog(String line) {

@@ -5,7 +5,6 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.stream.Origin;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +51,6 @@ final class BrokerPublisher {
     private final List<Buffered> buffer = new ArrayList<>();
     private long bufferedChars;
     /** The stdout lines that are not protocol, at the rate stderr lines get ({@link BrokerOptions#defaults}). */
-    private final LogLimiter stdoutLines = new LogLimiter(BrokerOptions.LOG_LINES_PER_SECOND, InstantSource.system());
 
     /**
      * @param unpublishable told (with a one-line reason) about agent output the server refused as too large or
@@ -133,18 +131,10 @@ final class BrokerPublisher {
     }
 
     /**
-     * {@code agent.log {log_type, message}}: {@code stderr} (limited by the broker before it gets here), or
-     * {@code stdout} for a line that is not protocol, limited here as stderr is ({@link LogLimiter}): an agent that
-     * prints thousands of plain lines costs the axon a few events a second, and the next line that passes says how
-     * many were dropped.
+     * {@code agent.log {log_type, message}}: {@code stderr}, or {@code stdout} for a line that is not protocol; both
+     * limited by the broker before they get here ({@link LogLimiter}).
      */
     void agentLog(String logType, String message, String key) {
-        if (logType.equals("stdout")) {
-            message = stdoutLines.admit(message, 0, Integer.MAX_VALUE);
-            if (message == null) {
-                return;
-            }
-        }
         system("agent.log", BrokerJson.object().put("log_type", logType).put("message", message), key);
     }
 
