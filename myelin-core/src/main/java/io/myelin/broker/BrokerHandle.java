@@ -33,7 +33,7 @@ final class BrokerHandle implements RunningBroker {
             broker.run();
         } catch (BrokerProgress.Superseded e) {
             log.warn("broker on {} stops: {}", name, e.getMessage());
-            broker.listener().agentExited(-1, e.getMessage());
+            broker.listener().stopped(e.getMessage());
         } catch (BrokerPublisher.Closing e) {
             log.debug("broker on {} closing", name);
         } catch (MyelinException e) {
@@ -41,7 +41,7 @@ final class BrokerHandle implements RunningBroker {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 log.info("broker on {} stops: the axon is gone", name);
                 if (launched.isDone() && !launched.isCompletedExceptionally()) {
-                    broker.listener().agentExited(-1, "the axon " + name + " was deleted");
+                    broker.listener().stopped("the axon " + name + " was deleted");
                 }
             } else {
                 log.error("broker on {} stopped: {}", name, e.getMessage(), e);

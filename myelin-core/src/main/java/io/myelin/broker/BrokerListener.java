@@ -20,4 +20,11 @@ public interface BrokerListener {
 
     /** The agent process exited on its own (not through suspend/shutdown/close). */
     void agentExited(int exitCode, String reason);
+
+    /**
+     * The broker stopped for good and serves its axon no more: the axon was deleted, or another broker took it over
+     * (its state's version moved on). Not called when the broker is closed by its supervisor.
+     */
+    default void stopped(String reason) {
+    }
 }

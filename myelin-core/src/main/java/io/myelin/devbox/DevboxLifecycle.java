@@ -24,7 +24,10 @@ public final class DevboxLifecycle {
         RESUME,
         /** The server restarted while the devbox was starting or running: its processes are started again. */
         RESTART,
-        /** A launch command, a broker start or a resume failed. */
+        /**
+         * A launch command, a broker start or a resume failed; or a mount's broker stopped for good (its axon deleted,
+         * or taken over by another broker) while the devbox was running or suspended.
+         */
         FAIL,
         /** Shutdown asked (API, or {@code keep_alive_time_seconds} passed). */
         SHUTDOWN
@@ -42,7 +45,8 @@ public final class DevboxLifecycle {
             .onAny(Trigger.RESTART, DevboxStatus.INITIALIZING,
                     DevboxStatus.INITIALIZING, DevboxStatus.RUNNING, DevboxStatus.RESUMING)
             .onAny(Trigger.FAIL, DevboxStatus.FAILURE,
-                    DevboxStatus.PROVISIONING, DevboxStatus.INITIALIZING, DevboxStatus.SUSPENDING, DevboxStatus.RESUMING)
+                    DevboxStatus.PROVISIONING, DevboxStatus.INITIALIZING, DevboxStatus.RUNNING, DevboxStatus.SUSPENDING,
+                    DevboxStatus.SUSPENDED, DevboxStatus.RESUMING)
             .onAny(Trigger.SHUTDOWN, DevboxStatus.SHUTDOWN,
                     DevboxStatus.PROVISIONING, DevboxStatus.INITIALIZING, DevboxStatus.RUNNING,
                     DevboxStatus.SUSPENDING, DevboxStatus.SUSPENDED, DevboxStatus.RESUMING, DevboxStatus.FAILURE)

@@ -454,9 +454,10 @@ final class DevboxSupervisor {
 
     /**
      * The devbox failed: its brokers are closed, then {@code failure} with {@code execution_failed}. Nothing when it
-     * is stopping anyway (a killed command fails because of the shutdown, not by itself).
+     * is stopping anyway (a killed command fails because of the shutdown, not by itself). Closes the brokers: never
+     * called on a broker's thread.
      */
-    private void fail(String why) {
+    void fail(String why) {
         lock.lock();
         try {
             if (moves.closing() || moves.state() == DevboxStatus.SHUTDOWN) {

@@ -258,7 +258,10 @@ public final class Devboxes implements AutoCloseable {
     public Devbox shutdown(Caller caller, String id) {
         DevboxSupervisor s = live.get(id);
         if (s == null) {
-            return get(caller, id); // shut down already: the same answer again
+            // shut down already: the same answer again, to a caller that may control it
+            Devbox d = find(id);
+            policy.checkDevbox(caller, Action.DEVBOX_CONTROL, id, d.spec().mountedAxons());
+            return d;
         }
         policy.checkDevbox(caller, Action.DEVBOX_CONTROL, id, s.record().spec().mountedAxons());
         Devbox d = s.shutdown("api_shutdown");

@@ -55,4 +55,17 @@ final class MountSlot implements BrokerListener {
         log.info("devbox {} mount {} (axon {}): agent exited with status {}: {}", owner.id(), index, mount.axonId(),
                 exitCode, reason);
     }
+
+    @Override
+    public void stopped(String reason) {
+        // A mount that serves nothing fails its devbox, as a broker that could not start does; failing closes the
+        // brokers, so not on this broker's thread.
+        Thread.ofVirtual().name("myelin-devbox-fail-" + owner.id()).start(() -> {
+            try {
+                owner.fail("broker mount " + index + " (axon " + mount.axonId() + ") stopped: " + reason);
+            } catch (RuntimeException e) {
+                log.warn("devbox {}: cannot fail it after mount {} stopped", owner.id(), index, e);
+            }
+        });
+    }
 }
