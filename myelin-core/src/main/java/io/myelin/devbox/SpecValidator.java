@@ -280,8 +280,9 @@ final class SpecValidator {
             if (!binary.launchArgs().contains(a)) {
                 throw unprocessable(field, "this server does not pass the argument '" + shorten(a) + "' to agent '"
                         + binary.name() + "': its operator lists the arguments clients may add in agents.binaries"
-                        + " (e.g. " + binary.name() + ": {command: [" + binary.executable() + "], launch-args: ["
-                        + shorten(a) + "]}), or lets clients pass any with devboxes.allow-commands: true; allowed for "
+                        + " (e.g. " + binary.name() + ": {command: [" + String.join(", ", binary.command(List.of()))
+                        + "], launch-args: [" + shorten(a) + "]}), or lets clients pass any with"
+                        + " devboxes.allow-commands: true; allowed for "
                         + binary.name() + ": " + names(binary.launchArgs()));
             }
         }

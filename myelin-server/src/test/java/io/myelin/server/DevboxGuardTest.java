@@ -36,7 +36,7 @@ class DevboxGuardTest {
     static void start() throws Exception {
         f = DevboxFixture.start(Map.of(
                 "devboxes.allow-commands", "false",
-                "agents.binaries", "{\"cat\": \"/bin/cat\", \"opencode\": {\"command\": [\"/bin/cat\"],"
+                "agents.binaries", "{\"cat\": [\"/bin/cat\", \"-\"], \"opencode\": {\"command\": [\"/bin/cat\"],"
                         + " \"launch-args\": [\"-u\", \"acp\"]}}",
                 "devboxes.allowed-environment", "ANTHROPIC_API_KEY, OPENAI_*",
                 "devboxes.blueprints", "{\"gh\": {\"allowed-environment\": [\"GITHUB_TOKEN\"]}}"));
@@ -96,7 +96,8 @@ class DevboxGuardTest {
     @Test
     void agentArgumentsAreTheOnesTheOperatorListed() {
         refused(Map.of("mounts", List.of(mount("cat", List.of("-u")))), "mounts[0].launch_args",
-                "agents.binaries", "launch-args", "devboxes.allow-commands: true", "allowed for cat: none");
+                "agents.binaries", "launch-args", "devboxes.allow-commands: true", "allowed for cat: none",
+                "cat: {command: [/bin/cat, -], launch-args: [-u]}"); // the hint keeps the fixed arguments
         refused(Map.of("mounts", List.of(mount("opencode", List.of("acp", "--mcp-config", "/tmp/x.json")))),
                 "mounts[0].launch_args", "'--mcp-config'", "allowed for opencode: -u, acp");
         refused(Map.of("mounts", List.of(mount("opencode", List.of("--dangerously-skip-permissions")))),
