@@ -107,6 +107,8 @@ final class ExecCommand extends ClientCommand {
     /** Where a stopped session resumes: -1 until there is a turn to resume; then its last sequence seen. */
     private volatile long resumeAfter = -1;
     private volatile Subscription following;
+    /** The devbox {@code --agent} started, once it exists. */
+    private volatile String startedDevbox;
 
     @Override
     protected int run(MyelinClient client) throws InterruptedException, IOException {
@@ -115,7 +117,11 @@ final class ExecCommand extends ClientCommand {
             Subscription sub = following;
             long last = sub != null ? sub.lastSequence() : resumeAfter;
             if (last >= 0) {
-                err().println("myelin: stopped; resume with: myelin exec --axon " + axonId + " --resume --last-seq " + last);
+                // on a line of its own: the agent's text may have left stdout's line open
+                err().println(System.lineSeparator() + "myelin: stopped following; the turn goes on (cancel it: myelin"
+                        + " publish " + axonId + " --type turn.cancel --payload '{}'); resume with: myelin exec --axon "
+                        + axonId + " --resume --last-seq " + last + (startedDevbox == null ? ""
+                        : "; devbox " + startedDevbox + " stays: end it with myelin devboxes shutdown " + startedDevbox));
                 err().flush();
             }
         }, "myelin-exec-stopped");
@@ -161,7 +167,10 @@ final class ExecCommand extends ClientCommand {
                 Duration startLimit = limit == null ? AgentSession.DEFAULT_START_TIMEOUT : remaining(limit, started);
                 try {
                     devbox = AgentSession.start(client, axonId, agent, protocol, agentArgs, idleTime(), startLimit,
-                            d -> info("devbox " + d.id(), CliJson.MAPPER.createObjectNode().put("devbox_id", d.id())));
+                            d -> {
+                                startedDevbox = d.id();
+                                info("devbox " + d.id(), CliJson.MAPPER.createObjectNode().put("devbox_id", d.id()));
+                            });
                 } catch (MyelinApiException refused) {
                     if (newAxon) {
                         // Refused before any devbox existed: the axon made for it would serve nothing.

@@ -137,8 +137,8 @@ class ClientLauncherIT {
                 Await.until("exec sent its input", Duration.ofMinutes(5), () -> Files.readString(out).contains("sent #1"));
                 exec.destroy(); // SIGTERM
                 assertThat(exec.waitFor(2, TimeUnit.MINUTES)).as("exec ends on SIGTERM").isTrue();
-                assertThat(Files.readString(err)).contains("myelin: stopped; resume with: myelin exec --axon " + axon
-                        + " --resume --last-seq 1");
+                assertThat(Files.readString(err)).contains("myelin: stopped following; the turn goes on",
+                        "--type turn.cancel", "resume with: myelin exec --axon " + axon + " --resume --last-seq 1");
             } finally {
                 exec.destroyForcibly();
             }
