@@ -122,6 +122,28 @@ class ClientFaultLogTest {
     }
 
     @Test
+    void anHttp2ConnectIsAnsweredWithAJsonError() throws Exception {
+        try (RawH2 h2 = new RawH2(s.port(), 65_535)) {
+            // RFC 9113 §8.5: a CONNECT has only :method and :authority; no :path, no :scheme.
+            h2.headers(1, true, ":method", "CONNECT", ":authority", "example.com:443", "x-request-id", "h2-connect-bare");
+            RawHttp.Answer bare = new RawHttp.Answer(0, Map.of(), h2.body(1));
+            assertThat(bare.json().path("error").path("type").asText()).isEqualTo("not_found");
+            assertThat(bare.errorMessage()).contains("CONNECT");
+            assertThat(requestLine("h2-connect-bare")).contains("status=404");
+            // With a :path, as a client that sends one anyway: the same answer, delivered.
+            h2.headers(3, true, ":method", "CONNECT", ":authority", "example.com:443", ":path", "/v1/axons",
+                    "x-request-id", "h2-connect-path");
+            RawHttp.Answer withPath = new RawHttp.Answer(0, Map.of(), h2.body(3));
+            assertThat(withPath.json().path("error").path("type").asText()).isIn("not_found", "method_not_allowed");
+            assertThat(requestLine("h2-connect-path")).containsPattern("status=40[45]");
+            // No extended CONNECT (RFC 8441): the server serves no WebSocket and says so.
+            assertThat(h2.serverSetting(8)).as("SETTINGS_ENABLE_CONNECT_PROTOCOL").isIn(null, 0);
+        }
+        assertQuiet("h2-connect-bare");
+        assertQuiet("h2-connect-path");
+    }
+
+    @Test
     void anHttp09RequestIsAClientError() {
         RawHttp.Answer a = new RawHttp(s.port()).exchange("GET /healthz\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true);
         assertThat(a.status()).isBetween(400, 505);

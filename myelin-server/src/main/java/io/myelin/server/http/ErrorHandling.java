@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -152,7 +153,8 @@ public final class ErrorHandling extends Handler.Wrapper {
             return;
         }
         try {
-            if (!Exchange.bodyUnreadable(request)) {
+            // A CONNECT stream has no body to drain: what follows its head would be tunnel bytes, which never end.
+            if (!Exchange.bodyUnreadable(request) && !HttpMethod.CONNECT.is(request.getMethod())) {
                 drainUnreadBody(request);
             }
             if (kind == ErrorKind.UNAUTHORIZED) {

@@ -56,6 +56,8 @@ public final class JettyServer {
         // Runloop Node SDK speaks h2c with prior knowledge to http:// base URLs; curl and most clients speak 1.1.
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
         h2c.setMaxConcurrentStreams(1024);
+        // No extended CONNECT (RFC 8441, WebSocket over HTTP/2): no route takes CONNECT, so don't advertise it.
+        h2c.setConnectProtocolEnabled(false);
         ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http), h2c);
         connector.setHost(host);
         connector.setPort(port);
