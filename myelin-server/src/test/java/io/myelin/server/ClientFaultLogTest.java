@@ -144,6 +144,54 @@ class ClientFaultLogTest {
     }
 
     @Test
+    void anHttp2ProtocolErrorWithManyAnswersInFlight() throws Exception {
+        int streams = 40;
+        try (RawH2 h2 = new RawH2(s.port(), 65_535)) {
+            for (int i = 0; i < streams; i++) {
+                h2.request(2 * i + 1, "GET", "/v1/axons/" + axon + "/events?limit=3", null,
+                        "authorization", "Bearer " + TestServer.ADMIN_KEY, "x-request-id", "proto-" + i + "-end");
+            }
+            while (h2.read().type() != RawH2.DATA) {
+                // until the answers are being written: the connection's window is shared, any stream may come first
+            }
+            // DATA on stream 0 is a connection error (RFC 9113 §6.1): the server ends the session with GOAWAY.
+            h2.raw(RawH2.DATA, 0, 0, new byte[] {'x'});
+            for (int i = 0; i < streams; i++) {
+                String line = requestLine("proto-" + i + "-end");
+                // An answer may have been complete before the GOAWAY; none is a 500, none an unfinished 200.
+                assertThat(line).as("proto-" + i).containsAnyOf("status=aborted", "status=200");
+                assertThat(line).doesNotContain("status=500");
+            }
+        }
+        for (int i = 0; i < streams; i++) {
+            assertQuiet("proto-" + i + "-end");
+        }
+    }
+
+    @Test
+    void anHttp2SqlRequestResetWhileItWaitsInItsAxonsQueue() throws Exception {
+        String lane = s.createAxon("queued");
+        String auth = "Bearer " + TestServer.ADMIN_KEY;
+        byte[] forever = "{\"sql\":\"WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] insert = "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8);
+        double before = RetriedWritesTest.sqlPending(s);
+        try (RawH2 h2 = new RawH2(s.port(), 65_535)) {
+            // The first statement holds the axon's lane until sql.statement-timeout; the second waits behind it.
+            h2.request(1, "POST", "/v1/axons/" + lane + "/sql/query", forever, "authorization", auth,
+                    "content-type", "application/json", "x-request-id", "lane-holder");
+            Await.until("the holder running", WAIT, () -> RetriedWritesTest.sqlPending(s) >= before + 1);
+            h2.request(3, "POST", "/v1/axons/" + lane + "/sql/query", insert, "authorization", auth,
+                    "content-type", "application/json", "x-request-id", "lane-queued-reset");
+            Await.until("the second request queued", WAIT, () -> RetriedWritesTest.sqlPending(s) >= before + 2);
+            h2.reset(3);
+            String line = requestLine("lane-queued-reset");
+            assertThat(line).contains("status=aborted");
+        }
+        assertQuiet("lane-queued-reset");
+    }
+
+    @Test
     void anHttp09RequestIsAClientError() {
         RawHttp.Answer a = new RawHttp(s.port()).exchange("GET /healthz\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true);
         assertThat(a.status()).isBetween(400, 505);

@@ -3,13 +3,18 @@ package io.myelin.server.http;
 import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http2.CloseState;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       the key id — except load shed on purpose (a 503 that changed nothing and says when to retry: a full queue,
  *       the answer-memory budget), which is a WARN line limited to one a second with a count of those left out, so
  *       that a flood of requests cannot become a flood of log; a client that went away (closed, reset its stream,
- *       or stopped reading until the idle timeout) at DEBUG, and the request log says {@code status=aborted}.</li>
+ *       ended its HTTP/2 session, or stopped reading until the idle timeout) at DEBUG, whatever the route then threw
+ *       (a 503 for work not started because of it included), and the request log says {@code status=aborted}.</li>
  * </ul>
  * Errors Jetty raises before the chain runs (an unparseable URI, a bad header) are {@link JsonErrorHandler}'s.
  *
@@ -57,16 +63,27 @@ public final class ErrorHandling extends Handler.Wrapper {
 
     /** Whether {@code request}'s client went away before its answer was complete (for the request log). */
     static boolean aborted(Request request) {
-        return request.getAttribute(ABORTED) != null;
+        Object flag = request.getAttribute(ABORTED);
+        return flag instanceof TransportFailure f ? f.get() != null : flag != null;
     }
 
     /** Records that {@code request}'s client went away; the request log then says so instead of a status. */
     static void markAborted(Request request) {
-        request.setAttribute(ABORTED, Boolean.TRUE);
+        if (request.getAttribute(ABORTED) instanceof TransportFailure f) {
+            f.compareAndSet(null, new EofException("client went away"));
+        } else {
+            request.setAttribute(ABORTED, Boolean.TRUE);
+        }
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback done) {
+        // Jetty reports a failure of the request's transport (its HTTP/2 stream reset, its session ended by a
+        // protocol error or a GOAWAY, its connection closed or idle) on its own thread; set here, before anything
+        // else can read it, the flag is then written from that thread only.
+        TransportFailure transport = new TransportFailure();
+        request.setAttribute(ABORTED, transport);
+        request.addFailureListener(failure -> transport.compareAndSet(null, failure));
         // A write that fails once the route returned (an answer written asynchronously) fails this callback.
         Callback callback = new Callback.Nested(done) {
             @Override
@@ -80,6 +97,12 @@ public final class ErrorHandling extends Handler.Wrapper {
         try {
             return super.handle(request, response, callback);
         } catch (MyelinException e) {
+            if (aborted(request)) {
+                // The route saw the client gone (a SQL request not started since its stream was reset, say): the
+                // 503 it would answer has nobody to reach, and says nothing about the server.
+                gone(request, callback, e);
+                return true;
+            }
             int status = e.kind().status();
             if (status >= 500 && shed(e)) {
                 shedding.warn(log, "{} {} answered {} (request {}, key {}): {}", request.getMethod(), path(request),
@@ -94,11 +117,8 @@ public final class ErrorHandling extends Handler.Wrapper {
             retryAdvice(response, e);
             answer(request, response, callback, e.kind(), e.getMessage(), e.field());
         } catch (Throwable t) {
-            if (clientGone(t)) {
-                // The client closed the connection or reset the stream: nobody is left to answer, nothing to fix.
-                log.debug("{} {}: client went away (request {}): {}", request.getMethod(), path(request),
-                        RequestIds.of(request), t.toString());
-                callback.failed(t);
+            if (clientGone(t) || aborted(request) || (t instanceof IOException && sessionEnding(request))) {
+                gone(request, callback, t);
                 return true;
             }
             log.error("{} {} answered 500 (request {}, key {}): unhandled failure", request.getMethod(), path(request),
@@ -106,6 +126,32 @@ public final class ErrorHandling extends Handler.Wrapper {
             answer(request, response, callback, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null);
         }
         return true;
+    }
+
+    /** The client closed the connection, reset the stream or ended the session: nobody to answer, nothing to fix. */
+    private static void gone(Request request, Callback callback, Throwable t) {
+        log.debug("{} {}: client went away (request {}): {}", request.getMethod(), path(request),
+                RequestIds.of(request), t.toString());
+        markAborted(request);
+        // Failed with the transport's own failure when there is one: Jetty then knows the stream is gone and does
+        // not try to write an error page (a 500 logged at WARN and ERROR) for what the route threw after it.
+        Throwable failure = request.getAttribute(ABORTED) instanceof TransportFailure f && f.get() != null
+                && !clientGone(t) ? f.get() : t;
+        callback.failed(failure);
+    }
+
+    /**
+     * True when the request came on an HTTP/2 session that is ending (a GOAWAY sent or received: the client's
+     * protocol error, too many resets, a client that closed it). Its streams' writes fail with a plain
+     * IOException naming the session's error, sometimes before Jetty reports the stream's failure.
+     */
+    private static boolean sessionEnding(Request request) {
+        return request.getConnectionMetaData().getConnection() instanceof HTTP2Connection h2
+                && h2.getSession().getCloseState() != CloseState.NOT_CLOSED;
+    }
+
+    /** The failure Jetty reported for a request's transport, once it did; null before. */
+    private static final class TransportFailure extends AtomicReference<Throwable> {
     }
 
     private static String path(Request request) {
@@ -131,13 +177,16 @@ public final class ErrorHandling extends Handler.Wrapper {
     }
 
     /**
-     * True when {@code t} (or a cause) says the client closed the connection, reset the stream, or stopped reading
+     * True when {@code t} (or a cause) says the client closed the connection, reset the stream, ended its HTTP/2
+     * session (a protocol error of its own, or the server's GOAWAY for one, such as too many resets), or stopped reading
      * until the connection's idle timeout ({@code http.idle-timeout}) passed: Jetty's idle timeout is the only
      * {@link TimeoutException} that reaches here, since the server's own waits end in a {@link MyelinException}.
      */
     static boolean clientGone(Throwable t) {
         for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
-            if (c instanceof EofException || c instanceof ClosedChannelException
+            // java.io.EOFException, not only Jetty's EofException (a subclass): an HTTP/2 session that ends (the
+            // client's protocol error, a GOAWAY) fails each of its streams with a plain EOFException("reset").
+            if (c instanceof EOFException || c instanceof ClosedChannelException
                     || (c instanceof TimeoutException && c.getMessage() != null
                         && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("idle timeout"))) {
                 return true;

@@ -32,6 +32,11 @@ public final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         String requestId = RequestIds.assign(request);
+        if (ErrorHandling.clientGone(cause) && ErrorHandling.aborted(request)) {
+            // The chain already logged that the client went away; Jetty asks for an error page all the same.
+            callback.failed(cause);
+            return;
+        }
         if (ErrorHandling.clientGone(cause)) {
             // The connection ended in the middle of a request head: nobody is left to answer, nothing to fix.
             log.debug("{} {}: client went away (request {}): {}", LogText.safe(request.getMethod()),
