@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections: at most {@link ConnectionLimits#maxConnections()} are open at once ({@link NetworkConnectionLimit}:
  * at the cap the connector stops accepting, and further clients wait in the kernel's accept queue until one
- * closes). A connection starts with {@link ConnectionLimits#headerTimeout()} as its idle timeout and gets
- * {@link ConnectionLimits#idleTimeout()} while it carries a request ({@link RequestIdleTimeout}). So an
- * unauthenticated client holding sockets open without sending a request holds at most the cap, each for the header
- * timeout.
+ * closes). A connection starts with {@link ConnectionLimits#headerTimeout()} as its idle timeout; while it carries a
+ * request, {@link ConnectionLimits#idleTimeout()} applies instead (HTTP/1.1: Jetty switches the connection's timeout
+ * for each request; HTTP/2: each stream has it, and {@link Http2HeaderTimeout} closes a connection that has carried
+ * no stream for the header timeout, whatever PINGs or other frames it sends). So an unauthenticated client holding
+ * sockets open without sending a request holds at most the cap, each for the header timeout.
  */
 public final class JettyServer {
     private static final Logger log = LoggerFactory.getLogger(JettyServer.class);
@@ -58,14 +59,17 @@ public final class JettyServer {
         h2c.setMaxConcurrentStreams(1024);
         // No extended CONNECT (RFC 8441, WebSocket over HTTP/2): no route takes CONNECT, so don't advertise it.
         h2c.setConnectProtocolEnabled(false);
+        // Each stream's own timeout; left unset, Jetty would give streams the connection's (the header timeout).
+        h2c.setStreamIdleTimeout(limits.idleTimeout().toMillis());
         ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http), h2c);
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.headerTimeout().toMillis());
         connector.setAcceptQueueSize(1024);
+        connector.addEventListener(new Http2HeaderTimeout(limits.headerTimeout().toMillis(), connector.getScheduler()));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        server.setHandler(new RequestIdleTimeout(limits.idleTimeout().toMillis(), handler));
+        server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         if (requestLog) {
             server.setRequestLog(new RequestLogging());
