@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * at the cap the connector stops accepting, and further clients wait in the kernel's accept queue until one
  * closes). A connection starts with {@link ConnectionLimits#headerTimeout()} as its idle timeout; while it carries a
  * request, {@link ConnectionLimits#idleTimeout()} applies instead (HTTP/1.1: Jetty switches the connection's timeout
- * for each request; HTTP/2: each stream has it, and {@link Http2HeaderTimeout} closes a connection that has carried
- * no stream for the header timeout, whatever PINGs or other frames it sends). So an unauthenticated client holding
- * sockets open without sending a request holds at most the cap, each for the header timeout.
+ * for each request; HTTP/2: each stream has it). {@link HeaderTimeout} makes the header timeout a total where Jetty's
+ * is per gap: an HTTP/1.1 head must be complete within it of its first byte, and an HTTP/2 connection that carried
+ * no stream for it is closed, whatever PINGs or other frames it sends. So an unauthenticated client holding sockets
+ * open without sending a request holds at most the cap, each for about the header timeout.
  */
 public final class JettyServer {
     private static final Logger log = LoggerFactory.getLogger(JettyServer.class);
@@ -66,7 +67,7 @@ public final class JettyServer {
         connector.setPort(port);
         connector.setIdleTimeout(limits.headerTimeout().toMillis());
         connector.setAcceptQueueSize(1024);
-        connector.addEventListener(new Http2HeaderTimeout(limits.headerTimeout().toMillis(), connector.getScheduler()));
+        connector.addEventListener(new HeaderTimeout(limits.headerTimeout().toMillis(), connector.getScheduler()));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         server.setHandler(handler);

@@ -7,23 +7,27 @@ import io.myelin.testkit.TestServer;
 import io.myelin.testkit.WithMyelinServer;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code http.header-timeout} on HTTP/2: a connection that carries no stream is closed after the header timeout (here
+ * {@code http.header-timeout} as a bound on holding a connection without a request. HTTP/1.1: a request head
+ * trickled a byte at a time is cut off once it has taken longer than the header timeout. HTTP/2: a connection that carries no stream is closed after the header timeout (here
  * 1 s) however many PINGs it sends, long before {@code http.idle-timeout} (here 5 min); one that carries a stream is
  * not, however silent the stream; when its streams end, the header timeout runs again.
  */
 @Timeout(120)
 @WithMyelinServer({"http.header-timeout=1s", "http.idle-timeout=5m"})
-class Http2HeaderTimeoutTest {
+class HeaderTimeoutTest {
     @InjectServer
     static TestServer s;
 
@@ -38,6 +42,38 @@ class Http2HeaderTimeoutTest {
             }
         } catch (EOFException | SocketException closed) {
             return null;
+        }
+    }
+
+    @Test
+    void aRequestHeadTrickledByteByByteIsCutOffAfterTheHeaderTimeout() throws Exception {
+        byte[] head = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(1000) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = new Socket("127.0.0.1", s.port())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            // One byte every 100 ms, ten per header timeout: no gap is ever near the timeout; the head would take
+            // 100 s to complete.
+            AtomicInteger sent = new AtomicInteger();
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write(head[sent.getAndIncrement()]);
+                    out.flush();
+                } catch (IOException | ArrayIndexOutOfBoundsException stopped) {
+                    throw new IllegalStateException(stopped);
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            byte[] answer;
+            try {
+                answer = socket.getInputStream().readAllBytes();
+            } catch (SocketException reset) {
+                answer = new byte[0];
+            }
+            assertThat(answer).as("closed without an answer").isEmpty();
+            assertThat(sent.get()).as("cut off long before the head was complete").isLessThan(head.length);
+        } finally {
+            trickle.shutdownNow();
         }
     }
 
