@@ -5,12 +5,16 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http2.CloseState;
 import org.eclipse.jetty.http2.HTTP2Connection;
@@ -18,6 +22,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *       {@code x-should-retry}, which the official Runloop SDKs obey over their own rules; {@code WWW-Authenticate}
  *       on 401.</li>
  *   <li>Anything else: 500 {@code internal error: <exception class>}; the message stays in the log.</li>
- *   <li>A request answered before its body was read has the rest of the body read and dropped first (up to
- *       16 MiB), so a client still sending sees the answer rather than a reset connection.</li>
+ *   <li>A request answered before its body was read is answered first, at once, then has the rest of its body read
+ *       and dropped (up to 16 MiB, each piece awaited at most {@code http.body-timeout}), so a client still sending
+ *       sees the answer rather than a reset connection, and one that declared a body it never sends (over the limit,
+ *       say) is not kept waiting for its 413.</li>
  *   <li>Logs: client faults (4xx) at DEBUG; every 5xx at ERROR with its exception and cause, the request id and
  *       the key id — except load shed on purpose (a 503 that changed nothing and says when to retry: a full queue,
  *       the answer-memory budget), which is a WARN line limited to one a second with a count of those left out, so
@@ -54,8 +61,12 @@ public final class ErrorHandling extends Handler.Wrapper {
         return e.kind() == ErrorKind.UNAVAILABLE && e.notApplied() && Boolean.TRUE.equals(e.shouldRetry());
     }
 
-    public ErrorHandling(Handler next) {
+    private final Duration bodyTimeout;
+
+    /** @param bodyTimeout {@code http.body-timeout}: the longest wait for the next piece of a body drained after an error */
+    public ErrorHandling(Duration bodyTimeout, Handler next) {
         super(next);
+        this.bodyTimeout = bodyTimeout;
     }
 
     /** Request attribute set when the client went away before its answer was complete. */
@@ -195,45 +206,77 @@ public final class ErrorHandling extends Handler.Wrapper {
         return false;
     }
 
-    private static void answer(Request request, Response response, Callback callback, ErrorKind kind, String message,
-                               String field) {
+    private void answer(Request request, Response response, Callback callback, ErrorKind kind, String message,
+                        String field) {
         if (response.isCommitted()) {
             callback.failed(new MyelinException(kind, field, message));
             return;
         }
         try {
-            // A CONNECT stream has no body to drain: what follows its head would be tunnel bytes, which never end.
-            if (!Exchange.bodyUnreadable(request) && !HttpMethod.CONNECT.is(request.getMethod())) {
-                drainUnreadBody(request);
-            }
             if (kind == ErrorKind.UNAUTHORIZED) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             }
-            ErrorBody.write(response, kind.status(), kind, message, field, callback);
+            if (!drainable(request)) {
+                ErrorBody.write(response, kind.status(), kind, message, field, callback);
+                return;
+            }
+            // The answer goes out first, so that a refusal by the head alone (a body declared over the limit, a bad
+            // key) reaches a client that sends its body slowly, or never; then what it does send is read and dropped.
+            try (Blocker.Callback written = Blocker.callback()) {
+                ErrorBody.write(response, kind.status(), kind, message, field, written);
+                written.block();
+            }
+            drainUnreadBody(request);
+            callback.succeeded();
         } catch (Exception e) {
             callback.failed(e);
         }
     }
 
     /**
-     * A request answered with an error before its body was read (unknown axon, bad key, oversize by its
-     * Content-Length, ...) has the rest of its body read and discarded first, up to {@code DRAIN_LIMIT}. Otherwise a
-     * client still sending sees the connection reset (HTTP/1.1) or its stream cancelled (HTTP/2) instead of the
-     * error. Longer bodies are not worth the bandwidth: the connection or stream is closed on them.
+     * Whether what is left of the request's body is worth reading once answered: not when reading it failed or
+     * stopped already, not a CONNECT (tunnel bytes, which never end), not a client that waits for
+     * {@code 100 Continue} before it sends (it will not send after a final answer), and not past
+     * {@code DRAIN_LIMIT} (not worth the bandwidth: the connection or stream is closed on it).
      */
-    private static void drainUnreadBody(Request request) {
+    private static boolean drainable(Request request) {
         long length = request.getLength();
-        if (length == 0 || length > DRAIN_LIMIT) {
-            return;
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            long left = DRAIN_LIMIT;
-            byte[] scratch = new byte[8192];
-            for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
-                left -= n;
+        return !Exchange.bodyUnreadable(request) && !HttpMethod.CONNECT.is(request.getMethod())
+                && length != 0 && length <= DRAIN_LIMIT
+                && !request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString());
+    }
+
+    /**
+     * A request answered with an error before its body was read (unknown axon, bad key, oversize by its
+     * Content-Length, ...) has the rest of its body read and discarded, up to {@code DRAIN_LIMIT}, each next piece
+     * awaited at most {@code http.body-timeout}. Otherwise a client still sending sees the connection reset
+     * (HTTP/1.1) or its stream cancelled (HTTP/2) before it reads the error.
+     */
+    private void drainUnreadBody(Request request) {
+        long left = DRAIN_LIMIT;
+        while (left > 0) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                CompletableFuture<Void> more = new CompletableFuture<>();
+                request.demand(() -> more.complete(null));
+                try {
+                    more.get(bodyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    return; // the client stopped sending: the connection is closed on what is left
+                }
+                continue;
             }
-        } catch (Exception ignored) {
-            // the body was already read, or the client went away: nothing to drain
+            try {
+                if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
+                    return;
+                }
+                left -= chunk.remaining();
+            } finally {
+                chunk.release();
+            }
         }
     }
 }
