@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code http.header-timeout} as a bound on holding a connection without a request. HTTP/1.1: a request head
- * trickled a byte at a time is cut off once it has taken longer than the header timeout. HTTP/2: a connection that carries no stream is closed after the header timeout (here
- * 1 s) however many PINGs it sends, long before {@code http.idle-timeout} (here 5 min); one that carries a stream is
- * not, however silent the stream; when its streams end, the header timeout runs again.
+ * {@code http.header-timeout} (here 1 s) as a bound on holding a connection without a request, long before
+ * {@code http.idle-timeout} (here 5 min). HTTP/1.1: a request head trickled a byte at a time is cut off once it has
+ * taken longer than the header timeout. HTTP/2: a connection that carries no stream is closed after the header
+ * timeout however many PINGs it sends; one that carries a stream is not, however silent the stream; when its
+ * streams end, the header timeout runs again.
  */
 @Timeout(120)
 @WithMyelinServer({"http.header-timeout=1s", "http.idle-timeout=5m"})

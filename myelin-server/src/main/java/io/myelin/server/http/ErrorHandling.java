@@ -63,7 +63,7 @@ public final class ErrorHandling extends Handler.Wrapper {
 
     private final Duration bodyTimeout;
 
-    /** @param bodyTimeout {@code http.body-timeout}: the longest wait for the next piece of a body drained after an error */
+    /** @param bodyTimeout {@code http.body-timeout}: longest wait for the next piece of a body drained after an error */
     public ErrorHandling(Duration bodyTimeout, Handler next) {
         super(next);
         this.bodyTimeout = bodyTimeout;
@@ -90,8 +90,8 @@ public final class ErrorHandling extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback done) {
         // Jetty reports a failure of the request's transport (its HTTP/2 stream reset, its session ended by a
-        // protocol error or a GOAWAY, its connection closed or idle) on its own thread; set here, before anything
-        // else can read it, the flag is then written from that thread only.
+        // protocol error or a GOAWAY, its connection closed or idle) on its own thread, hence an atomic reference,
+        // set here before anything can read it.
         TransportFailure transport = new TransportFailure();
         request.setAttribute(ABORTED, transport);
         request.addFailureListener(failure -> transport.compareAndSet(null, failure));
