@@ -122,6 +122,76 @@ class ClientFaultLogTest {
     }
 
     @Test
+    void anHttp2ConnectIsAnsweredWithAJsonError() throws Exception {
+        try (RawH2 h2 = new RawH2(s.port(), 65_535)) {
+            // RFC 9113 §8.5: a CONNECT has only :method and :authority; no :path, no :scheme.
+            h2.headers(1, true, ":method", "CONNECT", ":authority", "example.com:443", "x-request-id", "h2-connect-bare");
+            RawHttp.Answer bare = new RawHttp.Answer(0, Map.of(), h2.body(1));
+            assertThat(bare.json().path("error").path("type").asText()).isEqualTo("not_found");
+            assertThat(bare.errorMessage()).contains("CONNECT");
+            assertThat(requestLine("h2-connect-bare")).contains("status=404");
+            // With a :path, as a client that sends one anyway: the same answer, delivered.
+            h2.headers(3, true, ":method", "CONNECT", ":authority", "example.com:443", ":path", "/v1/axons",
+                    "x-request-id", "h2-connect-path");
+            RawHttp.Answer withPath = new RawHttp.Answer(0, Map.of(), h2.body(3));
+            assertThat(withPath.json().path("error").path("type").asText()).isIn("not_found", "method_not_allowed");
+            assertThat(requestLine("h2-connect-path")).containsPattern("status=40[45]");
+            // No extended CONNECT (RFC 8441): the server serves no WebSocket and says so.
+            assertThat(h2.serverSetting(8)).as("SETTINGS_ENABLE_CONNECT_PROTOCOL").isIn(null, 0);
+        }
+        assertQuiet("h2-connect-bare");
+        assertQuiet("h2-connect-path");
+    }
+
+    @Test
+    void anHttp2ProtocolErrorWithManyAnswersInFlight() throws Exception {
+        int streams = 40;
+        try (RawH2 h2 = new RawH2(s.port(), 65_535)) {
+            for (int i = 0; i < streams; i++) {
+                h2.request(2 * i + 1, "GET", "/v1/axons/" + axon + "/events?limit=3", null,
+                        "authorization", "Bearer " + TestServer.ADMIN_KEY, "x-request-id", "proto-" + i + "-end");
+            }
+            while (h2.read().type() != RawH2.DATA) {
+                // until the answers are being written: the connection's window is shared, any stream may come first
+            }
+            // DATA on stream 0 is a connection error (RFC 9113 §6.1): the server ends the session with GOAWAY.
+            h2.raw(RawH2.DATA, 0, 0, new byte[] {'x'});
+            for (int i = 0; i < streams; i++) {
+                String line = requestLine("proto-" + i + "-end");
+                // An answer may have been complete before the GOAWAY; none is a 500, none an unfinished 200.
+                assertThat(line).as("proto-" + i).containsAnyOf("status=aborted", "status=200");
+                assertThat(line).doesNotContain("status=500");
+            }
+        }
+        for (int i = 0; i < streams; i++) {
+            assertQuiet("proto-" + i + "-end");
+        }
+    }
+
+    @Test
+    void anHttp2SqlRequestResetWhileItWaitsInItsAxonsQueue() throws Exception {
+        String lane = s.createAxon("queued");
+        String auth = "Bearer " + TestServer.ADMIN_KEY;
+        byte[] forever = "{\"sql\":\"WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] insert = "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8);
+        double before = RetriedWritesTest.sqlPending(s);
+        try (RawH2 h2 = new RawH2(s.port(), 65_535)) {
+            // The first statement holds the axon's lane until sql.statement-timeout; the second waits behind it.
+            h2.request(1, "POST", "/v1/axons/" + lane + "/sql/query", forever, "authorization", auth,
+                    "content-type", "application/json", "x-request-id", "lane-holder");
+            Await.until("the holder running", WAIT, () -> RetriedWritesTest.sqlPending(s) >= before + 1);
+            h2.request(3, "POST", "/v1/axons/" + lane + "/sql/query", insert, "authorization", auth,
+                    "content-type", "application/json", "x-request-id", "lane-queued-reset");
+            Await.until("the second request queued", WAIT, () -> RetriedWritesTest.sqlPending(s) >= before + 2);
+            h2.reset(3);
+            String line = requestLine("lane-queued-reset");
+            assertThat(line).contains("status=aborted");
+        }
+        assertQuiet("lane-queued-reset");
+    }
+
+    @Test
     void anHttp09RequestIsAClientError() {
         RawHttp.Answer a = new RawHttp(s.port()).exchange("GET /healthz\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true);
         assertThat(a.status()).isBetween(400, 505);

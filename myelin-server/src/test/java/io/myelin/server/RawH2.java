@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
  * as HPACK literals without indexing or Huffman coding (RFC 7541 §6.2.2); answers' header blocks are not decoded.
  */
 final class RawH2 implements AutoCloseable {
-    static final int HEADERS = 1, DATA = 0, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7;
+    static final int HEADERS = 1, DATA = 0, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7;
     private final Socket socket;
+    /** The server's SETTINGS parameters as received (identifier to value), for what it advertises. */
+    private final java.util.Map<Integer, Integer> serverSettings = new java.util.concurrent.ConcurrentHashMap<>();
     private final DataInputStream in;
     private final OutputStream out;
 
@@ -56,6 +58,50 @@ final class RawH2 implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens stream {@code id} with exactly the given header fields, pseudo-headers included (so a request may lack
+     * {@code :path}), each an HPACK literal with a new name; {@code endStream} ends the stream with the headers.
+     */
+    void headers(int id, boolean endStream, String... nameValues) throws IOException {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            block.write(0);
+            string(block, nameValues[i]);
+            string(block, nameValues[i + 1]);
+        }
+        frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), id, block.toByteArray());
+    }
+
+    /** Sends a frame as given, valid or not (a protocol error on purpose, a PING). */
+    void raw(int type, int flags, int stream, byte[] payload) throws IOException {
+        frame(type, flags, stream, payload);
+    }
+
+    /** The body of stream {@code id}'s answer: its DATA frames up to END_STREAM (fails on a reset or GOAWAY). */
+    byte[] body(int id) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Frame f = read(); ; f = read()) {
+            if (f.stream() == id && f.type() == RST_STREAM) {
+                throw new IOException("stream " + id + " reset: error " + java.nio.ByteBuffer.wrap(f.payload()).getInt());
+            }
+            if (f.type() == GOAWAY) {
+                throw new IOException("GOAWAY: " + new String(f.payload(), 8, f.payload().length - 8,
+                        StandardCharsets.UTF_8));
+            }
+            if (f.stream() == id && f.type() == DATA) {
+                body.writeBytes(f.payload());
+            }
+            if (f.stream() == id && (f.type() == DATA || f.type() == HEADERS) && (f.flags() & 0x1) != 0) {
+                return body.toByteArray();
+            }
+        }
+    }
+
+    /** The value the server's SETTINGS gave parameter {@code id} so far, or null if it sent none. */
+    Integer serverSetting(int id) {
+        return serverSettings.get(id);
+    }
+
     /** Resets stream {@code id} with CANCEL, as a client that gave up on it. */
     void reset(int id) throws IOException {
         frame(RST_STREAM, 0, id, new byte[] {0, 0, 0, 8});
@@ -71,6 +117,10 @@ final class RawH2 implements AutoCloseable {
             byte[] payload = new byte[length];
             in.readFully(payload);
             if (type == SETTINGS && (flags & 1) == 0) {
+                for (int i = 0; i + 6 <= length; i += 6) {
+                    serverSettings.put(((payload[i] & 0xff) << 8) | (payload[i + 1] & 0xff),
+                            java.nio.ByteBuffer.wrap(payload, i + 2, 4).getInt());
+                }
                 frame(SETTINGS, 1, 0, new byte[0]);
                 continue;
             }

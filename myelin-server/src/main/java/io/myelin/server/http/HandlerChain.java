@@ -22,7 +22,7 @@ public final class HandlerChain {
     private HandlerChain() {}
 
     public static Handler of(Router router, ApiKeys keys, AccessPolicy policy, RequestLimits limits) {
-        return new RequestIds(new ErrorHandling(new Routing(router, new Authentication(keys,
+        return new RequestIds(new ErrorHandling(limits.bodyTimeout(), new Routing(router, new Authentication(keys,
                 new Authorization(policy, new Dispatch(limits))))));
     }
 }

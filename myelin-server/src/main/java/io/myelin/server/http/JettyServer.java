@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections: at most {@link ConnectionLimits#maxConnections()} are open at once ({@link NetworkConnectionLimit}:
  * at the cap the connector stops accepting, and further clients wait in the kernel's accept queue until one
- * closes). A connection starts with {@link ConnectionLimits#headerTimeout()} as its idle timeout and gets
- * {@link ConnectionLimits#idleTimeout()} while it carries a request ({@link RequestIdleTimeout}). So an
- * unauthenticated client holding sockets open without sending a request holds at most the cap, each for the header
- * timeout.
+ * closes). A connection starts with {@link ConnectionLimits#headerTimeout()} as its idle timeout; while it carries a
+ * request, {@link ConnectionLimits#idleTimeout()} applies instead (HTTP/1.1: Jetty switches the connection's timeout
+ * for each request; HTTP/2: each stream has it). {@link HeaderTimeout} makes the header timeout a total where Jetty's
+ * is per gap: an HTTP/1.1 head must be complete within it of its first byte, and an HTTP/2 connection that carried
+ * no stream for it is closed, whatever PINGs or other frames it sends. So an unauthenticated client holding sockets
+ * open without sending a request holds at most the cap, each for about the header timeout.
  */
 public final class JettyServer {
     private static final Logger log = LoggerFactory.getLogger(JettyServer.class);
@@ -56,14 +58,19 @@ public final class JettyServer {
         // Runloop Node SDK speaks h2c with prior knowledge to http:// base URLs; curl and most clients speak 1.1.
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
         h2c.setMaxConcurrentStreams(1024);
+        // No extended CONNECT (RFC 8441, WebSocket over HTTP/2): no route takes CONNECT, so don't advertise it.
+        h2c.setConnectProtocolEnabled(false);
+        // Each stream's own timeout; left unset, Jetty would give streams the connection's (the header timeout).
+        h2c.setStreamIdleTimeout(limits.idleTimeout().toMillis());
         ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http), h2c);
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.headerTimeout().toMillis());
         connector.setAcceptQueueSize(1024);
+        connector.addEventListener(new HeaderTimeout(limits.headerTimeout().toMillis(), connector.getScheduler()));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        server.setHandler(new RequestIdleTimeout(limits.idleTimeout().toMillis(), handler));
+        server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         if (requestLog) {
             server.setRequestLog(new RequestLogging());

@@ -5,6 +5,7 @@ import io.myelin.error.MyelinException;
 import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -34,13 +35,19 @@ public final class Routing extends Handler.Wrapper {
     }
 
     /**
-     * @throws MyelinException 400 naming {@code path} for a path that does not decode strictly, 404 for an
+     * @throws MyelinException 404 for CONNECT (HTTP/1.1 or HTTP/2, with or without a path); 400 naming {@code path} for a path that does not decode strictly, 404 for an
      *                         unknown path, 405 for a known path under another method; then 400 naming the query
      *                         parameter that does not decode or is repeated, or the header that is repeated
      */
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String method = request.getMethod();
+        if (HttpMethod.CONNECT.is(method)) {
+            // No route takes CONNECT: this server is no proxy. Refused here, before its target is read, since an
+            // HTTP/2 CONNECT (RFC 9113 §8.5) has no :path at all, only an :authority.
+            throw new MyelinException(ErrorKind.NOT_FOUND, null, "no route for CONNECT "
+                    + LogText.safe(request.getHttpURI().getAuthority()) + ": this server is not a proxy");
+        }
         String rawPath = request.getHttpURI().getPath();
         String path = RequestTarget.path(rawPath);
         if (request.getHttpURI().getParam() != null) { // in case a Jetty version strips ';x' from getPath()
