@@ -27,7 +27,8 @@ class DevboxStopTimeoutTest {
 
     @Test
     void aShutdownAndAServerStopKillAnAgentThatIgnoresSigterm() throws Exception {
-        String binaries = AxonTail.write(Map.of("stubborn", List.of("/bin/sh", "-c", STUBBORN, "stubborn")));
+        String binaries = AxonTail.write(Map.of("stubborn", Map.of("command", List.of("/bin/sh", "-c", STUBBORN,
+                "stubborn"), "launch-args", List.of("--test-tag=api", "--test-tag=server"))));
         TestServer server = TestServer.start(dir.resolve("data"), Map.of("agents.binaries", binaries,
                 "devboxes.stop-timeout", "1s"));
         try {
