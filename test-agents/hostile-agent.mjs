@@ -17,7 +17,8 @@ const stubborn = opt('stubborn') !== undefined;
 const send = o => process.stdout.write(JSON.stringify(o) + '\n');
 
 function escape(code) {
-  const child = spawn('setsid', ['sleep', '600'], { stdio: ['ignore', 'inherit', 'ignore'], detached: true });
+  // detached: node calls setsid() in the child, so it leaves the agent's group and keeps its pid (for --pid-file)
+  const child = spawn('sleep', ['600'], { stdio: ['ignore', 'inherit', 'ignore'], detached: true });
   child.unref();
   if (pidFile) writeFileSync(pidFile, String(child.pid));
   process.stderr.write(`hostile-agent: escaped child ${child.pid}; exiting ${code}\n`);
