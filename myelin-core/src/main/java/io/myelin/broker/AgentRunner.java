@@ -4,6 +4,8 @@ import io.myelin.broker.BrokerLifecycles.AgentEvent;
 import io.myelin.broker.BrokerLifecycles.AgentState;
 import io.myelin.lifecycle.Lifecycle;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,13 +14,20 @@ import org.slf4j.LoggerFactory;
  * noticing an exit nobody asked for. Each launch is a new <em>generation</em>; output and exits of an older one are
  * ignored. An agent that keeps exiting is restarted after a backoff that doubles with every exit in a row.
  *
- * <p>An exit is complete once the main process has exited and its stdout has ended (so every line it wrote is
- * handled first); the rest of its process group is killed when the main process exits.
+ * <p>The main process's exit ends the agent: the rest of its process group is killed then, and the exit is complete
+ * once its stdout has ended too (so every line it wrote is handled first), or at the latest {@link #EXIT_DRAIN}
+ * later (longer only while its output still waits in the inbox, at most {@link #MAX_DRAINS} times): a process that
+ * left the group ({@code setsid}) may hold the pipe open for ever, and is not tracked; the pipes are then
+ * abandoned (their reader threads end when that process closes them).
  *
- * <p>Confined to the broker's thread (the pump threads only post to the inbox).
+ * <p>Confined to the broker's thread (the pump threads, the exit and the drain timer only post to the inbox).
  */
 final class AgentRunner {
     private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
+    /** How long after the main process's exit its stdout may take to end before the exit is complete anyway. */
+    static final Duration EXIT_DRAIN = Duration.ofSeconds(1);
+    /** How many times the drain is extended while the agent's output still waits in the inbox. */
+    static final int MAX_DRAINS = 10;
 
     /** What the broker hears from its agent. Called on the broker's thread. */
     interface Events {
@@ -196,7 +205,28 @@ final class AgentRunner {
         process.kill(); // children that outlived the main process
         if (outputEnded) {
             gone();
+        } else {
+            drainLater(gen, 1);
         }
+    }
+
+    private void drainLater(int gen, int attempt) {
+        CompletableFuture.delayedExecutor(EXIT_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> inbox.notice(() -> drained(gen, attempt)));
+    }
+
+    /** {@link #EXIT_DRAIN} after the exit of generation {@code gen}, its stdout has not ended. */
+    private void drained(int gen, int attempt) {
+        if (gen != generation || process == null || outputEnded) {
+            return;
+        }
+        if (inbox.outputWaiting() && attempt < MAX_DRAINS) {
+            drainLater(gen, attempt + 1); // its last lines are still to be handled
+            return;
+        }
+        log.warn("broker on {}: the agent (pid {}) exited but its output is still held open, by a process that left"
+                + " its process group (not tracked, not stopped); its pipes are abandoned", name, process.pid());
+        gone();
     }
 
     /** The stdout of generation {@code gen} ended. */

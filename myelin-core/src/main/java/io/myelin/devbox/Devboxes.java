@@ -14,8 +14,10 @@ import io.myelin.stream.EventLog;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,9 +62,12 @@ public final class Devboxes implements AutoCloseable {
     private final DevboxContext ctx;
     private final ConcurrentHashMap<String, DevboxSupervisor> live = new ConcurrentHashMap<>();
     /** The retry key each live devbox was created with, so that a retried create is answered, not refused 409. */
+    /** How long a retried create waits for its original still claiming the same axons before 409 "still running". */
+    static final Duration RETRY_WAIT = Duration.ofSeconds(10);
     private final ConcurrentHashMap<String, String> createKeys = new ConcurrentHashMap<>();
     /** Axons of creates between their check and their supervisor's start; guarded by its own monitor. */
-    private final Set<String> claiming = new HashSet<>();
+    /** Axons claimed by creates in flight, to the create's key (empty: none). Guarded by itself. */
+    private final Map<String, String> claiming = new HashMap<>();
     private final AtomicInteger places = new AtomicInteger();
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
@@ -120,8 +125,9 @@ public final class Devboxes implements AutoCloseable {
      *            created (as it was then) and creates nothing
      * @throws MyelinException as {@link SpecValidator} says; 409 naming {@code mounts[i].axon_id} when another
      *                         devbox of this server that has not failed or shut down mounts that axon (one broker
-     *                         relays an axon); 429 (not worth retrying soon) when {@code devboxes.max-active}
-     *                         devboxes exist
+     *                         relays an axon); a repeat racing its original waits for it (at most
+     *                         {@link #RETRY_WAIT}) and gets its answer, or 409 "still running" (worth retrying);
+     *                         429 (not worth retrying soon) when {@code devboxes.max-active} devboxes exist
      */
     public Devbox create(Caller caller, DevboxSpec spec, RequestKey key) {
         Objects.requireNonNull(caller, "caller");
@@ -174,10 +180,20 @@ public final class Devboxes implements AutoCloseable {
         if (axons.isEmpty()) {
             return List.of();
         }
+        String mine = key == null ? "" : key.value();
+        long deadline = System.nanoTime() + RETRY_WAIT.toNanos();
         synchronized (claiming) {
             for (int i = 0; i < axons.size(); i++) {
                 String axon = axons.get(i);
-                String holder = claiming.contains(axon) ? "another devbox being created" : holderOf(axon, key);
+                String claimer = claiming.get(axon);
+                if (claimer != null && !mine.isEmpty() && claimer.equals(mine)) {
+                    // A retry racing its original: wait for it, then the store answers the retry (or, if the
+                    // original created nothing, the retry creates it).
+                    awaitRelease(deadline, key);
+                    i = -1;
+                    continue;
+                }
+                String holder = claimer != null ? "another devbox being created" : holderOf(axon, key);
                 if (holder != null) {
                     throw new MyelinException(ErrorKind.CONFLICT, "mounts[" + i + "].axon_id", "mounts[" + i
                             + "].axon_id: axon " + axon + " already has a broker on this server (mounted by " + holder
@@ -185,8 +201,23 @@ public final class Devboxes implements AutoCloseable {
                             .retry(false, null);
                 }
             }
-            claiming.addAll(axons);
+            axons.forEach(a -> claiming.put(a, mine));
             return axons;
+        }
+    }
+
+    /** Waits on {@link #claiming} for a release; 409 "still running, retry" past {@code deadline}. Holds its lock. */
+    private void awaitRelease(long deadline, RequestKey key) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw key.stillRunning();
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedWait(claiming, left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MyelinException(ErrorKind.UNAVAILABLE, null, "interrupted while waiting for the original request")
+                    .retry(true, Duration.ofSeconds(1)).nothingApplied();
         }
     }
 
@@ -194,6 +225,7 @@ public final class Devboxes implements AutoCloseable {
         if (!axons.isEmpty()) {
             synchronized (claiming) {
                 axons.forEach(claiming::remove);
+                claiming.notifyAll();
             }
         }
     }

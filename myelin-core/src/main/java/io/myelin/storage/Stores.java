@@ -2,6 +2,7 @@ package io.myelin.storage;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.broker.AgentGroupStore;
 import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.idempotency.IdempotencyStore;
@@ -28,6 +29,9 @@ public interface Stores extends AutoCloseable {
 
     /** What brokers keep per axon ({@link io.myelin.broker.BrokerState}). */
     BrokerStateStore brokers();
+
+    /** The process groups of the agents this server launched and has not seen end. */
+    AgentGroupStore agentGroups();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

@@ -5,11 +5,13 @@ import io.myelin.auth.AccessPolicy;
 import io.myelin.auth.ApiKeys;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.axon.Axons;
+import io.myelin.broker.AgentGroupReaper;
 import io.myelin.broker.BrokerFactory;
 import io.myelin.broker.BrokerOptions;
 import io.myelin.broker.BrokerStates;
 import io.myelin.broker.LocalAgentLauncher;
 import io.myelin.broker.LocalBrokerFactory;
+import io.myelin.broker.RecordingAgentLauncher;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Idempotency;
@@ -119,7 +121,13 @@ public final class MyelinServer implements AutoCloseable {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
             BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
-            LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates, new LocalAgentLauncher(),
+            // Agents a killed server left running go before any is started again on their workspaces.
+            int reaped = AgentGroupReaper.reap(storage.agentGroups());
+            if (reaped > 0) {
+                log.info("killed {} agent process groups left by the last server", reaped);
+            }
+            LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates,
+                    new RecordingAgentLauncher(new LocalAgentLauncher(), storage.agentGroups()),
                     BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock())
                             .withHandshakeTimeout(config.devboxes().agentStartTimeout())
                             .withCancelTimeout(config.devboxes().agentCancelTimeout())

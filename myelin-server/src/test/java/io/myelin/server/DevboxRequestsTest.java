@@ -175,6 +175,41 @@ class DevboxRequestsTest {
     }
 
     @Test
+    void retriesRacingTheirOriginalGetItsDevboxOrARetryableConflict() throws Exception {
+        String tag = "race-" + System.nanoTime();
+        String fresh = f.server.createAxon(tag);
+        Map<String, Object> body = Map.of("name", tag, "mounts", List.of(DevboxFixture.catMount(fresh)));
+        int n = 4;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<TestServer.Reply>> replies = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            for (int i = 0; i < n; i++) {
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return f.server.post("/v1/devboxes", body, Map.of("Idempotency-Key", tag));
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var future : replies) {
+                TestServer.Reply r = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.status() == 200) {
+                    ids.add(r.json().get("id").asText());
+                } else {
+                    assertThat(r.status()).as(r.body()).isEqualTo(409);
+                    assertThat(r.body()).contains("still running");
+                    assertThat(r.response().headers().firstValue("x-should-retry")).as(r.body()).contains("true");
+                }
+            }
+            assertThat(ids).hasSize(1);
+            TestServer.Reply again = f.server.post("/v1/devboxes", body, Map.of("Idempotency-Key", tag));
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            assertThat(again.json().get("id").asText()).isEqualTo(ids.iterator().next());
+            f.post(ids.iterator().next(), "shutdown");
+        }
+    }
+
+    @Test
     void aCreateRetriedWithItsKeyCreatesOneDevbox() {
         String tag = "retry-" + System.nanoTime();
         Map<String, Object> body = Map.of("name", tag);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,6 +68,36 @@ class BrokerCrashIT {
                 expectRecovery(tail, triggers);
             }
         }
+    }
+
+    @Test
+    void anAgentLeftRunningByAKilledServerIsKilledBeforeTheRestartedOneStartsItsOwn() throws Exception {
+        Path dir = Files.createTempDirectory("myelin-agent-orphan");
+        Path work = Files.createDirectories(dir.resolve("work"));
+        String tag = UUID.randomUUID().toString();
+        List<String> args = new ArrayList<>(List.of(Integer.toString(ChildJvm.freePort()), dir.resolve("data").toString(),
+                KEY, "orphan", work.toString()));
+        args.addAll(TestAgents.hostile("--stubborn", "--test-tag=" + tag)); // ignores SIGTERM and the end of stdin
+        try (ChildJvm server = ChildJvm.main(BrokerServerMain.class, dir.resolve("server.log"), args).start()) {
+            ProcessHandle first = await().atMost(Duration.ofSeconds(60)).until(() -> tagged(tag), l -> l.size() == 1).get(0);
+            server.kill9();
+            assertThat(first.isAlive()).as("the agent outlives its killed server").isTrue();
+
+            server.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive());
+            ProcessHandle second = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> tagged(tag), l -> l.size() == 1 && l.get(0).pid() != first.pid()).get(0);
+            assertThat(tagged(tag)).as("one agent on the mount").containsExactly(second);
+        } finally {
+            tagged(tag).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The live processes started with {@code --test-tag=tag}. */
+    private static List<ProcessHandle> tagged(String tag) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--test-tag=" + tag)).orElse(false))
+                .toList();
     }
 
     interface Crash {

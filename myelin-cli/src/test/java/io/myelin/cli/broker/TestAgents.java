@@ -57,6 +57,13 @@ public final class TestAgents {
         return script(dir().resolve("fake-claude.mjs"));
     }
 
+    /** {@code hostile-agent.mjs} with {@code options} (see the test agents' README). */
+    static List<String> hostile(String... options) {
+        List<String> cmd = new java.util.ArrayList<>(script(dir().resolve("hostile-agent.mjs")));
+        cmd.addAll(List.of(options));
+        return cmd;
+    }
+
     private static List<String> script(Path p) {
         if (!Files.isRegularFile(p)) {
             throw new IllegalStateException("test agent " + p + " is missing");

@@ -2,6 +2,7 @@ package io.myelin.storage.sqlite;
 
 import io.myelin.auth.KeyStore;
 import io.myelin.axon.AxonStore;
+import io.myelin.broker.AgentGroupStore;
 import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.error.ErrorKind;
@@ -65,6 +66,7 @@ public final class SqliteStores implements Stores {
     private final SqliteIdempotencyStore requests;
     private final SqliteDevboxStore devboxes;
     private final SqliteBrokerStateStore brokers;
+    private final SqliteAgentGroupStore agentGroups;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -83,6 +85,7 @@ public final class SqliteStores implements Stores {
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
         this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
+        this.agentGroups = new SqliteAgentGroupStore(writer, reads);
     }
 
     /**
@@ -208,6 +211,11 @@ public final class SqliteStores implements Stores {
     @Override
     public BrokerStateStore brokers() {
         return brokers;
+    }
+
+    @Override
+    public AgentGroupStore agentGroups() {
+        return agentGroups;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */
