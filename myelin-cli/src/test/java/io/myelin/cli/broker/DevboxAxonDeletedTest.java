@@ -26,15 +26,11 @@ class DevboxAxonDeletedTest {
 
     @Test
     void aDevboxWhoseAxonIsDeletedFails() throws Exception {
-        String binaries = AxonTail.write(Map.of("acp", TestAgents.acpWithLoadSession()));
-        TestServer server = TestServer.start(dir.resolve("data"), Map.of("agents.binaries", binaries));
+        TestServer server = TestAgents.serverWithAcpAgent(dir.resolve("data"), Map.of());
         try (MyelinClient client = MyelinClient.builder().baseUrl(server.server().uri())
                 .apiKey(TestServer.ADMIN_KEY).build()) {
             String axon = server.createAxon("deleted-under-devbox");
-            TestServer.Reply created = server.post("/v1/devboxes", Map.of("mounts", List.of(Map.of("type",
-                    "broker_mount", "axon_id", axon, "protocol", "acp", "agent_binary", "acp"))));
-            assertThat(created.status()).as(created.body()).isEqualTo(200);
-            String id = created.json().get("id").asText();
+            String id = TestAgents.acpDevbox(server, axon);
             try (AxonTail tail = new AxonTail(client, axon)) {
                 tail.user("message", Map.of("text", "hello"));
                 tail.nextSystem("turn.completed");

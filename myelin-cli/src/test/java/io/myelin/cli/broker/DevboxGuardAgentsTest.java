@@ -28,7 +28,7 @@ class DevboxGuardAgentsTest {
     }
 
     private static Map<String, Object> mount(String axon) {
-        return Map.of("type", "broker_mount", "axon_id", axon, "protocol", "acp", "agent_binary", "acp");
+        return TestAgents.acpMount(axon, "acp");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.myelin.cli.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.myelin.testkit.TestServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,25 @@ public final class TestAgents {
         Map.of("acp-example", acpExample(), "acp-agent", acpWithLoadSession(), "fake-claude", fakeClaude())
                 .forEach((name, command) -> command.forEach(b.putArray(name)::add));
         return b.toString();
+    }
+
+    /** A broker mount ({@code POST /v1/devboxes} body shape) of the server's agent {@code agent} on {@code axon}, over ACP. */
+    static Map<String, Object> acpMount(String axon, String agent) {
+        return Map.of("type", "broker_mount", "axon_id", axon, "protocol", "acp", "agent_binary", agent);
+    }
+
+    /** A server whose only agent is {@code acp} ({@link #acpWithLoadSession()}), with {@code more} settings. */
+    static TestServer serverWithAcpAgent(Path dataDir, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
+        settings.put("agents.binaries", AxonTail.write(Map.of("acp", acpWithLoadSession())));
+        return TestServer.start(dataDir, settings);
+    }
+
+    /** Creates a devbox with one {@link #acpMount} of {@code acp} on {@code axon}; returns its id. */
+    static String acpDevbox(TestServer server, String axon) {
+        TestServer.Reply created = server.post("/v1/devboxes", Map.of("mounts", List.of(acpMount(axon, "acp"))));
+        org.assertj.core.api.Assertions.assertThat(created.status()).as(created.body()).isEqualTo(200);
+        return created.json().get("id").asText();
     }
 
     /** A small environment for an agent: PATH and HOME only. */
