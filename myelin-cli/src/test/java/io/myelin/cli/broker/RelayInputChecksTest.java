@@ -82,9 +82,11 @@ class RelayInputChecksTest {
     void plainStdoutLinesAreLimitedLikeStderr() throws Exception {
         String axon = brokers.newAxon("acp-stdout-flood");
         List<String> agent = TestAgents.acpWithLoadSession();
-        // 2000 plain lines at once, one more a second later (when the limit let some through again), then the agent.
+        // 2000 plain lines at once, then (beside the agent) one line every 0.2 s, slower than the limit refills: the
+        // first of those to be read once the broker has worked through the flood passes, however long that took.
         String flood = "i=0; while [ $i -lt 2000 ]; do echo \"noise $i\"; i=$((i+1)); done;"
-                + " (sleep 1; echo 'after the flood') & exec \"$0\" \"$@\"";
+                + " (j=0; while [ $j -lt 600 ]; do sleep 0.2; echo 'after the flood'; j=$((j+1)); done) &"
+                + " exec \"$0\" \"$@\"";
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", flood));
         command.addAll(agent);
         try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.ACP, command);
