@@ -146,4 +146,17 @@ final class RawHttp {
         return -1;
     }
 
+
+    /** Reads an answer's status line and header fields, up to the blank line, and returns the status. */
+    static int statusOf(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the headers: " + head);
+            }
+            head.append((char) b);
+        }
+        return Integer.parseInt(head.substring(9, 12));
+    }
 }

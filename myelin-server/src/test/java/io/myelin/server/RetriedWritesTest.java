@@ -50,12 +50,7 @@ class RetriedWritesTest {
 
     /** SQL requests queued or running, from /metrics. */
     static double sqlPending(TestServer server) {
-        for (String line : server.get("/metrics").body().split("\n")) {
-            if (line.startsWith("myelin_sql_pending ")) {
-                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no myelin_sql_pending in /metrics");
+        return server.metric("myelin_sql_pending");
     }
 
     private static long ledgerRows(String axon) {

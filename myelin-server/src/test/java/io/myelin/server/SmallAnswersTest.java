@@ -52,11 +52,11 @@ class SmallAnswersTest {
             }
             List<Integer> statuses = new ArrayList<>();
             for (Socket r : readers) {
-                statuses.add(statusOf(r.getInputStream())); // nothing after the head is ever read
+                statuses.add(RawHttp.statusOf(r.getInputStream())); // nothing after the head is ever read
             }
             assertThat(statuses).as("two answers fill the budget, the third is refused").containsExactlyInAnyOrder(200, 200, 503);
             Await.until("the slow readers to hold the whole budget", Duration.ofSeconds(30),
-                    () -> metric("myelin_answers_held_bytes"), held -> held == BUDGET);
+                    () -> s.metric("myelin_answers_held_bytes"), held -> held == BUDGET);
 
             TestServer.Reply one = s.post("/v1/axons/" + axon + "/sql/query", Map.of("sql", "SELECT 1"));
             assertThat(one.status()).as(one.body()).isEqualTo(200);
@@ -73,7 +73,7 @@ class SmallAnswersTest {
             }
         }
         Await.until("the budget to be given back", Duration.ofSeconds(60),
-                () -> metric("myelin_answers_held_bytes"), held -> held == 0);
+                () -> s.metric("myelin_answers_held_bytes"), held -> held == 0);
     }
 
     /** Sends the large query on a connection that never reads more than the answer's head. */
@@ -90,26 +90,5 @@ class SmallAnswersTest {
         out.write(body);
         out.flush();
         return r;
-    }
-
-    private static double metric(String name) {
-        for (String line : s.get("/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " in /metrics");
-    }
-
-    private static int statusOf(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the headers: " + head);
-            }
-            head.append((char) b);
-        }
-        return Integer.parseInt(head.substring(9, 12));
     }
 }

@@ -57,7 +57,7 @@ class SseMemoryTest {
                 readers.add(r);
             }
             for (Socket r : readers) {
-                statuses.add(statusOf(r.getInputStream())); // the status line; nothing after it is ever read
+                statuses.add(RawHttp.statusOf(r.getInputStream())); // the status line; nothing after it is ever read
             }
             assertThat(statuses).as("streams and refusals only").allMatch(st -> st == 200 || st == 503);
             assertThat(statuses).as("some streams were started").contains(200);
@@ -65,8 +65,8 @@ class SseMemoryTest {
             // The stalled streams take the budget, one page each, and never more than it.
             long page = 1_100_000;
             Await.until("the stalled streams to hold the answer budget", Duration.ofSeconds(60),
-                    () -> metric("myelin_answers_held_bytes"), held -> held > BUDGET - page);
-            assertThat(metric("myelin_answers_held_bytes")).isLessThanOrEqualTo(BUDGET);
+                    () -> s.metric("myelin_answers_held_bytes"), held -> held > BUDGET - page);
+            assertThat(s.metric("myelin_answers_held_bytes")).isLessThanOrEqualTo(BUDGET);
 
             // A new stream is refused while they stall; the rest of the server answers as usual.
             HttpResponse<InputStream> refused = s.http().send(s.request("/v1/axons/" + axon + "/subscribe/sse?after_sequence=0")
@@ -79,7 +79,7 @@ class SseMemoryTest {
             assertThat(s.get("/healthz").status()).isEqualTo(200);
             TestServer.Reply small = s.post("/v1/axons/" + axon + "/sql/query", Map.of("sql", "SELECT 1"));
             assertThat(small.status()).as(small.body()).isEqualTo(200);
-            assertThat(metric("myelin_answers_held_bytes")).isLessThanOrEqualTo(BUDGET);
+            assertThat(s.metric("myelin_answers_held_bytes")).isLessThanOrEqualTo(BUDGET);
         } finally {
             for (Socket r : readers) {
                 r.close();
@@ -87,7 +87,7 @@ class SseMemoryTest {
         }
         // Gone readers give everything back, and a reader that reads gets every event whole.
         Await.until("the budget to be given back", Duration.ofSeconds(60),
-                () -> metric("myelin_answers_held_bytes"), held -> held == 0);
+                () -> s.metric("myelin_answers_held_bytes"), held -> held == 0);
         try (SseClient sse = new SseClient(s, "/v1/axons/" + axon + "/subscribe/sse?after_sequence=0")) {
             assertThat(sse.status()).isEqualTo(200);
             for (int seq = 1; seq <= EVENTS; seq++) {
@@ -97,27 +97,5 @@ class SseMemoryTest {
                 assertThat(f.json().get("payload").asText()).isEqualTo(PAYLOAD);
             }
         }
-    }
-
-    private static double metric(String name) {
-        for (String line : s.get("/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " in /metrics");
-    }
-
-    /** Reads the status line and headers, up to the blank line. */
-    private static int statusOf(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the headers: " + head);
-            }
-            head.append((char) b);
-        }
-        return Integer.parseInt(head.substring(9, 12));
     }
 }

@@ -161,6 +161,16 @@ public final class TestServer implements AutoCloseable {
         return send(request(path).GET().build());
     }
 
+    /** The value of the unlabelled Prometheus sample {@code name} on {@code /metrics}; an AssertionError when absent. */
+    public double metric(String name) {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in /metrics");
+    }
+
     public Reply delete(String path) {
         return send(request(path).DELETE().build());
     }
