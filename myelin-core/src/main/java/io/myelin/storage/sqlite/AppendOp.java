@@ -5,7 +5,6 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.RequestKey;
 import io.myelin.stream.Appended;
-import io.myelin.stream.CommitFeed;
 import io.myelin.stream.Event;
 import io.myelin.stream.EventDraft;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,10 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Appends one or more events to one axon as a contiguous run of sequences, inside the writer's group transaction.
- *
- * <p>Sequences come from {@link LiveAxon#pendingSeq()}, which only the writer thread touches; a rolled-back group
- * restores it, so sequences never skip. With a {@link RequestKey}, a key already used in the axon's scope (earlier
+ * Publishes one or more events to one axon as a contiguous run of sequences, inside the writer's group transaction
+ * ({@link AxonAppender} writes them). With a {@link RequestKey}, a key already used in the axon's scope (earlier
  * in the same group, or stored within the retention window) answers the original run and writes nothing — provided
  * the request is the same; the same key with a different request is refused with 422 (see {@link KeyedWrite}).
  */
@@ -55,17 +52,14 @@ final class AppendOp extends KeyedWrite<List<Appended>> {
 
     private final LiveAxon axon;
     private final List<EventDraft> drafts;
-    private final WriterStatements statements;
-    private final CommitFeed.Listener feed;
+    private final AxonAppender appender;
     private List<Event> written = List.of();
 
-    AppendOp(LiveAxon axon, List<EventDraft> drafts, RequestKey key, RequestKeyTable keys,
-             WriterStatements statements, CommitFeed.Listener feed) {
+    AppendOp(LiveAxon axon, List<EventDraft> drafts, RequestKey key, RequestKeyTable keys, AxonAppender appender) {
         super(keys, axon.id(), key, CODEC);
         this.axon = axon;
         this.drafts = drafts;
-        this.statements = statements;
-        this.feed = feed;
+        this.appender = appender;
     }
 
     @Override
@@ -75,40 +69,18 @@ final class AppendOp extends KeyedWrite<List<Appended>> {
 
     @Override
     protected List<Appended> applyOnce(Connection c, WriteGroup group) throws SQLException {
-        if (axon.deleted()) {
-            throw MyelinException.notFound("axon", axon.id());
+        written = appender.append(c, group, axon, drafts);
+        List<Appended> results = new ArrayList<>(written.size());
+        for (Event e : written) {
+            results.add(new Appended(e.sequence(), e.timestampMs()));
         }
-        WriterStatements st = statements.on(c);
-        long previous = axon.pendingSeq();
-        long ts = group.nowMs();
-        List<Event> events = new ArrayList<>(drafts.size());
-        List<Appended> results = new ArrayList<>(drafts.size());
-        long seq = previous;
-        for (EventDraft d : drafts) {
-            seq++;
-            events.add(new Event(axon.id(), seq, d.eventType(), d.origin(), d.source(), d.payload(), ts));
-            results.add(new Appended(seq, ts));
-        }
-        st.insert(axon.pk(), events);
-        group.beforeCommit(axon, this::writeHead);
-        axon.setPendingSeq(seq);
-        group.onRollback(() -> axon.setPendingSeq(previous));
-        written = events;
         return results;
-    }
-
-    /** Writes the axon's head once per group (the last op on the axon registers last and wins). */
-    private Void writeHead(Connection c) throws SQLException {
-        statements.updateHead.setLong(1, axon.pendingSeq());
-        statements.updateHead.setLong(2, axon.pk());
-        statements.updateHead.executeUpdate();
-        return null;
     }
 
     @Override
     protected void onCommitted() {
-        if (!replayed() && !written.isEmpty()) {
-            feed.committed(axon, written);
+        if (!replayed()) {
+            appender.committed(axon, written);
         }
     }
 }

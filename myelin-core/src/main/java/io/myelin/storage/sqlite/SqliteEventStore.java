@@ -31,11 +31,13 @@ final class SqliteEventStore implements EventStore, CommitFeed {
     private final EventReads reads;
     private final RequestKeyTable keys;
     private final ExecutorService purger;
-    private final WriterStatements statements = new WriterStatements();
+    private final AxonAppender appender;
     private volatile Listener listener = NOBODY;
 
-    SqliteEventStore(GroupCommitWriter writer, ReadPool reads, RequestKeyTable keys, ExecutorService purger) {
+    SqliteEventStore(GroupCommitWriter writer, ReadPool reads, RequestKeyTable keys, ExecutorService purger,
+                     Outbox outbox) {
         this.writer = writer;
+        this.appender = new AxonAppender((a, events) -> listener.committed(a, events), outbox);
         this.reads = new EventReads(reads);
         this.keys = keys;
         this.purger = purger;
@@ -53,8 +55,12 @@ final class SqliteEventStore implements EventStore, CommitFeed {
 
     @Override
     public QueuedWrite<List<Appended>> appendQueued(LiveAxon axon, List<EventDraft> drafts, RequestKey key) {
-        return WriteCall.queue(writer, new AppendOp(axon, drafts, key, keys, statements,
-                (a, events) -> listener.committed(a, events)));
+        return WriteCall.queue(writer, new AppendOp(axon, drafts, key, keys, appender));
+    }
+
+    /** Appends events inside other write ops of this adapter (state changes whose events share their transaction). */
+    AxonAppender appender() {
+        return appender;
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class SqliteStores implements Stores {
                 .uncaughtExceptionHandler((t, e) -> log.error("uncaught in {}", t.getName(), e)).unstarted(r));
         RequestKeyTable requestKeys = new RequestKeyTable();
         this.axons = new SqliteAxonStore(writer, reads, requestKeys);
-        this.events = new SqliteEventStore(writer, reads, requestKeys, purger);
+        this.events = new SqliteEventStore(writer, reads, requestKeys, purger, Outbox.NONE);
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
