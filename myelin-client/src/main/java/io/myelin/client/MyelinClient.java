@@ -56,6 +56,9 @@ public interface MyelinClient extends AutoCloseable {
     /** Devboxes: where the server runs agents on axons. */
     Devboxes devboxes();
 
+    /** Intents: durable waits on people, tools, agents and time; their inbox; resolving them; awaiting them. */
+    Intents intents();
+
     /** A handle on one axon's events and database; makes no request. */
     AxonHandle axon(String axonId);
 
