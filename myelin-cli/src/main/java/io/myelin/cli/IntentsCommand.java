@@ -12,8 +12,8 @@ import io.myelin.client.WaitingFor;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,8 +40,8 @@ final class IntentsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "List intents, oldest first, paging through all of them unless --limit is given.")
     static final class ListIntents extends ClientCommand {
-        @Option(names = "--axon", paramLabel = "AXON", description = "Only the intents of this axon.")
-        String axon;
+        @Mixin
+        IntentFilterOptions filter;
 
         @Option(names = "--status", paramLabel = "STATUS", description = "Only intents in this status: waiting, completed, failed, cancelled, expired.")
         String status;
@@ -49,21 +49,12 @@ final class IntentsCommand implements Runnable {
         @Option(names = "--waiting-for", paramLabel = "WHO", description = "Only intents waiting for human, tool, agent or time.")
         String waitingFor;
 
-        @Option(names = "--assignee", paramLabel = "NAME", description = "Only intents assigned to NAME.")
-        String assignee;
-
-        @Option(names = "--kind", paramLabel = "KIND", description = "Only intents of this kind.")
-        String kind;
-
-        @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Stop after N intents.")
-        Integer limit;
-
         @Override
         protected int run(MyelinClient client) {
-            IntentFilter f = IntentFilter.all().axonId(axon).assignee(assignee).kind(kind)
+            IntentFilter f = filter.filter()
                     .status(status == null ? null : IntentsCommand.status(status))
                     .waitingFor(waitingFor == null ? null : waitingFor("--waiting-for", waitingFor));
-            return printIntents(this, client.intents().list(f).stream(), limit, "intents");
+            return filter.print(this, client.intents().list(f).stream(), "intents");
         }
     }
 
@@ -251,20 +242,6 @@ final class IntentsCommand implements Runnable {
             IntentView.print(client.intents().cancel(intentId, reason), json(), out());
             return ExitCode.OK;
         }
-    }
-
-    /** Prints a listing of intents, at most {@code limit} of them ({@code null}: all). */
-    static int printIntents(ClientCommand command, Stream<Intent> intents, Integer limit, String what) {
-        if (limit != null) {
-            if (limit < 1) {
-                throw new Failures.UsageProblem("--limit must be at least 1");
-            }
-            intents = intents.limit(limit);
-        }
-        return command.printList(intents, what,
-                new String[] {"ID", "AXON", "KIND", "FOR", "STATUS", "ASSIGNEE", "TITLE", "CREATED", "DEADLINE"},
-                i -> new Object[] {i.id(), i.axonId(), i.kind(), i.waitingFor().wireName(), i.status().wireName(),
-                    i.assignee(), i.title(), TimeText.format(i.createdAtMs()), TimeText.format(i.deadlineMs())});
     }
 
     static IntentStatus status(String text) {

@@ -39,11 +39,6 @@ public enum IntentOutcome {
 
     /** Parses a wire name ({@code approved}); unknown names are {@link #UNKNOWN}. */
     public static IntentOutcome parse(String wire) {
-        for (IntentOutcome o : values()) {
-            if (o != UNKNOWN && o.wireName().equals(wire)) {
-                return o;
-            }
-        }
-        return UNKNOWN;
+        return WireEnums.parse(values(), UNKNOWN, wire);
     }
 }

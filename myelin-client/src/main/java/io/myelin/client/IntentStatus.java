@@ -30,11 +30,6 @@ public enum IntentStatus {
 
     /** Parses a wire name ({@code waiting}); unknown names are {@link #UNKNOWN}. */
     public static IntentStatus parse(String wire) {
-        for (IntentStatus s : values()) {
-            if (s != UNKNOWN && s.wireName().equals(wire)) {
-                return s;
-            }
-        }
-        return UNKNOWN;
+        return WireEnums.parse(values(), UNKNOWN, wire);
     }
 }

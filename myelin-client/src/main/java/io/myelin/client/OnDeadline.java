@@ -23,11 +23,6 @@ public enum OnDeadline {
 
     /** Parses a wire name ({@code escalate}); unknown names are {@link #UNKNOWN}. */
     public static OnDeadline parse(String wire) {
-        for (OnDeadline o : values()) {
-            if (o != UNKNOWN && o.wireName().equals(wire)) {
-                return o;
-            }
-        }
-        return UNKNOWN;
+        return WireEnums.parse(values(), UNKNOWN, wire);
     }
 }

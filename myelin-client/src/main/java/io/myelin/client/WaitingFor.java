@@ -27,11 +27,6 @@ public enum WaitingFor {
 
     /** Parses a wire name ({@code human}); unknown names are {@link #UNKNOWN}. */
     public static WaitingFor parse(String wire) {
-        for (WaitingFor w : values()) {
-            if (w != UNKNOWN && w.wireName().equals(wire)) {
-                return w;
-            }
-        }
-        return UNKNOWN;
+        return WireEnums.parse(values(), UNKNOWN, wire);
     }
 }
