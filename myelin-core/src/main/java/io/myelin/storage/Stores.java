@@ -6,6 +6,7 @@ import io.myelin.broker.AgentGroupStore;
 import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.idempotency.IdempotencyStore;
+import io.myelin.intent.IntentStore;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
 
@@ -32,6 +33,9 @@ public interface Stores extends AutoCloseable {
 
     /** The process groups of the agents this server launched and has not seen end. */
     AgentGroupStore agentGroups();
+
+    /** Durable intents and their timers; each change shares its transaction with its event. */
+    IntentStore intents();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

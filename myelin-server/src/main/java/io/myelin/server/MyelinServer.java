@@ -25,6 +25,8 @@ import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.BrokerRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
+import io.myelin.server.routes.IntentRoutes;
+import io.myelin.intent.Intents;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.axonsql.AxonSql;
@@ -62,6 +64,7 @@ public final class MyelinServer implements AutoCloseable {
     private final EventLog events;
     private final AxonSql sql;
     private final Devboxes devboxes;
+    private final Intents intents;
     private final LocalBrokerFactory brokers;
     private final Server jetty;
     private final String generatedAdminKey;
@@ -69,14 +72,15 @@ public final class MyelinServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
-                         EventLog events, AxonSql sql, Devboxes devboxes, LocalBrokerFactory brokers, Server jetty,
-                         String generatedAdminKey) {
+                         EventLog events, AxonSql sql, Devboxes devboxes, Intents intents, LocalBrokerFactory brokers,
+                         Server jetty, String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.maintenance = maintenance;
         this.events = events;
         this.sql = sql;
         this.devboxes = devboxes;
+        this.intents = intents;
         this.brokers = brokers;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
@@ -98,6 +102,7 @@ public final class MyelinServer implements AutoCloseable {
                 .name("myelin-maintenance").daemon(true).unstarted(r));
         AxonSql sql = null;
         Devboxes devboxes = null;
+        Intents intents = null;
         LocalBrokerFactory ownBrokers = null;
         try {
             ApiKeys keys = ApiKeys.load(storage.keys());
@@ -120,6 +125,9 @@ public final class MyelinServer implements AutoCloseable {
             if (!orphans.isEmpty()) {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
+            // Timers that fell due while the server was down fire from here on, before it answers.
+            intents = new Intents(storage.intents(), axons.index(), events, policy, config.intents(),
+                    config.storage().clock());
             BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
             // Agents a killed server left running go before any is started again on their workspaces.
             int reaped = AgentGroupReaper.reap(storage.agentGroups());
@@ -142,6 +150,7 @@ public final class MyelinServer implements AutoCloseable {
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
             ServerMetrics.bindDevboxes(metrics, devboxes);
             ServerMetrics.bindBrokers(metrics, localBrokers);
+            ServerMetrics.bindIntents(metrics, intents);
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
             ServerMetrics.bindAnswers(metrics, answers);
@@ -161,12 +170,14 @@ public final class MyelinServer implements AutoCloseable {
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
             new BrokerRoutes(brokerStates, events).register(router);
+            new IntentRoutes(intents, answers).register(router);
 
             Server jetty = JettyServer.create(config.host(), config.port(), connections,
                     HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),
                             config.streamLimits().maxIdempotencyKeyChars(), config.bodyTimeout())),
                     config.requestLog());
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, localBrokers, jetty, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers, jetty,
+                    generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
@@ -176,6 +187,9 @@ public final class MyelinServer implements AutoCloseable {
             }
             if (ownBrokers != null) {
                 ownBrokers.close();
+            }
+            if (intents != null) {
+                intents.close();
             }
             if (sql != null) {
                 sql.close();
@@ -318,6 +332,7 @@ public final class MyelinServer implements AutoCloseable {
         ready = false;
         devboxes.close(); // before the streams and the storage: stopping brokers may still publish
         brokers.close(); // turns still running fail now, while the log can still take their events
+        intents.close(); // no timer fires into a closing writer
         events.close();
         try {
             jetty.stop();

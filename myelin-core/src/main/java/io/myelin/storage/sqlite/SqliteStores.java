@@ -8,6 +8,7 @@ import io.myelin.devbox.DevboxStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.IdempotencyStore;
+import io.myelin.intent.IntentStore;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.OwnerOnly;
 import io.myelin.storage.StorageHealth;
@@ -32,7 +33,7 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state). Every line of SQL on it
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state, intents). Every line of SQL on it
  * lives in this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
@@ -67,6 +68,7 @@ public final class SqliteStores implements Stores {
     private final SqliteDevboxStore devboxes;
     private final SqliteBrokerStateStore brokers;
     private final SqliteAgentGroupStore agentGroups;
+    private final SqliteIntentStore intents;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -86,6 +88,7 @@ public final class SqliteStores implements Stores {
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
         this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
         this.agentGroups = new SqliteAgentGroupStore(writer, reads);
+        this.intents = new SqliteIntentStore(writer, reads, requestKeys, events.appender());
     }
 
     /**
@@ -216,6 +219,11 @@ public final class SqliteStores implements Stores {
     @Override
     public AgentGroupStore agentGroups() {
         return agentGroups;
+    }
+
+    @Override
+    public IntentStore intents() {
+        return intents;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */
