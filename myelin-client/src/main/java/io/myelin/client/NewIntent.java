@@ -21,6 +21,10 @@ import java.util.Objects;
  * <p>The server checks every field and names the one at fault in a 400 (limits on lengths, the payload's size,
  * times in the past); the builder only refuses what cannot be sent at all.
  *
+ * <p>With an idempotency key, send the same {@code NewIntent} again rather than building a new one: {@code fireIn}
+ * and {@code deadlineIn} count from the moment they are called, so a rebuilt request differs, and the server refuses
+ * a key reused for a different request (422).
+ *
  * @param kind          the caller's label, e.g. {@code refund.approval} (required)
  * @param waitingFor    whom it waits for (required)
  * @param title         a line for people, or {@code null}
