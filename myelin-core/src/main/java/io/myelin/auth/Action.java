@@ -14,7 +14,11 @@ public enum Action {
     DEVBOX_READ,
     /** Suspend, resume, keep alive or shut down one devbox. */
     DEVBOX_CONTROL,
-    DEVBOX_LIST;
+    DEVBOX_LIST,
+    /** Read webhooks and their deliveries: server-wide (a webhook may report on any axon). */
+    WEBHOOK_READ,
+    /** Create and delete webhooks, retry their deliveries: server-wide. */
+    WEBHOOK_MANAGE;
 
     /**
      * True for actions on one devbox. Who may perform them depends on the devbox's mounts, which only the devbox

@@ -14,6 +14,7 @@ import io.myelin.storage.StorageHealth;
 import io.myelin.storage.Stores;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
+import io.myelin.webhook.WebhookStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -32,7 +33,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state). Every line of SQL on it
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state, webhooks and their
+ * deliveries). Every line of SQL on it
  * lives in this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
@@ -67,6 +69,7 @@ public final class SqliteStores implements Stores {
     private final SqliteDevboxStore devboxes;
     private final SqliteBrokerStateStore brokers;
     private final SqliteAgentGroupStore agentGroups;
+    private final SqliteWebhookStore webhooks;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -80,7 +83,8 @@ public final class SqliteStores implements Stores {
                 .uncaughtExceptionHandler((t, e) -> log.error("uncaught in {}", t.getName(), e)).unstarted(r));
         RequestKeyTable requestKeys = new RequestKeyTable();
         this.axons = new SqliteAxonStore(writer, reads, requestKeys);
-        this.events = new SqliteEventStore(writer, reads, requestKeys, purger, Outbox.NONE);
+        this.webhooks = new SqliteWebhookStore(writer, reads);
+        this.events = new SqliteEventStore(writer, reads, requestKeys, purger, webhooks);
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
@@ -140,6 +144,7 @@ public final class SqliteStores implements Stores {
             writer.start();
             SqliteStores stores = new SqliteStores(file, wc, writer, reads,
                     new WalCheckpointer(open(url, false), 100, checkpointLock), health);
+            stores.webhooks.loadSnapshot();
             stores.events.resumePurges();
             return stores;
         } catch (SQLException | IOException e) {
@@ -216,6 +221,11 @@ public final class SqliteStores implements Stores {
     @Override
     public AgentGroupStore agentGroups() {
         return agentGroups;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */
