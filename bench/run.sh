@@ -37,7 +37,7 @@
 #                                 e.g. BENCH_WORKLOADS="wake wake-burst relay" bench/run.sh
 #                                 "webhooks"   webhook deliveries/s to a loopback receiver in the bench
 #                                              process, for BENCH_WEBHOOKS webhooks on one axon (~1 min)
-#   BENCH_WEBHOOK_EVENTS [20000]  events published per webhooks level
+#   BENCH_WEBHOOK_EVENTS [5000]   events published per webhooks level
 #   BENCH_WEBHOOKS [1,4,16]       webhooks (all matching every event) per level
 #   BENCH_WAKE_SAMPLES [100]      wake samples per agent for the running and frozen modes
 #   BENCH_WAKE_SHUTDOWN_SAMPLES [50]  wake samples per agent for the shut-down mode (each waits ~1-2 s
@@ -75,7 +75,7 @@ SERVER_XMX=${BENCH_SERVER_XMX:-1g}
 SQL_AXONS=${BENCH_SQL_AXONS:-10000}
 SQL_MAX_OPEN=${BENCH_SQL_MAX_OPEN_DATABASES:-1000}
 LIST_AXONS=${BENCH_LIST_AXONS:-100000}
-WEBHOOK_EVENTS=${BENCH_WEBHOOK_EVENTS:-20000}
+WEBHOOK_EVENTS=${BENCH_WEBHOOK_EVENTS:-5000}
 WEBHOOKS=${BENCH_WEBHOOKS:-1,4,16}
 WAKE_SAMPLES=${BENCH_WAKE_SAMPLES:-100}
 WAKE_SHUTDOWN_SAMPLES=${BENCH_WAKE_SHUTDOWN_SAMPLES:-50}

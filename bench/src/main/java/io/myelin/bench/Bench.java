@@ -48,7 +48,7 @@ public final class Bench {
                         [--warmup-seconds 3 --axon-rows 10 --value-bytes 100 --setup-connections 32 --open-cap 1000
                         --cold-samples 1000 --server-pid PID]   (--open-cap: the server's MYELIN_SQL_MAX_OPEN_DATABASES)
               list      --axons 100000 --limits 100,1000 [--connections 32]
-              webhooks  --events 20000 --webhooks 1,4,16 [--batch-size 1000 --payload-bytes 128 --deadline-seconds 600]
+              webhooks  --events 5000 --webhooks 1,4,16 [--batch-size 1000 --payload-bytes 128 --deadline-seconds 600]
                         (the server needs MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true: the receiver is on loopback)
               wake      --agent NAME --modes running,frozen,shutdown --samples 100 --shutdown-samples 50
                         [--agent-command "NODE SCRIPT" --startup-samples 30 --warmup-turns 3 --idle-seconds 1
@@ -147,7 +147,7 @@ public final class Bench {
                 ListWorkload.run(s, out);
             }
             case "webhooks" -> {
-                WebhookWorkload.Settings s = new WebhookWorkload.Settings(endpoint(args), args.integer("events", 20_000),
+                WebhookWorkload.Settings s = new WebhookWorkload.Settings(endpoint(args), args.integer("events", 5_000),
                         args.intList("webhooks", "1,4,16"), args.integer("batch-size", 1000),
                         args.integer("payload-bytes", 128), args.longValue("deadline-seconds", 600));
                 args.rejectUnknown();

@@ -48,6 +48,8 @@ public final class WebhookSender implements AutoCloseable {
     /** Webhooks being looked at or with an attempt in flight. Guarded by {@link #lock}. */
     private final Set<String> busy = new HashSet<>();
     private final Thread scheduler;
+    private final java.util.concurrent.atomic.LongAdder[] outcomes = {new java.util.concurrent.atomic.LongAdder(),
+            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()};
     private volatile boolean closed;
 
     public WebhookSender(WebhookStore store, WebhookOptions options, InstantSource clock) {
@@ -182,6 +184,7 @@ public final class WebhookSender implements AutoCloseable {
             if (closed) {
                 return; // cut short by the stop: still pending as it was, it goes out after the next start
             }
+            outcomes[outcome.status().ordinal()].increment();
             try {
                 store.recordAttempt(outcome);
             } catch (RuntimeException e) {
@@ -212,6 +215,14 @@ public final class WebhookSender implements AutoCloseable {
             permits.release();
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Attempts made since start that left their delivery {@code status}: pending (failed, another attempt follows),
+     * delivered, dead (for metrics).
+     */
+    public long attempts(DeliveryStatus status) {
+        return outcomes[status.ordinal()].sum();
     }
 
     /** Attempts now in flight (for metrics). */

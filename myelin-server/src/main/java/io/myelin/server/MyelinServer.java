@@ -169,6 +169,7 @@ public final class MyelinServer implements AutoCloseable {
             new BrokerRoutes(brokerStates, events).register(router);
             // The sender resumes what the table holds (deliveries a stop or crash left pending) before serving.
             webhookSender = new WebhookSender(storage.webhooks(), config.webhooks(), config.storage().clock());
+            ServerMetrics.bindWebhooks(metrics, webhookSender);
             new WebhookRoutes(new Webhooks(storage.webhooks(), webhookSender, axons.index(), config.webhooks(),
                     config.streamLimits().maxEventTypeChars(), config.storage().clock()),
                     config.axonLimits().maxListLimit()).register(router);

@@ -173,6 +173,9 @@ class WebhookDeliveryTest {
         assertThat(receiver.received(path)).hasSize(3);
         assertThat(deliveries(server, id, "?status=dead")).hasSize(1);
         assertThat(deliveries(server, id, "?status=pending")).isEmpty();
+        assertThat(server.metric("myelin_webhooks_attempts_total{outcome=\"dead\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("myelin_webhooks_attempts_total{outcome=\"failed\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(server.metric("myelin_webhooks_attempts_in_flight")).isGreaterThanOrEqualTo(0);
 
         receiver.answer(r -> 200);
         TestServer.Reply retried = server.post("/v1/webhooks/" + id + "/deliveries/" + dead.get("id").asText()

@@ -56,11 +56,10 @@ public final class WebhookWorkload {
         receiver.start();
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         Table t = new Table("webhooks", "events", "deliveries", "publish s", "delivered after s", "deliveries/s");
-        try (HttpConnection http = new HttpConnection(s.endpoint())) {
-            AxonClient client = new AxonClient(http);
+        try {
             for (int n : s.webhooks()) {
                 received.set(0);
-                Result r = once(s, client, http, url, n, received, out);
+                Result r = once(s, url, n, received, out);
                 t.row(r.webhooks(), r.events(), r.received(), r.publishSeconds(), r.deliverSeconds(),
                         String.format("%,.0f", r.deliveriesPerSecond()));
                 new ResultLine("webhooks").put("webhooks", r.webhooks()).put("events", r.events())
@@ -76,8 +75,14 @@ public final class WebhookWorkload {
         t.print(out);
     }
 
-    private static Result once(Settings s, AxonClient client, HttpConnection http, String url, int webhooks,
-                               AtomicLong received, PrintStream out) throws Exception {
+    /**
+     * One level. The connection that published is closed before the wait: the server closes connections idle for
+     * {@code http.header-timeout}, and the deletes afterwards go over a new one.
+     */
+    private static Result once(Settings s, String url, int webhooks, AtomicLong received, PrintStream out)
+            throws Exception {
+        HttpConnection http = new HttpConnection(s.endpoint());
+        AxonClient client = new AxonClient(http);
         String axon = client.createAxon("bench-webhooks-" + webhooks);
         String[] ids = new String[webhooks];
         for (int i = 0; i < webhooks; i++) {
@@ -96,6 +101,7 @@ public final class WebhookWorkload {
             client.publishBatchUnchecked(axon, batch);
         }
         double publishSeconds = (System.nanoTime() - start) / 1e9;
+        http.close();
         long expected = (long) webhooks * ((s.events() + s.batchSize() - 1) / s.batchSize()) * s.batchSize();
         long deadline = start + TimeUnit.SECONDS.toNanos(s.deadlineSeconds());
         while (received.get() < expected) {
@@ -106,8 +112,10 @@ public final class WebhookWorkload {
             Thread.sleep(1); // polls the receiver's count: the figure's resolution is 1 ms
         }
         double deliverSeconds = (System.nanoTime() - start) / 1e9;
-        for (String id : ids) {
-            http.request("DELETE", "/v1/webhooks/" + id, null, Map.of());
+        try (HttpConnection cleanup = new HttpConnection(s.endpoint())) {
+            for (String id : ids) {
+                cleanup.request("DELETE", "/v1/webhooks/" + id, null, Map.of());
+            }
         }
         return new Result(webhooks, (int) (expected / webhooks), publishSeconds, deliverSeconds, received.get());
     }

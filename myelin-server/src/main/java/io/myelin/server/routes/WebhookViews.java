@@ -28,11 +28,7 @@ final class WebhookViews {
     }
 
     static ObjectNode webhooks(WebhookPage page) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        ArrayNode items = n.putArray("webhooks");
-        page.webhooks().forEach(w -> items.add(webhook(w)));
-        n.put("has_more", page.hasMore());
-        return n;
+        return page("webhooks", page.webhooks(), WebhookViews::webhook, page.hasMore());
     }
 
     /**
@@ -58,10 +54,16 @@ final class WebhookViews {
     }
 
     static ObjectNode deliveries(DeliveryPage page) {
+        return page("deliveries", page.deliveries(), WebhookViews::delivery, page.hasMore());
+    }
+
+    /** {@code {<name>: [...], has_more}}. */
+    private static <T> ObjectNode page(String name, java.util.List<T> items, java.util.function.Function<T, ObjectNode> view,
+                                       boolean hasMore) {
         ObjectNode n = Json.MAPPER.createObjectNode();
-        ArrayNode items = n.putArray("deliveries");
-        page.deliveries().forEach(d -> items.add(delivery(d)));
-        n.put("has_more", page.hasMore());
+        ArrayNode array = n.putArray(name);
+        items.forEach(i -> array.add(view.apply(i)));
+        n.put("has_more", hasMore);
         return n;
     }
 }
