@@ -30,16 +30,22 @@ public final class AccessPolicy {
      * @throws MyelinException 403 FORBIDDEN, naming the key id, the action and the axon, when not allowed
      */
     public void check(Caller caller, Action action, String axonId) {
-        if (action == Action.AXON_LIST || action == Action.DEVBOX_LIST) {
+        if (action == Action.AXON_LIST || action == Action.DEVBOX_LIST || action == Action.INTENT_LIST
+                || allows(caller, action, axonId)) {
             return;
-        }
-        for (Scope s : caller.scopes()) {
-            if (s.allows(action, axonId)) {
-                return;
-            }
         }
         throw new MyelinException(ErrorKind.FORBIDDEN, null,
                 "key " + caller.keyId() + " may not " + action + (axonId == null ? "" : " on " + axonId));
+    }
+
+    /** Whether some scope of {@code caller} grants {@code action} on {@code axonId} (null: server-wide). */
+    public boolean allows(Caller caller, Action action, String axonId) {
+        for (Scope s : caller.scopes()) {
+            if (s.allows(action, axonId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -88,6 +94,11 @@ public final class AccessPolicy {
      */
     public AxonVisibility devboxesVisible(Caller caller) {
         return holding(caller, Action.DEVBOX_READ);
+    }
+
+    /** Whose intents {@code caller} may see in a listing: those on axons it may {@link Action#INTENT_READ}. */
+    public AxonVisibility intentsVisible(Caller caller) {
+        return holding(caller, Action.INTENT_READ);
     }
 
     private static AxonVisibility holding(Caller caller, Action action) {

@@ -18,7 +18,15 @@ public enum Action {
     /** Read webhooks and their deliveries: server-wide (a webhook may report on any axon). */
     WEBHOOK_READ,
     /** Create and delete webhooks, retry their deliveries: server-wide. */
-    WEBHOOK_MANAGE;
+    WEBHOOK_MANAGE,
+    /** Create an intent on the axon. */
+    INTENT_CREATE,
+    /** Read one intent or long-poll it; what an intent listing shows. */
+    INTENT_READ,
+    /** Resolve or cancel one intent. */
+    INTENT_RESOLVE,
+    /** List intents: every caller may, and sees those on axons it may {@link #INTENT_READ}. */
+    INTENT_LIST;
 
     /**
      * True for actions on one devbox. Who may perform them depends on the devbox's mounts, which only the devbox
@@ -27,5 +35,13 @@ public enum Action {
      */
     public boolean onOneDevbox() {
         return this == DEVBOX_READ || this == DEVBOX_CONTROL;
+    }
+
+    /**
+     * True for actions on one intent, whose path names the intent, not its axon: the intent layer asks
+     * {@link AccessPolicy#allows} once it has the intent, and answers 404 to a caller who may not read it.
+     */
+    public boolean onOneIntent() {
+        return this == INTENT_READ || this == INTENT_RESOLVE;
     }
 }

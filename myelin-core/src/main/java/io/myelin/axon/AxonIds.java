@@ -16,12 +16,20 @@ public final class AxonIds {
     private AxonIds() {}
 
     public static String next() {
+        return next(PREFIX);
+    }
+
+    /**
+     * {@code prefix} followed by 26 random base32 characters (130 bits): the shape of every opaque id the server hands
+     * out (axons, devboxes, intents).
+     */
+    public static String next(String prefix) {
         byte[] bytes = new byte[RANDOM_CHARS];
         RANDOM.nextBytes(bytes);
-        char[] out = new char[PREFIX.length() + RANDOM_CHARS];
-        PREFIX.getChars(0, PREFIX.length(), out, 0);
+        char[] out = new char[prefix.length() + RANDOM_CHARS];
+        prefix.getChars(0, prefix.length(), out, 0);
         for (int i = 0; i < RANDOM_CHARS; i++) {
-            out[PREFIX.length() + i] = ALPHABET[bytes[i] & 31];
+            out[prefix.length() + i] = ALPHABET[bytes[i] & 31];
         }
         return new String(out);
     }

@@ -1,28 +1,19 @@
 package io.myelin.devbox;
 
-import java.security.SecureRandom;
 
 /**
  * Devbox identifiers in Runloop's style: {@code dbx_} followed by 26 characters of lower-case base32 (RFC 4648
- * alphabet) carrying 130 random bits from {@link SecureRandom}, like axon ids. Opaque, URL-safe, unguessable, and
+ * alphabet) carrying 130 random bits ({@link io.myelin.axon.AxonIds#next(String)}), like axon ids. Opaque, URL-safe, unguessable, and
  * usable as a directory name (the workspace is named after it).
  */
 public final class DevboxIds {
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final String PREFIX = "dbx_";
     static final int RANDOM_CHARS = 26;
 
     private DevboxIds() {}
 
     public static String next() {
-        byte[] bytes = new byte[RANDOM_CHARS];
-        RANDOM.nextBytes(bytes);
-        StringBuilder b = new StringBuilder(PREFIX.length() + RANDOM_CHARS).append(PREFIX);
-        for (byte x : bytes) {
-            b.append(ALPHABET[x & 31]);
-        }
-        return b.toString();
+        return io.myelin.axon.AxonIds.next(PREFIX);
     }
 
     /** True for a string of the shape {@link #next} makes: safe as a file name. */

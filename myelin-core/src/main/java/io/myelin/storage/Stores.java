@@ -6,6 +6,7 @@ import io.myelin.broker.AgentGroupStore;
 import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.idempotency.IdempotencyStore;
+import io.myelin.intent.IntentStore;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
 import io.myelin.webhook.WebhookStore;
@@ -36,6 +37,9 @@ public interface Stores extends AutoCloseable {
 
     /** Webhooks and the outbox of their deliveries, written in the same transactions as the events they report. */
     WebhookStore webhooks();
+
+    /** Durable intents and their timers; each change shares its transaction with its event. */
+    IntentStore intents();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

@@ -35,6 +35,7 @@ public final class EventLog implements AutoCloseable {
     private final Axons axons;
     private final StreamLimits limits;
     private final Fanout fanout;
+    private final java.util.List<CommitFeed.Listener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public EventLog(EventStore store, CommitFeed commits, Axons axons, StreamLimits limits) {
         this.store = store;
@@ -44,8 +45,20 @@ public final class EventLog implements AutoCloseable {
         commits.listen((axon, events) -> {
             axon.publishCommitted(events.get(events.size() - 1).sequence());
             fanout.deliver(axon, events);
+            for (CommitFeed.Listener o : observers) {
+                o.committed(axon, events);
+            }
         });
         axons.onDelete(this::axonDeleted);
+    }
+
+    /**
+     * Adds {@code observer}, told of every run of events committed on any axon (on many nodes: by any node), in
+     * commit order, after the axon's subscribers were handed them. It runs on the thread that delivers commits (the
+     * writer, on one node): it must be quick and must not block.
+     */
+    public void onCommitted(CommitFeed.Listener observer) {
+        observers.add(observer);
     }
 
     public StreamLimits limits() {

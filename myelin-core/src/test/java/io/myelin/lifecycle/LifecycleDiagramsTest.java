@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.myelin.broker.BrokerLifecycles;
 import io.myelin.devbox.DevboxLifecycle;
+import io.myelin.intent.IntentLifecycle;
 import io.myelin.stream.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class LifecycleDiagramsTest {
     /** Every lifecycle the engine declares; a new one is added here. */
     static final List<TransitionTable<?, ?>> ALL = List.of(Subscription.LIFECYCLE, BrokerLifecycles.TURN,
-            BrokerLifecycles.AGENT, DevboxLifecycle.TABLE);
+            BrokerLifecycles.AGENT, DevboxLifecycle.TABLE, IntentLifecycle.TABLE);
 
     static final Path DOC = Path.of("..", "docs", "lifecycles.md");
 

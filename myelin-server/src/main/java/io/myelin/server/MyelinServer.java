@@ -25,6 +25,8 @@ import io.myelin.server.routes.AxonRoutes;
 import io.myelin.server.routes.BrokerRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
+import io.myelin.server.routes.IntentRoutes;
+import io.myelin.intent.Intents;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.axonsql.AxonSql;
@@ -65,6 +67,7 @@ public final class MyelinServer implements AutoCloseable {
     private final EventLog events;
     private final AxonSql sql;
     private final Devboxes devboxes;
+    private final Intents intents;
     private final LocalBrokerFactory brokers;
     private final WebhookSender webhookSender;
     private final Server jetty;
@@ -73,7 +76,7 @@ public final class MyelinServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
-                         EventLog events, AxonSql sql, Devboxes devboxes, LocalBrokerFactory brokers,
+                         EventLog events, AxonSql sql, Devboxes devboxes, Intents intents, LocalBrokerFactory brokers,
                          WebhookSender webhookSender, Server jetty, String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
@@ -81,6 +84,7 @@ public final class MyelinServer implements AutoCloseable {
         this.events = events;
         this.sql = sql;
         this.devboxes = devboxes;
+        this.intents = intents;
         this.brokers = brokers;
         this.webhookSender = webhookSender;
         this.jetty = jetty;
@@ -103,6 +107,7 @@ public final class MyelinServer implements AutoCloseable {
                 .name("myelin-maintenance").daemon(true).unstarted(r));
         AxonSql sql = null;
         Devboxes devboxes = null;
+        Intents intents = null;
         LocalBrokerFactory ownBrokers = null;
         WebhookSender webhookSender = null;
         try {
@@ -126,6 +131,9 @@ public final class MyelinServer implements AutoCloseable {
             if (!orphans.isEmpty()) {
                 log.info("removed {} SQL databases of deleted axons", orphans.size());
             }
+            // Timers that fell due while the server was down fire from here on, before it answers.
+            intents = new Intents(storage.intents(), axons.index(), events, policy, config.intents(),
+                    config.storage().clock());
             BrokerStates brokerStates = new BrokerStates(storage.brokers(), axons.index());
             // Agents a killed server left running go before any is started again on their workspaces.
             int reaped = AgentGroupReaper.reap(storage.agentGroups());
@@ -148,6 +156,7 @@ public final class MyelinServer implements AutoCloseable {
             PrometheusMeterRegistry metrics = ServerMetrics.create(axons, events, storage);
             ServerMetrics.bindDevboxes(metrics, devboxes);
             ServerMetrics.bindBrokers(metrics, localBrokers);
+            ServerMetrics.bindIntents(metrics, intents);
             ServerMetrics.bindSql(metrics, sql);
             ServerMetrics.bindStorage(metrics, storage.health());
             ServerMetrics.bindAnswers(metrics, answers);
@@ -174,13 +183,14 @@ public final class MyelinServer implements AutoCloseable {
                     config.streamLimits().maxEventTypeChars(), config.storage().clock()),
                     config.axonLimits().maxListLimit()).register(router);
             webhookSender.start();
+            new IntentRoutes(intents, answers).register(router);
 
             Server jetty = JettyServer.create(config.host(), config.port(), connections,
                     HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),
                             config.streamLimits().maxIdempotencyKeyChars(), config.bodyTimeout())),
                     config.requestLog());
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, localBrokers, webhookSender,
-                    jetty, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers,
+                    webhookSender, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
@@ -193,6 +203,9 @@ public final class MyelinServer implements AutoCloseable {
             }
             if (ownBrokers != null) {
                 ownBrokers.close();
+            }
+            if (intents != null) {
+                intents.close();
             }
             if (sql != null) {
                 sql.close();
@@ -335,6 +348,7 @@ public final class MyelinServer implements AutoCloseable {
         ready = false;
         devboxes.close(); // before the streams and the storage: stopping brokers may still publish
         brokers.close(); // turns still running fail now, while the log can still take their events
+        intents.close(); // no timer fires into a closing writer
         events.close();
         try {
             jetty.stop();

@@ -84,6 +84,12 @@ final class ServerMetrics {
                 .description("devboxes supervised by this server (not shut down)").register(r);
     }
 
+    /** Long polls parked on intents ({@code GET /v1/intents/{id}?wait_ms=}). */
+    static void bindIntents(PrometheusMeterRegistry r, io.myelin.intent.Intents intents) {
+        Gauge.builder("myelin.intents.waiters", intents, io.myelin.intent.Intents::waiting)
+                .description("long polls parked on intents (intents.max-waiters)").register(r);
+    }
+
     /** Brokers running on this server (devbox mounts). */
     static void bindBrokers(PrometheusMeterRegistry r, io.myelin.broker.LocalBrokerFactory brokers) {
         Gauge.builder("myelin.brokers", brokers, io.myelin.broker.LocalBrokerFactory::running)

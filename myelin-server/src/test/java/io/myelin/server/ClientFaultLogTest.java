@@ -37,7 +37,7 @@ class ClientFaultLogTest {
         server = new LogCapture("io.myelin", Level.DEBUG);
         jetty = new LogCapture("org.eclipse.jetty", Level.INFO);
         s = TestServer.start(Map.of("http.request-log", "true", "http.idle-timeout", "3s", "sse.heartbeat", "200ms",
-                "devboxes.wait-timeout", "500ms"));
+                "devboxes.wait-timeout", "500ms", "intents.max-wait", "1s"));
         axon = s.createAxon("faults");
         String payload = "\"" + "x".repeat(1_000_000) + "\"";
         for (int i = 0; i < 9; i++) {

@@ -228,6 +228,29 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void intentChangesArePushedWithTheIntentViewAsPayload() {
+        String path = "/intents";
+        receiver.answer(r -> 200);
+        String axon = server.createAxon("intents");
+        String hook = createWebhook(server, path, List.of("intent.*"), axon).get("id").asText();
+        TestServer.Reply created = server.post("/v1/axons/" + axon + "/intents",
+                Map.of("kind", "refund_approval", "waiting_for", "human", "payload", Map.of("order", 42)));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String intent = created.json().get("id").asText();
+        TestServer.Reply resolved = server.post("/v1/intents/" + intent + "/resolve", Map.of("outcome", "approved"));
+        assertThat(resolved.status()).as(resolved.toString()).isEqualTo(200);
+        awaitAll(server, hook, 2, "delivered");
+        List<WebhookReceiver.Received> got = receiver.await(path, 2);
+        assertThat(got).extracting(r -> r.json().get("type").asText()).containsExactly("intent.created", "intent.resolved");
+        JsonNode view = got.get(1).json().get("data").get("payload");
+        assertThat(view.get("id").asText()).isEqualTo(intent);
+        assertThat(view.get("status").asText()).isEqualTo("completed");
+        assertThat(view.get("resolution").get("outcome").asText()).isEqualTo("approved");
+        assertThat(got.get(0).json().get("data").get("origin").asText()).isEqualTo("SYSTEM_EVENT");
+        assertThat(got.get(0).json().get("data").get("payload").get("payload").get("order").asInt()).isEqualTo(42);
+    }
+
+    @Test
     void deletingAWebhookDropsItsDeliveries() {
         String path = "/deleted";
         receiver.answer(r -> r.path().equals(path) ? 500 : 200);

@@ -8,6 +8,7 @@ import io.myelin.devbox.DevboxStore;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.IdempotencyStore;
+import io.myelin.intent.IntentStore;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.OwnerOnly;
 import io.myelin.storage.StorageHealth;
@@ -33,9 +34,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state, webhooks and their
- * deliveries). Every line of SQL on it
- * lives in this package.
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state, intents, webhooks and
+ * their deliveries). Every line of SQL on it lives in this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
  * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
@@ -70,6 +70,7 @@ public final class SqliteStores implements Stores {
     private final SqliteBrokerStateStore brokers;
     private final SqliteAgentGroupStore agentGroups;
     private final SqliteWebhookStore webhooks;
+    private final SqliteIntentStore intents;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -90,6 +91,7 @@ public final class SqliteStores implements Stores {
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
         this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
         this.agentGroups = new SqliteAgentGroupStore(writer, reads);
+        this.intents = new SqliteIntentStore(writer, reads, requestKeys, events.appender());
     }
 
     /**
@@ -226,6 +228,11 @@ public final class SqliteStores implements Stores {
     @Override
     public WebhookStore webhooks() {
         return webhooks;
+    }
+
+    @Override
+    public IntentStore intents() {
+        return intents;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */

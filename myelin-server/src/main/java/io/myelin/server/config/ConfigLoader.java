@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.auth.ApiKeys;
 import io.myelin.axon.AxonLimits;
+import io.myelin.intent.IntentLimits;
 import io.myelin.error.MyelinException;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.AgentBinary;
@@ -160,10 +161,11 @@ public final class ConfigLoader {
                     + largest + ")");
         }
         DevboxOptions devboxes = devboxes(dataDir);
+        IntentLimits intents = intents(axons);
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
                 duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"),
-                devboxes, connections(devboxes), webhooks());
+                devboxes, connections(devboxes, intents), intents, webhooks());
     }
 
     private WebhookOptions webhooks() {
@@ -187,11 +189,22 @@ public final class ConfigLoader {
                 integer("webhooks.max-webhooks"));
     }
 
+    private IntentLimits intents(AxonLimits axons) {
+        IntentLimits limits = new IntentLimits(integer("intents.max-payload-bytes"), integer("intents.max-text-chars"),
+                duration("intents.max-horizon"), duration("intents.min-remind-every"), duration("intents.max-wait"),
+                axons.maxPageBytes(), axons.maxListLimit(), integer("intents.max-waiters"));
+        if (limits.minRemindEvery().toMillis() < 1 || limits.maxHorizon().compareTo(limits.minRemindEvery()) < 0) {
+            throw MyelinException.invalid("intents.min-remind-every", "intents.min-remind-every must be at least 1ms"
+                    + " and at most intents.max-horizon, got " + values.get("intents.min-remind-every"));
+        }
+        return limits;
+    }
+
     /**
      * The connection limits. A connection carrying a request may legitimately stay silent for an SSE heartbeat
      * interval or a whole {@code wait_for_status} long poll, so the idle timeout must leave room for both.
      */
-    private ConnectionLimits connections(DevboxOptions devboxes) {
+    private ConnectionLimits connections(DevboxOptions devboxes, IntentLimits intents) {
         Duration header = duration("http.header-timeout");
         Duration idle = duration("http.idle-timeout");
         Duration heartbeat = duration("sse.heartbeat");
@@ -200,10 +213,12 @@ public final class ConfigLoader {
                 throw MyelinException.invalid(key, key + " must be at least 1ms, got " + values.get(key));
             }
         }
-        if (idle.compareTo(heartbeat.multipliedBy(2)) < 0 || idle.compareTo(devboxes.waitTimeout()) <= 0) {
+        if (idle.compareTo(heartbeat.multipliedBy(2)) < 0 || idle.compareTo(devboxes.waitTimeout()) <= 0
+                || idle.compareTo(intents.maxWait()) <= 0) {
             throw MyelinException.invalid("http.idle-timeout", "http.idle-timeout (" + values.get("http.idle-timeout")
                     + ") must be at least twice sse.heartbeat (" + values.get("sse.heartbeat")
                     + ") and longer than devboxes.wait-timeout (" + values.get("devboxes.wait-timeout")
+                    + ") and intents.max-wait (" + values.get("intents.max-wait")
                     + "): SSE streams and long polls stay silent that long");
         }
         return new ConnectionLimits(integer("http.max-connections"), header, idle);

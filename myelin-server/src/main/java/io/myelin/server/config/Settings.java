@@ -3,6 +3,7 @@ package io.myelin.server.config;
 import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.DevboxOptions;
+import io.myelin.intent.IntentLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
@@ -28,6 +29,7 @@ public final class Settings {
     private static final StorageOptions STORAGE = StorageOptions.defaults(Path.of("."));
     private static final DevboxOptions DEVBOXES = DevboxOptions.defaults(Path.of("."));
     private static final WebhookOptions WEBHOOKS = WebhookOptions.DEFAULTS;
+    private static final IntentLimits INTENTS = IntentLimits.DEFAULTS;
 
     /**
      * Settings whose value is a mapping rather than one scalar: in the YAML file a nested mapping (kept whole, not
@@ -50,7 +52,7 @@ public final class Settings {
             new Setting("http.body-timeout", "30s", "a request body that sends no bytes for this long is answered 408"),
             new Setting("http.max-connections", "4096", "open connections at once (HTTP/1.1 and HTTP/2); one more is accepted only once another closes. Lowered at start to half the process's file descriptor limit (`ulimit -n`) less 256 when that is smaller"),
             new Setting("http.header-timeout", "20s", "a connection without a request in progress (a new one that has not sent a complete request head, a kept-alive one between requests) that sends nothing for this long is closed without an answer"),
-            new Setting("http.idle-timeout", "60s", "a connection with a request in progress that sends and receives nothing for this long is closed (a client that stopped reading its answer); at least twice `sse.heartbeat` and longer than `devboxes.wait-timeout`"),
+            new Setting("http.idle-timeout", "90s", "a connection with a request in progress that sends and receives nothing for this long is closed (a client that stopped reading its answer); at least twice `sse.heartbeat` and longer than `devboxes.wait-timeout` and `intents.max-wait`"),
             new Setting("http.request-log", "false", "log one INFO line per request on logger `io.myelin.request`: method, path, status, duration, bytes, key id, request id, acting user (never the key, the query or a body)"),
             new Setting("limits.max-payload-bytes", n(STREAM.maxPayloadBytes()), "largest event payload (UTF-8 bytes)"),
             new Setting("limits.max-event-type-chars", n(STREAM.maxEventTypeChars()), "longest event_type"),
@@ -107,6 +109,12 @@ public final class Settings {
             new Setting("webhooks.allow-private-targets", Boolean.toString(WEBHOOKS.allowPrivateTargets()), "`true`: webhook URLs may resolve to loopback, private, link-local, unique-local, CGNAT, multicast or unspecified addresses (refused by default, at create and before every attempt: SSRF)"),
             new Setting("webhooks.max-concurrent-attempts", n(WEBHOOKS.maxConcurrentAttempts()), "webhook delivery attempts in flight at once across all webhooks (one per webhook at most, so that each webhook's deliveries arrive in order)"),
             new Setting("webhooks.max-webhooks", n(WEBHOOKS.maxWebhooks()), "webhooks that may exist at once; one more create gets 409"),
+            new Setting("intents.max-payload-bytes", n(INTENTS.maxPayloadBytes()), "largest intent `payload` and resolution `result`, as JSON text (UTF-8 bytes); 413 beyond. The whole intent (its view) must also fit in `limits.max-payload-bytes`, as it is the payload of its `intent.*` events (413 naming that setting)"),
+            new Setting("intents.max-text-chars", n(INTENTS.maxTextChars()), "longest intent `title`, resolution `comment` and cancel `reason` (characters)"),
+            new Setting("intents.max-horizon", Durations.format(INTENTS.maxHorizon()), "how far ahead `fire_at_ms` and `deadline_ms` may lie, and the longest `remind_every_ms`"),
+            new Setting("intents.min-remind-every", Durations.format(INTENTS.minRemindEvery()), "the shortest `remind_every_ms`"),
+            new Setting("intents.max-wait", Durations.format(INTENTS.maxWait()), "the longest `wait_ms` of `GET /v1/intents/{id}` (a long poll); shorter than `http.idle-timeout`"),
+            new Setting("intents.max-waiters", n(INTENTS.maxWaiters()), "long polls parked on intents at once; one more gets 503 with `Retry-After`"),
             new Setting("devboxes.blueprints", "", "blueprints clients may name in `blueprint_name`: a mapping of name to `{setup-commands: [...], agent-binaries: [...], allowed-environment: [...]}`; setup commands run once when a devbox's workspace is created, `agent-binaries` (optional) limits the agents its devboxes may mount, `allowed-environment` (optional) adds names or globs to `devboxes.allowed-environment` for its devboxes"));
 
     private static String n(long value) {

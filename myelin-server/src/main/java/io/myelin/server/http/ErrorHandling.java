@@ -126,7 +126,7 @@ public final class ErrorHandling extends Handler.Wrapper {
                         RequestIds.of(request), e.getMessage());
             }
             retryAdvice(response, e);
-            answer(request, response, callback, e.kind(), e.getMessage(), e.field());
+            answer(request, response, callback, e.kind(), e.getMessage(), e.field(), e.attached());
         } catch (Throwable t) {
             if (clientGone(t) || aborted(request) || (t instanceof IOException && sessionEnding(request))) {
                 gone(request, callback, t);
@@ -134,7 +134,8 @@ public final class ErrorHandling extends Handler.Wrapper {
             }
             log.error("{} {} answered 500 (request {}, key {}): unhandled failure", request.getMethod(), path(request),
                     RequestIds.of(request), keyId(request), t);
-            answer(request, response, callback, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null);
+            answer(request, response, callback, ErrorKind.INTERNAL, "internal error: " + t.getClass().getSimpleName(), null,
+                    java.util.Map.of());
         }
         return true;
     }
@@ -207,7 +208,7 @@ public final class ErrorHandling extends Handler.Wrapper {
     }
 
     private void answer(Request request, Response response, Callback callback, ErrorKind kind, String message,
-                        String field) {
+                        String field, java.util.Map<String, Object> attached) {
         if (response.isCommitted()) {
             callback.failed(new MyelinException(kind, field, message));
             return;
@@ -217,13 +218,13 @@ public final class ErrorHandling extends Handler.Wrapper {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             }
             if (!drainable(request)) {
-                ErrorBody.write(response, kind.status(), kind, message, field, callback);
+                ErrorBody.write(response, kind.status(), kind, message, field, attached, callback);
                 return;
             }
             // The answer goes out first, so that a refusal by the head alone (a body declared over the limit, a bad
             // key) reaches a client that sends its body slowly, or never; then what it does send is read and dropped.
             try (Blocker.Callback written = Blocker.callback()) {
-                ErrorBody.write(response, kind.status(), kind, message, field, written);
+                ErrorBody.write(response, kind.status(), kind, message, field, attached, written);
                 written.block();
             }
             drainUnreadBody(request);

@@ -3,6 +3,7 @@ package io.myelin.server.http;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.io.IOException;
+import java.util.Map;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -68,7 +69,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             field = head.field();
             text = head.getMessage();
         }
-        ErrorBody.write(response, code, kindOf(code), text, field, callback);
+        ErrorBody.write(response, code, kindOf(code), text, field, Map.of(), callback);
     }
 
     /**

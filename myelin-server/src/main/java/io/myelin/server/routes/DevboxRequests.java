@@ -26,8 +26,6 @@ import java.util.Map;
  * is accepted everywhere. The values themselves are checked by the engine ({@code Devboxes.create}).
  */
 final class DevboxRequests {
-    private static final int MAX_INT_DIGITS = 18;
-
     private DevboxRequests() {}
 
     /** The fields of {@code DevboxCreateParams} Myelin cannot honour, with the reason a client reads. */
@@ -230,15 +228,7 @@ final class DevboxRequests {
 
     /** A whole number; null when absent or JSON null. */
     private static Long integer(JsonNode obj, String name, String at) {
-        JsonNode v = obj.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isIntegralNumber() || v.asText().length() > MAX_INT_DIGITS) {
-            throw MyelinException.invalid(at + name, name + " must be a whole number, got "
-                    + (v.isNumber() ? v.asText() : Bodies.describe(v)));
-        }
-        return v.longValue();
+        return Bodies.wholeNumber(obj, name, at);
     }
 
     /** A boolean; null when absent or JSON null. */
