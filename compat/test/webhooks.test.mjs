@@ -2,7 +2,7 @@
 // a real node http receiver on loopback fails the first attempt of every message, and checks every request it
 // gets with `new Webhook(secret).verify(body, headers)`, as a receiver in production would.
 //
-// This file starts its own server: private targets allowed (the receiver is on loopback) and a short retry schedule.
+// The suite's servers allow private targets (the receiver is on loopback) and retry after 50 ms (lib/server.mjs).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Webhook } from 'standardwebhooks';
 
-import { launchServer } from '../lib/server.mjs';
+import { startServer } from '../lib/server.mjs';
 
 let server;
 let client;
@@ -20,10 +20,7 @@ const received = [];
 let secret = null;
 
 before(async () => {
-  server = await launchServer({
-    MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
-    MYELIN_WEBHOOKS_RETRY_SCHEDULE: '0s,50ms,50ms,50ms',
-  });
+  server = await startServer();
   client = server.client();
   const attempts = new Map();
   receiver = createServer((req, res) => {
