@@ -19,7 +19,7 @@ public interface WebhookStore {
      *
      * @throws io.myelin.error.MyelinException 409 once {@code maxWebhooks} webhooks exist
      */
-    Webhook create(Webhook webhook, String secret, int maxWebhooks);
+    NewWebhook create(Webhook webhook, String secret, int maxWebhooks, io.myelin.idempotency.RequestKey key);
 
     /** The webhook, or null when there is none with this id. */
     Webhook get(String id);

@@ -41,8 +41,12 @@ public final class Webhooks {
         this.clock = clock;
     }
 
-    /** Creates a webhook; the answer is the only one that carries its secret. */
-    public NewWebhook create(Caller caller, String url, List<String> eventTypes, String axonId) {
+    /**
+     * Creates a webhook; the answer is the only one that carries its secret. With a {@code key} already used for the
+     * same request, creates nothing and answers what the first request answered (the same webhook and secret).
+     */
+    public NewWebhook create(Caller caller, String url, List<String> eventTypes, String axonId,
+                             io.myelin.idempotency.RequestKey key) {
         URI target = TargetGuard.parse(url);
         EventTypeFilter.check(eventTypes, maxEventTypeChars + 2);
         if (axonId != null && axons.find(axonId) == null) {
@@ -50,11 +54,11 @@ public final class Webhooks {
         }
         new TargetGuard(options.allowPrivateTargets()).checkTarget(target);
         String secret = WebhookIds.secret();
-        Webhook created = store.create(new Webhook(WebhookIds.webhook(), url, eventTypes, axonId, clock.millis()),
-                secret, options.maxWebhooks());
-        log.info("webhook {} created by {} for {} on {}", created.id(), caller.keyId(), eventTypes,
+        NewWebhook created = store.create(new Webhook(WebhookIds.webhook(), url, eventTypes, axonId, clock.millis()),
+                secret, options.maxWebhooks(), io.myelin.idempotency.RequestKey.sentBy(caller, key));
+        log.info("webhook {} created by {} for {} on {}", created.webhook().id(), caller.keyId(), eventTypes,
                 axonId == null ? "every axon" : axonId);
-        return new NewWebhook(created, secret);
+        return created;
     }
 
     /** @throws MyelinException 404 when there is no such webhook */

@@ -145,6 +145,24 @@ class WebhookApiTest {
     }
 
     @Test
+    void aRetryUnderOneKeyCreatesOneWebhookAndAnswersTheSameSecret() {
+        Map<String, Object> body = Map.of("url", PUBLIC, "event_types", List.of("intent.*"));
+        TestServer.Reply first = server.post("/v1/webhooks", body, Map.of("Idempotency-Key", "wh-create-1"));
+        TestServer.Reply again = server.post("/v1/webhooks", body, Map.of("Idempotency-Key", "wh-create-1"));
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json()).isEqualTo(first.json());
+        String id = first.json().get("id").asText();
+        long copies = java.util.stream.StreamSupport.stream(
+                server.get("/v1/webhooks?limit=1000").json().get("webhooks").spliterator(), false)
+                .filter(w -> w.get("id").asText().equals(id)).count();
+        assertThat(copies).isEqualTo(1);
+        TestServer.Reply other = server.post("/v1/webhooks", Map.of("url", PUBLIC, "event_types", List.of("*")),
+                Map.of("Idempotency-Key", "wh-create-1"));
+        assertThat(other.status()).isEqualTo(422);
+    }
+
+    @Test
     void withoutAKeyNothingIsServed() {
         var r = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/v1/webhooks")).GET().build());
         assertThat(r.status()).isEqualTo(401);

@@ -84,7 +84,7 @@ public final class SqliteStores implements Stores {
                 .uncaughtExceptionHandler((t, e) -> log.error("uncaught in {}", t.getName(), e)).unstarted(r));
         RequestKeyTable requestKeys = new RequestKeyTable();
         this.axons = new SqliteAxonStore(writer, reads, requestKeys);
-        this.webhooks = new SqliteWebhookStore(writer, reads);
+        this.webhooks = new SqliteWebhookStore(writer, reads, requestKeys);
         this.events = new SqliteEventStore(writer, reads, requestKeys, purger, webhooks);
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);

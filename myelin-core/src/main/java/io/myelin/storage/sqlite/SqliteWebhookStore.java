@@ -11,6 +11,8 @@ import io.myelin.webhook.DeliveryPage;
 import io.myelin.webhook.DeliveryStatus;
 import io.myelin.webhook.DueDelivery;
 import io.myelin.webhook.EventTypeFilter;
+import io.myelin.idempotency.RequestKey;
+import io.myelin.webhook.NewWebhook;
 import io.myelin.webhook.Webhook;
 import io.myelin.webhook.WebhookIds;
 import io.myelin.webhook.WebhookPage;
@@ -45,13 +47,15 @@ final class SqliteWebhookStore implements WebhookStore, Outbox {
 
     private final GroupCommitWriter writer;
     private final ReadPool reads;
+    private final RequestKeyTable keys;
     private final WebhookSnapshot snapshot = new WebhookSnapshot();
     private final Set<String> touched = new HashSet<>();
     private Connection insertOwner;
     private PreparedStatement insertDelivery;
     private volatile Consumer<Set<String>> listener = ids -> {};
 
-    SqliteWebhookStore(GroupCommitWriter writer, ReadPool reads) {
+    SqliteWebhookStore(GroupCommitWriter writer, ReadPool reads, RequestKeyTable keys) {
+        this.keys = keys;
         this.writer = writer;
         this.reads = reads;
     }
@@ -130,10 +134,10 @@ final class SqliteWebhookStore implements WebhookStore, Outbox {
     }
 
     @Override
-    public Webhook create(Webhook w, String secret, int maxWebhooks) {
-        return WriteCall.run(writer, new WriteCall<Webhook>() {
+    public NewWebhook create(Webhook w, String secret, int maxWebhooks, RequestKey key) {
+        return WriteCall.run(writer, new KeyedWrite<NewWebhook>(keys, "", key, WebhookRows.CREATED) {
             @Override
-            public void apply(Connection c, WriteGroup g) throws SQLException {
+            protected NewWebhook applyOnce(Connection c, WriteGroup g) throws SQLException {
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM webhooks");
                      ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getLong(1) >= maxWebhooks) {
@@ -157,7 +161,7 @@ final class SqliteWebhookStore implements WebhookStore, Outbox {
                 }
                 snapshot.add(new WebhookSnapshot.Hook(pk, w.id(), w.axonId(), EventTypeFilter.of(w.eventTypes())));
                 g.onRollback(() -> snapshot.remove(pk));
-                result(w);
+                return new NewWebhook(w, secret);
             }
         });
     }

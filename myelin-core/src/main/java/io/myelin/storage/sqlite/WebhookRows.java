@@ -1,11 +1,14 @@
 package io.myelin.storage.sqlite;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.webhook.Delivery;
 import io.myelin.webhook.DeliveryStatus;
+import io.myelin.webhook.NewWebhook;
 import io.myelin.webhook.Webhook;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -25,6 +28,32 @@ final class WebhookRows {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private WebhookRows() {}
+
+    /** A create's stored answer under its request key: the webhook and its secret, as the first answer gave them. */
+    static final ResultCodec<NewWebhook> CREATED = new ResultCodec<>() {
+        @Override
+        public byte[] encode(NewWebhook n) {
+            ObjectNode o = JSON.createObjectNode().put("id", n.webhook().id()).put("url", n.webhook().url())
+                    .put("axon_id", n.webhook().axonId()).put("created_at_ms", n.webhook().createdAtMs())
+                    .put("secret", n.secret());
+            n.webhook().eventTypes().forEach(o.putArray("event_types")::add);
+            return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public NewWebhook decode(byte[] stored) {
+            try {
+                JsonNode n = JSON.readTree(stored);
+                List<String> types = new java.util.ArrayList<>();
+                n.get("event_types").forEach(t -> types.add(t.asText()));
+                return new NewWebhook(new Webhook(n.get("id").asText(), n.get("url").asText(), types,
+                        n.get("axon_id").isNull() ? null : n.get("axon_id").asText(), n.get("created_at_ms").asLong()),
+                        n.get("secret").asText());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new MyelinException(ErrorKind.INTERNAL, null, "stored webhook answer is unreadable: " + e, e);
+            }
+        }
+    };
 
     static String eventTypesJson(List<String> eventTypes) {
         try {

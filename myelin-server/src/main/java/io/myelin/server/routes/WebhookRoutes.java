@@ -61,7 +61,7 @@ public final class WebhookRoutes {
         }
         String url = Bodies.string(body, "url", "", true);
         String axonId = Bodies.string(body, "axon_id", "", false);
-        NewWebhook created = webhooks.create(ex.caller(), url, eventTypes(body), axonId);
+        NewWebhook created = webhooks.create(ex.caller(), url, eventTypes(body), axonId, ex.requestKey(body));
         ObjectNode view = WebhookViews.webhook(created.webhook());
         view.put("secret", created.secret());
         ex.send(201, view);
