@@ -68,7 +68,7 @@ final class Broker implements RelayHost {
         this.stdoutLines = new LogLimiter(options.logLinesPerSecond(), options.clock());
         this.reader = new AxonReader(link, inbox, publisher);
         this.progress = new BrokerProgress(link, publisher, options.clock());
-        this.intents = new BrokerIntents(link, publisher, progress, this::agentError);
+        this.intents = new BrokerIntents(link, publisher, progress, this::agentError, () -> save(turn));
         this.turns = new TurnQueue(options.maxQueuedTurns(), options.maxQueuedTurnBytes());
         this.agent = new AgentSlot(spec, relay, launcher, inbox, listener, options, launchAtStart, new AgentSlot.Host() {
             @Override

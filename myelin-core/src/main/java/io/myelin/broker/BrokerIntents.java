@@ -42,15 +42,20 @@ final class BrokerIntents {
     private final BrokerPublisher publisher;
     private final BrokerProgress progress;
     private final BiConsumer<String, String> agentError;
+    private final Runnable save;
     private final Map<String, Consumer<Intent>> waiters = new HashMap<>();
 
-    /** @param agentError publishes {@code agent.error {type, message}} */
+    /**
+     * @param agentError publishes {@code agent.error {type, message}}
+     * @param save       saves the broker's progress now (with the open intents)
+     */
     BrokerIntents(AxonLink link, BrokerPublisher publisher, BrokerProgress progress,
-                  BiConsumer<String, String> agentError) {
+                  BiConsumer<String, String> agentError, Runnable save) {
         this.link = link;
         this.publisher = publisher;
         this.progress = progress;
         this.agentError = agentError;
+        this.save = save;
     }
 
     /**
@@ -82,6 +87,7 @@ final class BrokerIntents {
         }
         waiters.put(created.id(), ended);
         progress.intentOpened(created.id());
+        save.run(); // at once: until it is saved, a crash would leave the intent waiting with no broker to cancel it
         return created.id();
     }
 
