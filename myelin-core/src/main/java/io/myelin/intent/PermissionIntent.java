@@ -14,6 +14,8 @@ import java.util.List;
  * <pre>
  * {tool_call, options: [{optionId, name, kind}], session_id, request: the agent's params as sent}
  * </pre>
+ * (for Claude Code's {@code can_use_tool}: {@code tool_call} is the request's {@code {tool_name, input, tool_use_id,
+ * description}}, the options {@code allow} and {@code deny}, which {@code result.behavior} may name as well).
  * A permission intent that offers options is resolved ({@code approved}, {@code rejected} or {@code completed}) with
  * either {@code result: {option_id}} naming one of them, or ACP's own answer ({@code {outcome: {outcome: "selected",
  * optionId}}} naming one, or {@code {outcome: {outcome: "cancelled"}}}); anything else is refused at resolve time
@@ -63,7 +65,7 @@ public final class PermissionIntent {
             return "result.outcome must be ACP's {\"outcome\": \"selected\", \"optionId\": one of " + offered
                     + "} or {\"outcome\": \"cancelled\"}; got " + acp;
         }
-        String chosen = result == null ? null : text(result, "option_id");
+        String chosen = chosen(result);
         if (chosen == null) {
             return "a permission request is resolved with result.option_id naming one of the options offered: "
                     + offered + " (or with outcome failed, or cancelled, to refuse it)";
@@ -78,32 +80,47 @@ public final class PermissionIntent {
 
     /**
      * ACP's answer to the agent for an intent that ended: {@code {outcome: {outcome: "selected", optionId}}} for a
-     * completed one whose result names an offered option (or is ACP's answer itself), else
-     * {@code {outcome: {outcome: "cancelled"}}}. Null when it completed with a result that names no offered option
-     * (an intent made without options): the agent is answered {@code cancelled} and the caller says why.
+     * completed one that chose an offered option ({@link #chosenOption}), {@code {outcome: {outcome: "cancelled"}}}
+     * for one that did not complete or completed with ACP's {@code cancelled}. Null when it completed choosing no
+     * offered option (an intent made without options): the agent is answered {@code cancelled} and the caller says
+     * why.
      */
     public static ObjectNode acpAnswer(Intent ended) {
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
-        if (ended.status() != IntentStatus.COMPLETED) {
+        JsonNode result = ended.resolution() == null ? null : ended.resolution().result();
+        if (ended.status() != IntentStatus.COMPLETED
+                || (isAcpAnswer(result) && "cancelled".equals(text(result.get("outcome"), "outcome")))) {
             answer.putObject("outcome").put("outcome", "cancelled");
             return answer;
         }
-        JsonNode result = ended.resolution() == null ? null : ended.resolution().result();
-        List<String> offered = options(ended.kind(), ended.payload());
-        String chosen = result == null ? null : text(result, "option_id");
-        if (isAcpAnswer(result)) {
-            JsonNode acp = result.get("outcome");
-            if ("cancelled".equals(text(acp, "outcome"))) {
-                answer.putObject("outcome").put("outcome", "cancelled");
-                return answer;
-            }
-            chosen = "selected".equals(text(acp, "outcome")) ? text(acp, "optionId") : null;
-        }
-        if (chosen == null || offered == null || !offered.contains(chosen)) {
+        String chosen = chosenOption(ended);
+        if (chosen == null) {
             return null;
         }
         answer.putObject("outcome").put("outcome", "selected").put("optionId", chosen);
         return answer;
+    }
+
+    /**
+     * The option a completed permission intent chose ({@code result.option_id}, Claude's {@code result.behavior}, or
+     * ACP's selected {@code optionId}) when it is one it offered; else null (it did not complete, or chose none).
+     */
+    public static String chosenOption(Intent ended) {
+        JsonNode result = ended.status() != IntentStatus.COMPLETED || ended.resolution() == null ? null
+                : ended.resolution().result();
+        List<String> offered = options(ended.kind(), ended.payload());
+        String chosen = isAcpAnswer(result) && "selected".equals(text(result.get("outcome"), "outcome"))
+                ? text(result.get("outcome"), "optionId") : chosen(result);
+        return chosen != null && offered != null && offered.contains(chosen) ? chosen : null;
+    }
+
+    /** {@code result.option_id}, or Claude's {@code result.behavior} ({@code allow}, {@code deny}) in its place. */
+    private static String chosen(JsonNode result) {
+        if (result == null) {
+            return null;
+        }
+        String id = text(result, "option_id");
+        return id != null ? id : text(result, "behavior");
     }
 
     /** The {@code optionId}s a permission intent offers, or null when it is not one or offers none. */

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An ACP agent's permission request waits as a human intent on the axon ({@code kind: "permission"}) beside its
- * event: resolving the intent answers the agent with the option chosen, cancelling it answers {@code cancelled}, a
- * client's answer to the event resolves the intent, and a cancelled turn or a closed broker cancels it. The agent
- * is the test tree's ACP agent, whose {@code [permission]} marker asks and reports the answer it got.
+ * An agent's permission request waits as a human intent on the axon ({@code kind: "permission"}) beside its event:
+ * resolving the intent answers the agent with the option chosen, cancelling it answers {@code cancelled}, a client's
+ * answer to the event resolves the intent, and a cancelled turn or a closed broker cancels it. The agents are the
+ * test tree's ACP agent, whose {@code [permission]} marker asks and reports the answer it got, and its fake of
+ * Claude Code, whose {@code [tool]} marker sends a {@code can_use_tool} request.
  */
 @Timeout(180)
 class PermissionIntentsTest {
@@ -142,6 +143,64 @@ class PermissionIntentsTest {
             ConflictException late = catchThrowableOfType(ConflictException.class, () -> brokers.client.axon(axon)
                     .broker().resolveIntent(id, resolution("approved", "allow"), null));
             assertThat(late.status()).isEqualTo(409);
+        }
+    }
+
+    @Test
+    void claudesCanUseToolWaitsAsAnIntentWhoseBehaviorAnswersTheAgent() throws Exception {
+        String axon = brokers.newAxon("permission-claude");
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude());
+             AxonTail tail = new AxonTail(brokers.client, axon)) {
+            tail.user("message", Map.of("text", "show the notes [tool]"));
+            JsonNode ask = AxonTail.json(tail.nextAgent("control_request"));
+            JsonNode intent = AxonTail.json(tail.nextSystem("intent.created"));
+            assertThat(intent.path("kind").asText()).isEqualTo("permission");
+            assertThat(intent.path("title").asText()).startsWith("Bash");
+            assertThat(intent.path("payload").path("tool_call").path("input"))
+                    .isEqualTo(ask.path("request").path("input"));
+            assertThat(intent.path("payload").path("request")).isEqualTo(ask);
+
+            AxonBroker api = brokers.client.axon(axon).broker();
+            String id = intent.path("id").asText();
+            MyelinApiException unknown = catchThrowableOfType(MyelinApiException.class,
+                    () -> api.resolveIntent(id, resolution("approved", "maybe"), null));
+            assertThat(unknown.field()).isEqualTo("result.option_id");
+            ObjectNode allow = body("outcome", "approved");
+            allow.putObject("result").put("behavior", "allow");
+            api.resolveIntent(id, allow, null);
+            tail.next(e -> e.eventType().equals("assistant") && e.payload().contains("was allowed and printed: ran: cat"),
+                    "the allowed tool's text");
+            assertThat(AxonTail.json(tail.nextSystem("turn.completed")).path("stop_reason").asText())
+                    .isEqualTo("end_turn");
+        }
+    }
+
+    @Test
+    void claudesControlResponseResolvesTheIntentAndAnInterruptCancelsIt() throws Exception {
+        String axon = brokers.newAxon("permission-claude-legacy");
+        try (MountedBroker broker = brokers.mount(axon, BrokerProtocol.CLAUDE_JSON, TestAgents.fakeClaude());
+             AxonTail tail = new AxonTail(brokers.client, axon)) {
+            tail.user("message", Map.of("text", "[tool]"));
+            JsonNode ask = AxonTail.json(tail.nextAgent("control_request"));
+            String id = AxonTail.json(tail.nextSystem("intent.created")).path("id").asText();
+            Map<String, Object> deny = Map.of("behavior", "deny", "message", "not now");
+            tail.user("control_response", Map.of("type", "control_response", "response", Map.of("subtype", "success",
+                    "request_id", ask.path("request_id").asText(), "response", deny)));
+            JsonNode resolved = AxonTail.json(tail.nextSystem("intent.resolved"));
+            assertThat(resolved.path("id").asText()).isEqualTo(id);
+            assertThat(resolved.path("resolution").path("outcome").asText()).isEqualTo("completed");
+            assertThat(resolved.path("resolution").path("result")).isEqualTo(AxonTail.JSON.valueToTree(deny));
+            tail.next(e -> e.eventType().equals("assistant") && e.payload().contains("was denied: not now"),
+                    "the denied tool's text");
+            tail.nextSystem("turn.completed");
+
+            tail.user("message", Map.of("text", "[tool] again"));
+            String second = AxonTail.json(tail.nextSystem("intent.created")).path("id").asText();
+            tail.user("turn.cancel", Map.of());
+            JsonNode cancelled = AxonTail.json(tail.nextSystem("intent.cancelled"));
+            assertThat(cancelled.path("id").asText()).isEqualTo(second);
+            assertThat(AxonTail.json(tail.nextSystem("turn.completed")).path("stop_reason").asText())
+                    .isEqualTo("cancelled");
         }
     }
 
