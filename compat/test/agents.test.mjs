@@ -125,6 +125,12 @@ describe('the broker through the SDK, as the remote-agents client drives it', ()
       assert.deepEqual(await tail.agent('session/prompt', TURN_MS), { stopReason: 'end_turn' });
       const completed = await tail.system('turn.completed', TURN_MS);
       assert.deepEqual(completed, { turn_id: started.turn_id, stop_reason: 'end_turn' });
+      const intents = tail.events.filter((e) => e.origin === 'SYSTEM_EVENT' && e.event_type.startsWith('intent.'))
+        .map((e) => ({ type: e.event_type, view: JSON.parse(e.payload) }));
+      assert.deepEqual(intents.map((i) => i.type), ['intent.created', 'intent.resolved'],
+        'the permission request waited as an intent, which the answer event resolved');
+      assert.equal(intents[1].view.resolution.outcome, 'completed');
+      assert.deepEqual(intents[1].view.resolution.result, { outcome: { outcome: 'selected', optionId: 'allow' } });
 
       const head = await lastSequence(axon.id);
       assert.equal(head.total, head.newest, 'total_count is the head sequence');
@@ -152,6 +158,36 @@ describe('the broker through the SDK, as the remote-agents client drives it', ()
         if (p.update?.sessionUpdate === 'agent_message_chunk') text += p.update.content.text;
       }
       assert.match(text, /^Echo: plain hello\nEarlier prompts in this session: 0/);
+    } finally {
+      tail.close();
+      await devbox.shutdown();
+    }
+  });
+
+  test('a permission request is a human intent too: the inbox lists it, resolving it answers the agent', { timeout: 120_000 }, async () => {
+    const { axon, devbox, tail } = await mounted('acp-agent');
+    try {
+      await axon.publish({ event_type: 'message', origin: 'USER_EVENT', source: 'web-app', payload: JSON.stringify({ text: 'edit [permission]' }) });
+      const asked = await tail.agent('session/request_permission');
+      const intent = await tail.system('intent.created');
+      assert.equal(intent.kind, 'permission');
+      assert.equal(intent.waiting_for, 'human');
+      assert.equal(intent.title, asked.toolCall.title);
+      assert.deepEqual(intent.payload.request, asked);
+      const inbox = await client.get('/v1/intents', { query: { axon_id: axon.id, status: 'waiting', waiting_for: 'human' } });
+      assert.deepEqual(inbox.intents.map((i) => i.id), [intent.id]);
+
+      await client.post(`/v1/intents/${intent.id}/resolve`, { body: { outcome: 'approved', result: { option_id: 'allow' } } });
+      assert.equal((await tail.system('intent.resolved')).status, 'completed');
+      let text = '';
+      for (;;) {
+        const e = await tail.next((ev) => (ev.origin === 'AGENT_EVENT' && ev.event_type === 'session/update')
+          || (ev.origin === 'SYSTEM_EVENT' && ev.event_type === 'turn.completed'));
+        const p = JSON.parse(e.payload);
+        if (e.event_type === 'turn.completed') break;
+        if (p.update?.sessionUpdate === 'agent_message_chunk') text += p.update.content.text;
+      }
+      assert.match(text, /Permission answer: selected allow/);
     } finally {
       tail.close();
       await devbox.shutdown();

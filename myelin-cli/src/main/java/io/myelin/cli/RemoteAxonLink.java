@@ -2,6 +2,7 @@ package io.myelin.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.broker.AxonLink;
 import io.myelin.broker.BrokerEvents;
 import io.myelin.broker.BrokerState;
@@ -14,6 +15,10 @@ import io.myelin.client.NewEvent;
 import io.myelin.client.Subscription;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.intent.Intent;
+import io.myelin.intent.IntentJson;
+import io.myelin.intent.IntentRequest;
+import io.myelin.intent.Outcome;
 import io.myelin.stream.Event;
 import io.myelin.stream.Origin;
 import java.time.Duration;
@@ -22,8 +27,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@link AxonLink} to a remote server through the Java client: the axon's events ({@code publish}, SSE) and the
- * {@code /v1/axons/{id}/broker} extension (state, system events). The client's own retries carry every call across
+ * {@link AxonLink} to a remote server through the Java client: the axon's events ({@code publish}, SSE), the
+ * {@code /v1/axons/{id}/broker} extension (state, system events) and the intents API (the agent's permission
+ * requests), all with the broker's key. The client's own retries carry every call across
  * a server restart; what still fails is turned into the engine's {@link MyelinException} with the same kind the
  * server would have raised in process, so the broker handles both links alike.
  */
@@ -64,6 +70,55 @@ final class RemoteAxonLink implements AxonLink {
         List<NewEvent> batch = events.stream().map(o -> NewEvent.of(o.eventType(), io.myelin.client.Origin.AGENT_EVENT,
                 BrokerEvents.SOURCE, o.payload())).toList();
         call(() -> axon.publishBatch(batch, key));
+    }
+
+    @Override
+    public Intent createIntent(IntentRequest r, String key) {
+        ObjectNode body = JSON.createObjectNode().put("kind", r.kind()).put("waiting_for", r.waitingFor().wire());
+        optional(body, "title", r.title());
+        if (r.payload() != null) {
+            body.set("payload", r.payload());
+        }
+        optional(body, "assignee", r.assignee());
+        optional(body, "escalate_to", r.escalateTo());
+        optional(body, "on_deadline", r.onDeadline() == null ? null : r.onDeadline().wire());
+        optional(body, "fire_at_ms", r.fireAtMs());
+        optional(body, "deadline_ms", r.deadlineMs());
+        optional(body, "remind_every_ms", r.remindEveryMs());
+        return call(() -> intent(axon.broker().createIntent(body, key)));
+    }
+
+    @Override
+    public Intent resolveIntent(String intentId, Outcome outcome, JsonNode result, String comment, String key) {
+        ObjectNode body = JSON.createObjectNode().put("outcome", outcome.wire());
+        if (result != null) {
+            body.set("result", result);
+        }
+        optional(body, "comment", comment);
+        return call(() -> intent(axon.broker().resolveIntent(intentId, body, key)));
+    }
+
+    @Override
+    public Intent cancelIntent(String intentId, String reason, String key) {
+        ObjectNode body = JSON.createObjectNode();
+        optional(body, "reason", reason);
+        return call(() -> intent(axon.broker().cancelIntent(intentId, body, key)));
+    }
+
+    private static void optional(ObjectNode body, String field, String value) {
+        if (value != null) {
+            body.put(field, value);
+        }
+    }
+
+    private static void optional(ObjectNode body, String field, Long value) {
+        if (value != null) {
+            body.put(field, value);
+        }
+    }
+
+    private static Intent intent(JsonNode view) {
+        return IntentJson.parse(view.toString());
     }
 
     @Override

@@ -67,6 +67,12 @@ final class AcpIds {
         return waiting == null ? null : waiting.poll();
     }
 
+    /** Takes the agent's request {@code id} of {@code method}; false when it is answered already (or never was). */
+    boolean takeAgentRequest(String method, JsonNode id) {
+        Deque<JsonNode> waiting = agentRequests.get(method);
+        return waiting != null && waiting.remove(id);
+    }
+
     /** Every agent id of {@code method} still unanswered, oldest first, all taken. */
     List<JsonNode> takeAgentRequests(String method) {
         Deque<JsonNode> waiting = agentRequests.remove(method);

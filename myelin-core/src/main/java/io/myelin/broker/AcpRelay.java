@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.stream.Event;
 import java.time.InstantSource;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *       {@code fs/*}, {@code terminal/*}) are published with the method as {@code event_type} and the params as
  *       payload; a client answers a request with a {@code USER_EVENT} of the same method whose payload is the result
  *       (an object of only {@code code} and {@code message} is taken as an error), returned to the agent under the
- *       agent's own id, oldest request of that method first (one not a JSON object: {@code agent.error});</li>
+ *       agent's own id, oldest request of that method first (one not a JSON object: {@code agent.error}); a
+ *       {@code session/request_permission} also waits as a human intent, which answers it too ({@link
+ *       AcpPermissions});</li>
  *   <li>{@code session/prompt} starts a turn, ended by its answer; any other event type (a plain message such as
  *       {@code message {text}}) also starts a turn: the broker initializes the agent and opens a session itself
  *       when none is open, then prompts with the text;</li>
@@ -45,11 +46,12 @@ final class AcpRelay implements Relay {
 
     private static final String PROMPT = AcpMethods.PROMPT;
     private static final String CANCEL = AcpMethods.CANCEL;
-    private static final String PERMISSION = "session/request_permission";
+    private static final String PERMISSION = AcpPermissions.METHOD;
 
     private final RelayHost host;
     private final AcpIds ids = new AcpIds();
     private final AcpStartup startup;
+    private final AcpPermissions permissions;
 
     // What restores the conversation (kept durably through RelayHost.sessionChanged).
     private ObjectNode initParams;
@@ -65,6 +67,7 @@ final class AcpRelay implements Relay {
     AcpRelay(RelayHost host, InstantSource clock) {
         this.host = host;
         this.startup = new AcpStartup(host, clock, this::internal);
+        this.permissions = new AcpPermissions(host, ids, this::answerAgent);
     }
 
     @Override
@@ -212,7 +215,11 @@ final class AcpRelay implements Relay {
         String method = e.eventType();
         if (ids.agentWaits(method)) {
             if (BrokerJson.parse(e.payload()) instanceof ObjectNode answer) {
-                answerAgent(ids.nextAgentRequest(method), answer);
+                JsonNode agentId = ids.nextAgentRequest(method);
+                answerAgent(agentId, answer);
+                if (method.equals(PERMISSION)) {
+                    permissions.answeredByClient(agentId, answer, e);
+                }
             } else { // it would use the request up; an AGENT_EVENT of the method would read as a new request
                 host.agentError("invalid_answer", BrokerJson.notAnObject(e, BrokerJson.parse(e.payload())) + "; it still waits");
             }
@@ -257,14 +264,11 @@ final class AcpRelay implements Relay {
             return;
         }
         notifyAgent(CANCEL, params);
-        List<JsonNode> permissions = ids.takeAgentRequests(PERMISSION);
-        if (!permissions.isEmpty()) {
-            ObjectNode cancelled = BrokerJson.object();
-            cancelled.putObject("outcome").put("outcome", "cancelled");
-            for (JsonNode id : permissions) {
-                answerAgent(id, cancelled);
-            }
+        List<JsonNode> asked = ids.takeAgentRequests(PERMISSION);
+        for (JsonNode id : asked) {
+            answerAgent(id, AcpPermissions.cancelled());
         }
+        permissions.cancelled(asked, "the turn was cancelled");
     }
 
     private void request(String method, ObjectNode params, Event client, boolean turn, Consumer<JsonNode> onResult,
@@ -290,27 +294,12 @@ final class AcpRelay implements Relay {
     private void answerAgent(JsonNode id, JsonNode answer) {
         ObjectNode msg = BrokerJson.object().put("jsonrpc", "2.0");
         msg.set("id", id);
-        if (isError(answer)) {
+        if (BrokerJson.isRpcError(answer)) {
             msg.set("error", answer);
         } else {
             msg.set("result", answer == null ? BrokerJson.NODES.nullNode() : answer);
         }
         host.send(BrokerJson.text(msg));
-    }
-
-    /** A client answers with an error by publishing the error object: only {@code code}, {@code message}, {@code data}. */
-    private static boolean isError(JsonNode n) {
-        if (!(n instanceof ObjectNode o) || o.get("code") == null || !o.get("code").isIntegralNumber()
-                || o.get("message") == null || !o.get("message").isTextual()) {
-            return false;
-        }
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("code") && !f.equals("message") && !f.equals("data")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- from the agent ----
@@ -331,6 +320,10 @@ final class AcpRelay implements Relay {
             }
             if (id != null && !id.isNull()) {
                 ids.agentAsked(method, id);
+                if (method.equals(PERMISSION) && params instanceof ObjectNode p) {
+                    permissions.asked(id, p);
+                    return;
+                }
             } else if (suppressUpdatesOf != null && params != null
                     && suppressUpdatesOf.equals(BrokerJson.string(params, "sessionId"))) {
                 return; // history streamed back by a restoring session/load: clients saw it the first time
@@ -452,6 +445,7 @@ final class AcpRelay implements Relay {
 
     @Override
     public void agentGone(String why) {
+        permissions.gone(why);
         for (AcpIds.Pending p : ids.clear()) {
             if (p.client() != null && !p.turn()) {
                 ObjectNode error = BrokerJson.object().put("code", -32603).put("message", why);

@@ -1,7 +1,11 @@
 package io.myelin.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.intent.Intent;
+import io.myelin.intent.IntentRequest;
+import io.myelin.intent.Outcome;
 import io.myelin.stream.Event;
 import io.myelin.stream.Origin;
 import java.time.Duration;
@@ -81,6 +85,31 @@ public interface AxonLink extends AutoCloseable {
      * @throws io.myelin.error.MyelinException 404 when the axon or the event is gone
      */
     Event read(long sequence);
+
+    /**
+     * Creates a waiting intent on the axon ({@code POST /v1/axons/{id}/intents}), at most once per {@code key}: a
+     * repeat returns the intent the first call created, as it is now.
+     *
+     * @throws io.myelin.error.MyelinException 400/413 naming the field at fault; 404 when the axon is gone
+     */
+    Intent createIntent(IntentRequest request, String key);
+
+    /**
+     * Resolves a waiting intent ({@code POST /v1/intents/{id}/resolve}); a repeat under {@code key} returns the
+     * first answer.
+     *
+     * @throws io.myelin.error.MyelinException 409 when it is no longer waiting; 404 when it is gone; 400 naming
+     *                                         the field
+     */
+    Intent resolveIntent(String intentId, Outcome outcome, JsonNode result, String comment, String key);
+
+    /**
+     * Cancels a waiting intent ({@code POST /v1/intents/{id}/cancel}) with {@code reason} as its comment; a repeat
+     * under {@code key} returns the first answer.
+     *
+     * @throws io.myelin.error.MyelinException 409 when it is no longer waiting; 404 when it is gone
+     */
+    Intent cancelIntent(String intentId, String reason, String key);
 
     /** Every event after {@code afterSequence}, stored ones first, then live ones, in sequence order. */
     Feed subscribe(long afterSequence);

@@ -1,10 +1,14 @@
 package io.myelin.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.broker.BrokerLifecycles.AgentState;
 import io.myelin.broker.BrokerLifecycles.TurnEvent;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.intent.Intent;
+import io.myelin.intent.IntentRequest;
+import io.myelin.intent.Outcome;
 import io.myelin.stream.Event;
 import io.myelin.stream.Origin;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,7 @@ final class Broker implements RelayHost {
     private volatile boolean closing;
     private final AxonReader reader;
     private final BrokerProgress progress;
+    private final BrokerIntents intents;
 
     // Confined to the broker's thread from here on.
     private final TurnQueue turns;
@@ -62,6 +68,7 @@ final class Broker implements RelayHost {
         this.stdoutLines = new LogLimiter(options.logLinesPerSecond(), options.clock());
         this.reader = new AxonReader(link, inbox, publisher);
         this.progress = new BrokerProgress(link, publisher, options.clock());
+        this.intents = new BrokerIntents(link, publisher, progress, this::agentError, () -> save(turn));
         this.turns = new TurnQueue(options.maxQueuedTurns(), options.maxQueuedTurnBytes());
         this.agent = new AgentSlot(spec, relay, launcher, inbox, listener, options, launchAtStart, new AgentSlot.Host() {
             @Override
@@ -145,6 +152,7 @@ final class Broker implements RelayHost {
     private void begin() {
         BrokerState saved = progress.load();
         relay.restore(saved);
+        intents.cancelLeftOpen("broker restarted"); // their agent is gone; a late answer must reach no new one
         if (saved.turnRunning()) {
             String id = saved.turnId();
             long trigger = saved.turnTrigger();
@@ -185,6 +193,11 @@ final class Broker implements RelayHost {
         if (!progress.read(seq)) {
             return;
         }
+        if (intents.ends(e)) { // the agent's request it waited on gets its answer: like a relay, in order
+            deferred.add(e);
+            agent.needAgent();
+            return;
+        }
         if (e.origin() == Origin.AGENT_EVENT || e.origin() == Origin.SYSTEM_EVENT) {
             return;
         }
@@ -211,7 +224,9 @@ final class Broker implements RelayHost {
     private void schedule() {
         while (agent.state() == AgentState.READY && !deferred.isEmpty()) {
             Event e = deferred.poll();
-            if (relay.classify(e) == Relay.Kind.CANCEL) {
+            if (e.origin() == Origin.SYSTEM_EVENT) {
+                intents.ended(e);
+            } else if (relay.classify(e) == Relay.Kind.CANCEL) {
                 if (turn != null && turn.state() != BrokerLifecycles.TurnState.CANCELLING) {
                     turn.cancel(options.clock().millis());
                 }
@@ -323,6 +338,24 @@ final class Broker implements RelayHost {
             }
             agentError("unpublishable", "the agent's " + eventType + " could not be published: " + e.getMessage());
         }
+    }
+
+    @Override
+    public String publishWaiting(String eventType, String payload, IntentRequest intent, Consumer<Intent> ended) {
+        String key = turn != null ? EventKeys.output(turn) : keys.next();
+        publisher.output(eventType, payload, key);
+        publisher.flush(); // the request's event comes before its intent.created
+        return intents.open(intent, EventKeys.intent(key), ended);
+    }
+
+    @Override
+    public void resolveIntent(String id, Outcome outcome, JsonNode result, String comment) {
+        intents.resolve(id, outcome, result, comment);
+    }
+
+    @Override
+    public void cancelIntent(String id, String reason) {
+        intents.cancel(id, reason);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.stream.Event;
+import java.util.Iterator;
 import java.util.Locale;
 
 /** The JSON the broker reads and writes: agent lines, event payloads, system event payloads. */
@@ -69,5 +70,23 @@ final class BrokerJson {
             return p.asText();
         }
         return payload;
+    }
+
+    /**
+     * Whether a client's answer to an agent's request is a JSON-RPC error: an object of only {@code code} (an
+     * integer), {@code message} (a string) and {@code data}.
+     */
+    static boolean isRpcError(JsonNode n) {
+        if (!(n instanceof ObjectNode o) || o.get("code") == null || !o.get("code").isIntegralNumber()
+                || o.get("message") == null || !o.get("message").isTextual()) {
+            return false;
+        }
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("code") && !f.equals("message") && !f.equals("data")) {
+                return false;
+            }
+        }
+        return true;
     }
 }

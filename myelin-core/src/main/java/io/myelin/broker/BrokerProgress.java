@@ -1,8 +1,13 @@
 package io.myelin.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -15,10 +20,16 @@ import java.util.UUID;
  * save of their own (the broker's own events read back, ignored events) move the cursor lazily, at most once a
  * {@value #LAZY_SAVE_MS} ms.
  *
+ * <p>The permission intents the broker has open ({@link BrokerIntents}) are saved too, as {@value #OPEN_INTENTS} in
+ * the state's context beside what the relay keeps there: they wait on an agent process that does not outlive the
+ * broker, so the next broker cancels them.
+ *
  * <p>Confined to the broker's thread.
  */
 final class BrokerProgress {
     static final long LAZY_SAVE_MS = 1000;
+    /** The context's member listing the ids of the intents the broker had open. */
+    static final String OPEN_INTENTS = "open_intents";
 
     /** Another broker saved the axon's state: this one stops. */
     static final class Superseded extends RuntimeException {
@@ -36,6 +47,8 @@ final class BrokerProgress {
     private long handledUpTo;
     private String sessionId;
     private String context;
+    private final Set<String> openIntents = new LinkedHashSet<>();
+    private List<String> leftOpen = List.of();
     private boolean dirty;
     private boolean soon;
     private long lastSave;
@@ -54,8 +67,35 @@ final class BrokerProgress {
         turnCursor = saved.turnCursor();
         sessionId = saved.sessionId();
         context = saved.context();
+        ObjectNode ctx = BrokerJson.object(context);
+        if (ctx != null && ctx.remove(OPEN_INTENTS) instanceof JsonNode ids) {
+            leftOpen = ids.valueStream().filter(JsonNode::isTextual).map(JsonNode::asText).toList();
+            openIntents.addAll(leftOpen); // until the new broker has cancelled them
+            context = BrokerJson.text(ctx);
+        }
         lastSave = clock.millis();
         return saved;
+    }
+
+    /** The intents the last broker had open when it stopped, as {@link #load} found them (open until closed). */
+    List<String> leftOpen() {
+        return leftOpen;
+    }
+
+    /** How many intents are open (the broker's own and those left to cancel). */
+    int openIntents() {
+        return openIntents.size();
+    }
+
+    void intentOpened(String id) {
+        openIntents.add(id);
+        soon = true;
+    }
+
+    void intentClosed(String id) {
+        if (openIntents.remove(id)) {
+            soon = true;
+        }
     }
 
     /** The last turn-starting event whose turn started: the axon is read again after it. */
@@ -129,7 +169,7 @@ final class BrokerProgress {
     void saveThen(Turn running, long firstWaiting, String eventType, String payload, String eventKey) {
         long cursor = Math.max(turnCursor, Math.min(read, firstWaiting == Long.MAX_VALUE ? Long.MAX_VALUE : firstWaiting - 1));
         BrokerState next = new BrokerState(saved.version(), cursor, turnCursor, running == null ? null : running.id(),
-                running == null ? 0 : running.trigger().sequence(), sessionId, context);
+                running == null ? 0 : running.trigger().sequence(), sessionId, contextToSave());
         String key = "brk-state-" + UUID.randomUUID();
         try {
             saved = publisher.retrying(() -> eventType == null ? link.saveState(next, key)
@@ -143,5 +183,15 @@ final class BrokerProgress {
         dirty = false;
         soon = false;
         lastSave = clock.millis();
+    }
+
+    /** The relay's context, with the open intents beside it when there are any. */
+    private String contextToSave() {
+        ObjectNode ctx = openIntents.isEmpty() ? null : BrokerJson.object(context);
+        if (ctx == null) {
+            return context;
+        }
+        openIntents.forEach(ctx.putArray(OPEN_INTENTS)::add);
+        return BrokerJson.text(ctx);
     }
 }

@@ -22,7 +22,9 @@ import java.util.Objects;
  * @param sessionId   the agent's conversation as clients know it (ACP {@code sessionId}, Claude {@code session_id}),
  *                    or null before the first one
  * @param context     a JSON object (text) the protocol needs to restore the agent: for ACP the client's
- *                    {@code initialize} and session parameters, for Claude its {@code initialize} control request
+ *                    {@code initialize} and session parameters, for Claude its {@code initialize} control request;
+ *                    beside them {@code open_intents}, the ids of the intents open for the agent's requests, which
+ *                    the next broker cancels
  */
 public record BrokerState(long version, long cursor, long turnCursor, String turnId, long turnTrigger,
                           String sessionId, String context) {

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *       {@code type} ({@code system}, {@code assistant}, {@code user}, {@code result}, {@code stream_event},
  *       {@code control_request}, ...) and whose payload is the line itself; a {@code result} line ends the turn;</li>
  *   <li>any other event type (a plain message such as {@code message {text}}) also starts a turn, written as a
- *       {@code user} line with the text.</li>
+ *       {@code user} line with the text;</li>
+ *   <li>a {@code can_use_tool} control request of the agent also waits as a human intent, which answers it too
+ *       ({@link ClaudePermissions}).</li>
  * </ul>
  *
  * <p><b>Restore.</b> The session id Claude reports ({@code session_id} on its lines) is kept durably; a restarted
@@ -40,6 +42,7 @@ final class ClaudeRelay implements Relay {
             "keep_alive", "update_environment_variables");
 
     private final RelayHost host;
+    private final ClaudePermissions permissions;
     /** Request ids of control requests the broker sent itself: their answers are not published. */
     private final Set<String> own = new HashSet<>();
     /** Clients' control requests waiting for the agent's answer, by request id. */
@@ -50,6 +53,7 @@ final class ClaudeRelay implements Relay {
 
     ClaudeRelay(RelayHost host) {
         this.host = host;
+        this.permissions = new ClaudePermissions(host);
     }
 
     @Override
@@ -139,6 +143,9 @@ final class ClaudeRelay implements Relay {
                 initialize = line.deepCopy();
                 host.sessionChanged(sessionId, context());
             }
+        } else if (e.eventType().equals("control_response") && !permissions.clientAnswers(line, e)) {
+            log.debug("control_response #{} answers a request its intent answered; dropped", e.sequence());
+            return;
         }
         host.send(BrokerJson.text(line));
     }
@@ -184,11 +191,17 @@ final class ClaudeRelay implements Relay {
             sessionId = sid;
             host.sessionChanged(sessionId, context());
         }
-        host.publish(type, line, answering);
+        if (type.equals("control_cancel_request")) {
+            permissions.withdrawn(BrokerJson.string(msg, "request_id"));
+        }
+        if (!permissions.asked(msg, line)) {
+            host.publish(type, line, answering);
+        }
         if (answering != null) {
             host.answered(answering);
         }
         if (type.equals("result")) {
+            permissions.endAll("the turn ended");
             String subtype = BrokerJson.string(msg, "subtype");
             boolean failed = msg.path("is_error").asBoolean(false) || (subtype != null && subtype.startsWith("error"));
             if (failed) {
@@ -232,6 +245,8 @@ final class ClaudeRelay implements Relay {
         }
         inFlight.clear();
         own.clear();
+        permissions.endAll(why);
+        permissions.forgetAnswered();
     }
 
     @Override

@@ -1,10 +1,15 @@
 package io.myelin.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.Fingerprint;
 import io.myelin.idempotency.RequestKey;
+import io.myelin.intent.Intent;
+import io.myelin.intent.IntentRequest;
+import io.myelin.intent.Intents;
+import io.myelin.intent.Outcome;
 import io.myelin.storage.QueuedWrite;
 import io.myelin.stream.Appended;
 import io.myelin.stream.Event;
@@ -17,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link AxonLink} inside the server: the event log and the broker state store themselves, no HTTP. The broker
- * acts as {@link Caller#SYSTEM}; its events carry the source {@value BrokerEvents#SOURCE}.
+ * {@link AxonLink} inside the server: the event log, the broker state store and the intents engine themselves, no
+ * HTTP. The broker acts as {@link Caller#SYSTEM} (so the intents it resolves or cancels are {@code resolved_by:
+ * "system"}); its events carry the source {@value BrokerEvents#SOURCE}.
  */
 public final class LocalAxonLink implements AxonLink {
     private static final String KEY_LABEL = "broker idempotency key";
@@ -26,11 +32,13 @@ public final class LocalAxonLink implements AxonLink {
     private final String axonId;
     private final EventLog events;
     private final BrokerStates states;
+    private final Intents intents;
 
-    public LocalAxonLink(String axonId, EventLog events, BrokerStates states) {
+    public LocalAxonLink(String axonId, EventLog events, BrokerStates states, Intents intents) {
         this.axonId = axonId;
         this.events = events;
         this.states = states;
+        this.intents = intents;
     }
 
     @Override
@@ -99,6 +107,26 @@ public final class LocalAxonLink implements AxonLink {
             drafts.add(new EventDraft(o.eventType(), Origin.AGENT_EVENT, BrokerEvents.SOURCE, o.payload()));
         }
         events.publishBatch(Caller.SYSTEM, axonId, drafts, new RequestKey(key, KEY_LABEL, fp.build()));
+    }
+
+    @Override
+    public Intent createIntent(IntentRequest r, String key) {
+        Fingerprint fp = Fingerprint.builder().add("intent").add(r.kind()).add(r.waitingFor().wire()).add(r.title())
+                .add(r.payload()).add(r.assignee()).build();
+        return intents.create(Caller.SYSTEM, axonId, r, new RequestKey(key, KEY_LABEL, fp));
+    }
+
+    @Override
+    public Intent resolveIntent(String intentId, Outcome outcome, JsonNode result, String comment, String key) {
+        Fingerprint fp = Fingerprint.builder().add("resolve").add(intentId).add(outcome.wire()).add(result)
+                .add(comment).build();
+        return intents.resolve(Caller.SYSTEM, intentId, outcome, result, comment, new RequestKey(key, KEY_LABEL, fp));
+    }
+
+    @Override
+    public Intent cancelIntent(String intentId, String reason, String key) {
+        Fingerprint fp = Fingerprint.builder().add("cancel").add(intentId).add(reason).build();
+        return intents.cancel(Caller.SYSTEM, intentId, reason, new RequestKey(key, KEY_LABEL, fp));
     }
 
     @Override

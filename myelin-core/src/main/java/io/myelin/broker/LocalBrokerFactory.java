@@ -3,6 +3,7 @@ package io.myelin.broker;
 import io.myelin.auth.Caller;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
+import io.myelin.intent.Intents;
 import io.myelin.stream.EventLog;
 import java.time.Duration;
 import java.util.List;
@@ -10,23 +11,27 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts the brokers of this server: each relays its axon through the server's own event log and state store
- * ({@link LocalAxonLink}) and runs its agent through the {@link AgentLauncher}. One broker per axon at a time: a
- * second mount of the same axon is refused (409) while the first runs.
+ * Starts the brokers of this server: each relays its axon through the server's own event log, state store and
+ * intents ({@link LocalAxonLink}) and runs its agent through the {@link AgentLauncher}. One broker per axon at a
+ * time: a second mount of the same axon is refused (409) while the first runs.
  *
  * <p>Threading: thread-safe. {@link #close} closes every broker it started (the server stops).
  */
 public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
     private final EventLog events;
     private final BrokerStates states;
+    private final Intents intents;
     private final AgentLauncher launcher;
     private final BrokerOptions options;
     private final Map<String, Slot> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public LocalBrokerFactory(EventLog events, BrokerStates states, AgentLauncher launcher, BrokerOptions options) {
+    /** @param intents where the brokers' agents' permission requests wait ({@link LocalAxonLink}) */
+    public LocalBrokerFactory(EventLog events, BrokerStates states, Intents intents, AgentLauncher launcher,
+                              BrokerOptions options) {
         this.events = events;
         this.states = states;
+        this.intents = intents;
         this.launcher = launcher;
         this.options = options;
     }
@@ -63,7 +68,7 @@ public final class LocalBrokerFactory implements BrokerFactory, AutoCloseable {
                     + " already has a broker on this server");
         }
         try {
-            LocalAxonLink link = new LocalAxonLink(spec.axonId(), events, states);
+            LocalAxonLink link = new LocalAxonLink(spec.axonId(), events, states, intents);
             slot.broker = launchAgent ? Brokers.start(spec, link, launcher, listener, options)
                     : Brokers.startStopped(spec, link, launcher, listener, options);
             return new Handle(spec.axonId(), slot);

@@ -1,6 +1,11 @@
 package io.myelin.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.myelin.intent.Intent;
+import io.myelin.intent.IntentRequest;
+import io.myelin.intent.Outcome;
 import io.myelin.stream.Event;
+import java.util.function.Consumer;
 
 /**
  * What a {@link Relay} asks of its broker. Every call is made on the broker's thread; publishing calls return once
@@ -15,6 +20,22 @@ interface RelayHost {
      * idempotency key derives from it), or null for output of a turn or of no one's asking.
      */
     void publish(String eventType, String payload, Event answering);
+
+    /**
+     * Publishes a request of the agent as {@link #publish} does (no client event answered), then opens an intent for
+     * it, keyed after that event, so that a retry or a restart never opens two; {@code ended} runs (on the broker's
+     * thread) when it ends, unless the relay resolved or cancelled it first.
+     *
+     * @return the intent's id, or null when it could not be opened ({@code agent.error} says why): the request then
+     *         waits as its event only
+     */
+    String publishWaiting(String eventType, String payload, IntentRequest intent, Consumer<Intent> ended);
+
+    /** Resolves the open intent {@code id} (its request was answered another way); an ended one is left as it is. */
+    void resolveIntent(String id, Outcome outcome, JsonNode result, String comment);
+
+    /** Cancels the open intent {@code id}; an ended one is left as it is. */
+    void cancelIntent(String id, String reason);
 
     /** Called once a client event that waited for the agent's answer has its answer on the axon. */
     void answered(Event event);

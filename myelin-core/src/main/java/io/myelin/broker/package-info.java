@@ -19,8 +19,14 @@
  * running at a time, from {@code turn.started} to {@code turn.completed} or {@code turn.failed}), a relay (to the
  * agent at once, even during a turn), or a cancel. {@code AGENT_EVENT} and {@code SYSTEM_EVENT} are never relayed.
  *
+ * <p><b>Permission requests</b> of an ACP agent also wait as human intents on the axon ({@link
+ * io.myelin.broker.BrokerIntents}, created through the {@link io.myelin.broker.AxonLink}): the broker hears their
+ * end in the {@code intent.*} system events of the stream it reads, and answers the agent with the option chosen,
+ * or {@code cancelled}; it cancels the intents whose request ended another way, and those a killed broker left.
+ *
  * <p><b>Durability.</b> {@link io.myelin.broker.BrokerState} (port {@link io.myelin.broker.BrokerStateStore}) holds
- * the cursor, the last started turn, the turn in progress and what restores the agent's conversation. It is saved
+ * the cursor, the last started turn, the turn in progress, what restores the agent's conversation and the intents
+ * open for the agent's requests. It is saved
  * before a turn starts and after it ends; a broker that starts over a running turn ends it with
  * {@code turn.failed {error: "broker restarted"}} and goes on with the queue. Every event a broker publishes carries
  * an idempotency key derived from its cause, and every save names the version it was derived from, so retries,

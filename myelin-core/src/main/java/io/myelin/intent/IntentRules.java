@@ -97,11 +97,15 @@ public final class IntentRules {
         return new Step(ended, type);
     }
 
-    /** 409: the intent is no longer waiting; carries it as it is ({@code "intent"} beside {@code error}). */
+    /**
+     * 409: the intent is no longer waiting; carries it as it is ({@code "intent"} beside {@code error}), with
+     * {@code x-should-retry: false}.
+     */
     public static MyelinException notWaiting(Intent c) {
         return new MyelinException(ErrorKind.CONFLICT, null, "intent " + c.id() + " is no longer waiting: it is "
                 + c.status().wire() + (c.resolution() == null ? "" : " (" + c.resolution().outcome().wire() + " by "
                 + c.resolution().resolvedBy() + " at " + c.resolvedAtMs() + ")"))
+                .retry(false, null) // final: a retry finds it ended too (clients retry a bare 409 otherwise)
                 .attach("intent", IntentJson.view(c));
     }
 }

@@ -153,12 +153,14 @@ public final class Intents implements AutoCloseable {
      * {@code key} already used on the intent's axon for the same request, returns what that request returned.
      *
      * @throws MyelinException 409 with the intent as it is when it is no longer waiting; 403 when {@code caller}
-     *                         may read it but not resolve it; 404 as {@link #get}; 400/413 naming the field
+     *                         may read it but not resolve it; 404 as {@link #get}; 400/413 naming the field (a
+     *                         permission intent's result naming no option it offered: {@link PermissionIntent})
      */
     public Intent resolve(Caller caller, String id, Outcome outcome, JsonNode result, String comment,
                           RequestKey key) {
         checks.resolution(result, comment);
         Intent current = resolvable(caller, id);
+        PermissionIntent.checkResolution(current, outcome, result);
         checks.fitsInEvent(current, "result", result, comment);
         return changed(current, (row, now) -> IntentRules.resolve(row, outcome, result, comment, caller, now),
                 RequestKey.sentBy(caller, key));

@@ -140,7 +140,7 @@ public final class MyelinServer implements AutoCloseable {
             if (reaped > 0) {
                 log.info("killed {} agent process groups left by the last server", reaped);
             }
-            LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates,
+            LocalBrokerFactory localBrokers = new LocalBrokerFactory(events, brokerStates, intents,
                     new RecordingAgentLauncher(new LocalAgentLauncher(), storage.agentGroups()),
                     BrokerOptions.defaults(config.streamLimits().maxPayloadBytes(), config.storage().clock())
                             .withHandshakeTimeout(config.devboxes().agentStartTimeout())

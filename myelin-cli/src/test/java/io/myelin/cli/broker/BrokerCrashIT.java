@@ -54,12 +54,7 @@ class BrokerCrashIT {
     void aBrokerBesideItsAgentKilledMidTurnIsTakenOverByTheNextOne() throws Exception {
         try (LocalBrokers local = LocalBrokers.started(); MyelinClient client = patient(local.server.uri().toString(), LocalBrokers.KEY)) {
             String axon = local.newAxon("remote-crash");
-            Path work = Files.createDirectories(local.dir.resolve("work"));
-            List<String> args = new ArrayList<>(List.of("broker", "--server", local.server.uri().toString(),
-                    "--api-key", LocalBrokers.KEY, "--axon", axon, "--protocol", "acp", "--name", "laptop",
-                    "--working-dir", work.toString(), "--"));
-            args.addAll(TestAgents.acpExample());
-            try (ChildJvm broker = ChildJvm.myelin(local.dir.resolve("broker.log"), args).start();
+            try (ChildJvm broker = local.remoteBroker(axon, TestAgents.acpExample()).start();
                  AxonTail tail = new AxonTail(client, axon)) {
                 List<Long> triggers = crashDuring(tail, () -> {
                     broker.kill9();
@@ -136,7 +131,7 @@ class BrokerCrashIT {
     }
 
     /** A client that waits out the server's restart. */
-    private static MyelinClient patient(String url, String key) {
+    static MyelinClient patient(String url, String key) {
         return MyelinClient.builder().baseUrl(url).apiKey(key).maxRetries(Integer.MAX_VALUE)
                 .callTimeout(Duration.ofSeconds(120)).build();
     }

@@ -1,6 +1,7 @@
 package io.myelin.cli.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.client.MyelinClient;
@@ -8,6 +9,7 @@ import io.myelin.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,7 +81,7 @@ class DevboxRestartAgentsTest {
             awaitStatus(server, manual, "suspended");
             awaitStatus(server, gone, "shutdown");
             for (String tag : List.of("running", "frozen", "manual", "gone")) {
-                assertThat(starts(starts, tag)).as(tag).isEqualTo(1);
+                await(tag).atMost(Duration.ofSeconds(60)).until(() -> starts(starts, tag) == 1);
             }
 
             server.stop();
@@ -89,7 +91,9 @@ class DevboxRestartAgentsTest {
             server.restart();
 
             awaitStatus(server, running, "running");
-            assertThat(starts(starts, "running")).as("a running devbox starts its agent again").isEqualTo(2);
+            // The wrapper writes its line just after the launch, which the status may precede: wait for the line.
+            await("a running devbox starts its agent again").atMost(Duration.ofSeconds(60))
+                    .until(() -> starts(starts, "running") == 2);
             assertThat(status(server, frozen)).isEqualTo("suspended");
             assertThat(status(server, manual)).isEqualTo("suspended");
             assertThat(agentAlive("frozen")).isFalse();
@@ -104,7 +108,8 @@ class DevboxRestartAgentsTest {
                             .isEqualTo("end_turn");
                 }
                 awaitStatus(server, frozen, "running");
-                assertThat(starts(starts, "frozen")).as("one agent start: the wake's").isEqualTo(2);
+                await("one agent start: the wake's").atMost(Duration.ofSeconds(60))
+                        .until(() -> starts(starts, "frozen") == 2);
 
                 try (AxonTail tail = new AxonTail(client, axonManual)) {
                     tail.user("message", Map.of("text", "queued until the resume"));
@@ -114,7 +119,8 @@ class DevboxRestartAgentsTest {
                     tail.nextSystem("turn.completed");
                 }
                 awaitStatus(server, manual, "running");
-                assertThat(starts(starts, "manual")).as("one agent start: the resume's").isEqualTo(2);
+                await("one agent start: the resume's").atMost(Duration.ofSeconds(60))
+                        .until(() -> starts(starts, "manual") == 2);
             }
             assertThat(status(server, gone)).isEqualTo("shutdown");
             assertThat(starts(starts, "gone")).as("a shut-down devbox starts nothing").isEqualTo(1);

@@ -70,6 +70,19 @@ final class LocalBrokers implements BeforeAllCallback, AfterAllCallback, AutoClo
                 TestAgents.environment(work), true), listener);
     }
 
+    /**
+     * {@code myelin broker} over ACP on {@code axon} against this server, running {@code agent} in a fresh working
+     * directory, as a child JVM (not started yet; its output goes to {@code broker.log}).
+     */
+    ChildJvm remoteBroker(String axon, List<String> agent) throws IOException {
+        Path work = Files.createDirectories(dir.resolve("work-remote-" + axon));
+        List<String> args = new java.util.ArrayList<>(List.of("broker", "--server", server.uri().toString(),
+                "--api-key", KEY, "--axon", axon, "--protocol", "acp", "--name", "laptop",
+                "--working-dir", work.toString(), "--"));
+        args.addAll(agent);
+        return ChildJvm.myelin(dir.resolve("broker.log"), args);
+    }
+
     @Override
     public void close() {
         if (client != null) {
