@@ -9,6 +9,7 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.intent.IntentStore;
+import io.myelin.journal.JournalStore;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.OwnerOnly;
 import io.myelin.storage.StorageHealth;
@@ -69,6 +70,7 @@ public final class SqliteStores implements Stores {
     private final SqliteBrokerStateStore brokers;
     private final SqliteAgentGroupStore agentGroups;
     private final SqliteIntentStore intents;
+    private final SqliteJournalStore journal;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -89,6 +91,7 @@ public final class SqliteStores implements Stores {
         this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
         this.agentGroups = new SqliteAgentGroupStore(writer, reads);
         this.intents = new SqliteIntentStore(writer, reads, requestKeys, events.appender());
+        this.journal = new SqliteJournalStore(writer, reads, requestKeys);
     }
 
     /**
@@ -224,6 +227,11 @@ public final class SqliteStores implements Stores {
     @Override
     public IntentStore intents() {
         return intents;
+    }
+
+    @Override
+    public JournalStore journal() {
+        return journal;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */
