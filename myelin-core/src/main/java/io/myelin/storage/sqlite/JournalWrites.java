@@ -131,9 +131,8 @@ final class JournalWrites {
             long bytes;
             long since;
             if (row == null) {
-                if (attempt != null && !restart) {
-                    throw conflict(step, "has no stream attempt " + attempt + " (it was forgotten): start over with"
-                            + " restart", null);
+                if (!restart) {
+                    attemptGone(step, attempt);
                 }
                 pk = insert(c, axon, step, StepStatus.STREAMING, null, 1, 0, group.nowMs());
                 current = 1;
@@ -151,10 +150,7 @@ final class JournalWrites {
                 bytes = 0;
                 since = group.nowMs();
             } else {
-                if (attempt != null && attempt != row.attempt()) {
-                    throw conflict(step, "is streaming attempt " + row.attempt() + ", not " + attempt
-                            + ": another attempt restarted it", row.record(step));
-                }
+                sameAttempt(step, row, attempt);
                 pk = row.pk();
                 current = row.attempt();
                 count = row.chunkCount();
@@ -217,10 +213,7 @@ final class JournalWrites {
             Row row = row(c, axon, step);
             String text = result == null ? null : JournalJson.text(result);
             if (row == null) {
-                if (attempt != null) {
-                    throw conflict(step, "has no stream attempt " + attempt + " (it was forgotten): start over with"
-                            + " restart", null);
-                }
+                attemptGone(step, attempt);
                 insert(c, axon, step, StepStatus.COMPLETED, text, 0, resultBytes, group.nowMs());
                 return new Recorded(new JournalRecord(step, StepStatus.COMPLETED, result, null, 0, 0, group.nowMs()),
                         true);
@@ -228,10 +221,7 @@ final class JournalWrites {
             if (row.status().sealed()) {
                 return new Recorded(row.record(step), false);
             }
-            if (attempt != null && attempt != row.attempt()) {
-                throw conflict(step, "is streaming attempt " + row.attempt() + ", not " + attempt
-                        + ": another attempt restarted it", row.record(step));
-            }
+            sameAttempt(step, row, attempt);
             if (row.bytes() + resultBytes > limits.maxResultBytes()) {
                 throw MyelinException.tooLarge("result", "step " + step + " would hold " + (row.bytes() + resultBytes)
                         + " bytes of JSON with its chunks, more than " + limits.maxResultBytes()
@@ -334,6 +324,22 @@ final class JournalWrites {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM journal_chunks WHERE step = ?")) {
             ps.setLong(1, stepPk);
             ps.executeUpdate();
+        }
+    }
+
+    /** Refuses a writer that names an attempt of a step with no row: its attempt was forgotten. */
+    private static void attemptGone(String step, Integer attempt) {
+        if (attempt != null) {
+            throw conflict(step, "has no stream attempt " + attempt + " (it was forgotten): start over with restart",
+                    null);
+        }
+    }
+
+    /** Refuses a writer whose attempt another one superseded (null: a writer that names none continues any). */
+    private static void sameAttempt(String step, Row row, Integer attempt) {
+        if (attempt != null && attempt != row.attempt()) {
+            throw conflict(step, "is streaming attempt " + row.attempt() + ", not " + attempt
+                    + ": another attempt restarted it", row.record(step));
         }
     }
 

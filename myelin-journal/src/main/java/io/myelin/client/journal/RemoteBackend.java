@@ -53,28 +53,14 @@ final class RemoteBackend implements Backend {
     @Override
     public void append(String session, String step, int attempt, List<String> chunksJson) {
         String name = name(session, step);
-        try {
-            journal.append(name, chunksJson, false, attempt);
-        } catch (ConflictException e) {
-            throw new JournalConflictException("step " + name + " is no longer at stream attempt " + attempt + ": "
-                    + e.getMessage(), e);
-        } catch (MyelinException e) {
-            throw failure(e);
-        }
+        onAttempt(name, attempt, () -> journal.append(name, chunksJson, false, attempt));
     }
 
     @Override
     public StoredStep complete(String session, String step, int attempt) {
         String name = name(session, step);
-        try {
-            JournalStep s = journal.complete(name, null, attempt);
-            return new StoredStep(s.sealed(), "failed".equals(s.status()), s.result(), null, s.attempt(), s.created());
-        } catch (ConflictException e) {
-            throw new JournalConflictException("step " + name + " is no longer at stream attempt " + attempt + ": "
-                    + e.getMessage(), e);
-        } catch (MyelinException e) {
-            throw failure(e);
-        }
+        JournalStep s = onAttempt(name, attempt, () -> journal.complete(name, null, attempt));
+        return new StoredStep(s.sealed(), "failed".equals(s.status()), s.result(), null, s.attempt(), s.created());
     }
 
     @Override
@@ -94,6 +80,18 @@ final class RemoteBackend implements Backend {
     private static <T> T call(Supplier<T> call) {
         try {
             return call.get();
+        } catch (MyelinException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A call on a stream attempt: the server's 409 means another writer superseded it. */
+    private static <T> T onAttempt(String name, int attempt, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ConflictException e) {
+            throw new JournalConflictException("step " + name + " is no longer at stream attempt " + attempt + ": "
+                    + e.getMessage(), e);
         } catch (MyelinException e) {
             throw failure(e);
         }
