@@ -30,7 +30,9 @@ import javax.sql.DataSource;
  * </ul>
  *
  * <p>Results and chunks are stored as JSON (Jackson: records, beans, collections, JSON trees). Threading: a journal is
- * safe for concurrent use; every call blocks its thread until its reads and writes are done (writes durable).
+ * safe for concurrent use; every call blocks its thread until its reads and writes are done (writes durable). The
+ * SQLite backend runs its JDBC calls on the calling thread and serialises them on one connection; sqlite-jdbc is JNI,
+ * so a virtual thread pins its carrier for the length of each call.
  */
 public interface Journal extends AutoCloseable {
 
