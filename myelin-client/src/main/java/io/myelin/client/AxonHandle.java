@@ -69,4 +69,7 @@ public interface AxonHandle {
 
     /** The axon's broker state and a broker's system events (a Myelin extension). */
     AxonBroker broker();
+
+    /** The axon's step journal (a Myelin extension). */
+    AxonJournal journal();
 }

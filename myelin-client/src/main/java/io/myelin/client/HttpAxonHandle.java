@@ -84,4 +84,9 @@ final class HttpAxonHandle implements AxonHandle {
     public AxonBroker broker() {
         return new HttpAxonBroker(transport, path);
     }
+
+    @Override
+    public AxonJournal journal() {
+        return new HttpAxonJournal(transport, path);
+    }
 }

@@ -26,7 +26,11 @@ public enum Action {
     /** Resolve or cancel one intent. */
     INTENT_RESOLVE,
     /** List intents: every caller may, and sees those on axons it may {@link #INTENT_READ}. */
-    INTENT_LIST;
+    INTENT_LIST,
+    /** Read the axon's step journal: one step, a listing. */
+    JOURNAL_READ,
+    /** Write the axon's step journal: record, append chunks, complete, forget steps. */
+    JOURNAL_WRITE;
 
     /**
      * True for actions on one devbox. Who may perform them depends on the devbox's mounts, which only the devbox

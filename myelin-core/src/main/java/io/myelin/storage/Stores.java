@@ -7,6 +7,7 @@ import io.myelin.broker.BrokerStateStore;
 import io.myelin.devbox.DevboxStore;
 import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.intent.IntentStore;
+import io.myelin.journal.JournalStore;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
 import io.myelin.webhook.WebhookStore;
@@ -40,6 +41,9 @@ public interface Stores extends AutoCloseable {
 
     /** Durable intents and their timers; each change shares its transaction with its event. */
     IntentStore intents();
+
+    /** Axons' step journals: step name to recorded result, first writer wins. */
+    JournalStore journal();
 
     /** Whether this node can write (readiness). */
     StorageHealth health();

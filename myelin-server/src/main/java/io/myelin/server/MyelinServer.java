@@ -27,6 +27,8 @@ import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.IntentRoutes;
 import io.myelin.intent.Intents;
+import io.myelin.journal.Journals;
+import io.myelin.server.routes.JournalRoutes;
 import io.myelin.server.routes.SqlRoutes;
 import io.myelin.server.routes.SseRoute;
 import io.myelin.axonsql.AxonSql;
@@ -184,6 +186,8 @@ public final class MyelinServer implements AutoCloseable {
                     config.axonLimits().maxListLimit()).register(router);
             webhookSender.start();
             new IntentRoutes(intents, answers).register(router);
+            new JournalRoutes(new Journals(storage.journal(), axons.index(), config.journal()), answers)
+                    .register(router);
 
             Server jetty = JettyServer.create(config.host(), config.port(), connections,
                     HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),

@@ -6,7 +6,8 @@ import java.sql.SQLException;
 
 /**
  * Removes one chunk of a deleted axon's events. Deleting in chunks keeps each group transaction short, so a large
- * purge never stalls publishers on other axons for long. The last chunk removes the axon's broker state and intents and marks the tombstone purged. The axon's
+ * purge never stalls publishers on other axons for long. The last chunk removes the axon's broker state, intents and
+ * step journal and marks the tombstone purged. The axon's
  * idempotency keys stay until they expire, so a retried request that did succeed still gets its answer.
  */
 final class PurgeOp implements WriteOp {
@@ -38,7 +39,12 @@ final class PurgeOp implements WriteOp {
             ps.executeUpdate();
         }
         if (upTo >= lastSeq) {
-            for (String table : new String[] {"broker_state", "intents"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM journal_chunks WHERE step IN"
+                    + " (SELECT pk FROM journal_steps WHERE axon = ?)")) {
+                ps.setLong(1, axonPk);
+                ps.executeUpdate();
+            }
+            for (String table : new String[] {"broker_state", "intents", "journal_steps"}) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE axon = ?")) {
                     ps.setLong(1, axonPk);
                     ps.executeUpdate();

@@ -9,6 +9,7 @@ import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
 import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.intent.IntentStore;
+import io.myelin.journal.JournalStore;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.OwnerOnly;
 import io.myelin.storage.StorageHealth;
@@ -71,6 +72,7 @@ public final class SqliteStores implements Stores {
     private final SqliteAgentGroupStore agentGroups;
     private final SqliteWebhookStore webhooks;
     private final SqliteIntentStore intents;
+    private final SqliteJournalStore journal;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
                          WalCheckpointer checkpointer, StorageHealth health) {
@@ -92,6 +94,7 @@ public final class SqliteStores implements Stores {
         this.brokers = new SqliteBrokerStateStore(writer, reads, requestKeys);
         this.agentGroups = new SqliteAgentGroupStore(writer, reads);
         this.intents = new SqliteIntentStore(writer, reads, requestKeys, events.appender());
+        this.journal = new SqliteJournalStore(writer, reads, requestKeys);
     }
 
     /**
@@ -233,6 +236,11 @@ public final class SqliteStores implements Stores {
     @Override
     public IntentStore intents() {
         return intents;
+    }
+
+    @Override
+    public JournalStore journal() {
+        return journal;
     }
 
     /** The single writer: adapter internals, for metrics and for tests of the group-commit contract. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.auth.ApiKeys;
 import io.myelin.axon.AxonLimits;
 import io.myelin.intent.IntentLimits;
+import io.myelin.journal.JournalLimits;
 import io.myelin.error.MyelinException;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.AgentBinary;
@@ -165,7 +166,8 @@ public final class ConfigLoader {
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
                 duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"),
-                devboxes, connections(devboxes, intents), intents, webhooks());
+                devboxes, connections(devboxes, intents), intents, webhooks(),
+                journal(axons));
     }
 
     private WebhookOptions webhooks() {
@@ -187,6 +189,20 @@ public final class ConfigLoader {
         return new WebhookOptions(schedule, duration("webhooks.attempt-timeout"),
                 bool("webhooks.allow-private-targets"), integer("webhooks.max-concurrent-attempts"),
                 integer("webhooks.max-webhooks"));
+    }
+
+    private JournalLimits journal(AxonLimits axons) {
+        JournalLimits limits = new JournalLimits(integer("journal.max-result-bytes"), integer("journal.max-chunks"),
+                axons.maxListLimit(), axons.maxPageBytes());
+        if (limits.maxResultBytes() < 1) {
+            throw MyelinException.invalid("journal.max-result-bytes", "journal.max-result-bytes must be at least 1,"
+                    + " got " + limits.maxResultBytes());
+        }
+        if (limits.maxChunks() < 1) {
+            throw MyelinException.invalid("journal.max-chunks", "journal.max-chunks must be at least 1, got "
+                    + limits.maxChunks());
+        }
+        return limits;
     }
 
     private IntentLimits intents(AxonLimits axons) {

@@ -4,6 +4,7 @@ import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.DevboxOptions;
 import io.myelin.intent.IntentLimits;
+import io.myelin.journal.JournalLimits;
 import io.myelin.server.http.ConnectionLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
@@ -23,17 +24,19 @@ import java.time.Duration;
  *                       {@code http.idle-timeout})
  * @param intents        the limits on intents ({@code intents.*})
  * @param webhooks       how webhook deliveries are made ({@code webhooks.*})
+ * @param journal        the limits on the step journal ({@code journal.*})
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
                            Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits,
                            StreamLimits streamLimits, StorageOptions storage, SqlLimits sql, long responseMemory,
                            boolean requestLog, DevboxOptions devboxes, ConnectionLimits connections,
-                           IntentLimits intents, WebhookOptions webhooks) {
+                           IntentLimits intents, WebhookOptions webhooks,
+                           JournalLimits journal) {
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
                 axonLimits, streamLimits, storage, sql, responseMemory, requestLog, devboxes, connections, intents,
-                webhooks);
+                webhooks, journal);
     }
 
     /** This configuration with the engine reading time from {@code clock} (tests move time instead of sleeping). */
@@ -42,13 +45,13 @@ public record ServerConfig(String host, int port, Path dataDir, String adminKey,
                 storage.readTimeout(), storage.writeQueue(), storage.writeTimeout(), storage.maxGroupWeight(), clock);
         return new ServerConfig(host, port, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
                 axonLimits, streamLimits, s, sql, responseMemory, requestLog, devboxes, connections, intents,
-                webhooks);
+                webhooks, journal);
     }
 
     /** This configuration with other devbox options. */
     public ServerConfig withDevboxes(DevboxOptions newDevboxes) {
         return new ServerConfig(host, port, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
                 axonLimits, streamLimits, storage, sql, responseMemory, requestLog, newDevboxes, connections, intents,
-                webhooks);
+                webhooks, journal);
     }
 }

@@ -4,6 +4,7 @@ import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.DevboxOptions;
 import io.myelin.intent.IntentLimits;
+import io.myelin.journal.JournalLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
@@ -30,6 +31,7 @@ public final class Settings {
     private static final DevboxOptions DEVBOXES = DevboxOptions.defaults(Path.of("."));
     private static final WebhookOptions WEBHOOKS = WebhookOptions.DEFAULTS;
     private static final IntentLimits INTENTS = IntentLimits.DEFAULTS;
+    private static final JournalLimits JOURNAL = JournalLimits.DEFAULTS;
 
     /**
      * Settings whose value is a mapping rather than one scalar: in the YAML file a nested mapping (kept whole, not
@@ -115,6 +117,8 @@ public final class Settings {
             new Setting("intents.min-remind-every", Durations.format(INTENTS.minRemindEvery()), "the shortest `remind_every_ms`"),
             new Setting("intents.max-wait", Durations.format(INTENTS.maxWait()), "the longest `wait_ms` of `GET /v1/intents/{id}` (a long poll); shorter than `http.idle-timeout`"),
             new Setting("intents.max-waiters", n(INTENTS.maxWaiters()), "long polls parked on intents at once; one more gets 503 with `Retry-After`"),
+            new Setting("journal.max-result-bytes", n(JOURNAL.maxResultBytes()), "largest step `result` in the step journal, as JSON text (UTF-8 bytes), and largest streamed step (its chunks and result together); 413 beyond. A step is read back whole in one answer, so keep it below `limits.max-body-bytes`"),
+            new Setting("journal.max-chunks", n(JOURNAL.maxChunks()), "the most chunks one streamed step may hold; 413 beyond"),
             new Setting("devboxes.blueprints", "", "blueprints clients may name in `blueprint_name`: a mapping of name to `{setup-commands: [...], agent-binaries: [...], allowed-environment: [...]}`; setup commands run once when a devbox's workspace is created, `agent-binaries` (optional) limits the agents its devboxes may mount, `allowed-environment` (optional) adds names or globs to `devboxes.allowed-environment` for its devboxes"));
 
     private static String n(long value) {
