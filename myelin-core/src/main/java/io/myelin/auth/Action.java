@@ -1,6 +1,9 @@
 package io.myelin.auth;
 
-/** Everything a request can ask to do, checked by {@link AccessPolicy}. */
+/**
+ * Everything a request can ask to do, checked by {@link AccessPolicy}. Every action is granted by at least one
+ * {@link ScopeName} besides {@code admin}: a new action is added to that table too.
+ */
 public enum Action {
     AXON_CREATE, AXON_READ, AXON_UPDATE, AXON_DELETE, AXON_LIST,
     EVENT_PUBLISH, EVENT_READ, EVENT_SUBSCRIBE,
@@ -22,7 +25,9 @@ public enum Action {
     /** Resolve or cancel one intent. */
     INTENT_RESOLVE,
     /** List intents: every caller may, and sees those on axons it may {@link #INTENT_READ}. */
-    INTENT_LIST;
+    INTENT_LIST,
+    /** Create, list, read, rotate and revoke API keys: server-wide (a key may be granted any axon). */
+    KEY_MANAGE;
 
     /**
      * True for actions on one devbox. Who may perform them depends on the devbox's mounts, which only the devbox

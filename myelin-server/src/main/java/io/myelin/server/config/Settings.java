@@ -1,5 +1,6 @@
 package io.myelin.server.config;
 
+import io.myelin.auth.KeyLimits;
 import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.DevboxOptions;
@@ -28,6 +29,7 @@ public final class Settings {
     private static final StorageOptions STORAGE = StorageOptions.defaults(Path.of("."));
     private static final DevboxOptions DEVBOXES = DevboxOptions.defaults(Path.of("."));
     private static final IntentLimits INTENTS = IntentLimits.DEFAULTS;
+    private static final KeyLimits KEYS = KeyLimits.DEFAULTS;
 
     /**
      * Settings whose value is a mapping rather than one scalar: in the YAML file a nested mapping (kept whole, not
@@ -108,6 +110,10 @@ public final class Settings {
             new Setting("intents.min-remind-every", Durations.format(INTENTS.minRemindEvery()), "the shortest `remind_every_ms`"),
             new Setting("intents.max-wait", Durations.format(INTENTS.maxWait()), "the longest `wait_ms` of `GET /v1/intents/{id}` (a long poll); shorter than `http.idle-timeout`"),
             new Setting("intents.max-waiters", n(INTENTS.maxWaiters()), "long polls parked on intents at once; one more gets 503 with `Retry-After`"),
+            new Setting("keys.max-keys", n(KEYS.maxKeys()), "API keys that may work at once (not revoked, not expired; the admin key counts); one more create gets 409"),
+            new Setting("keys.max-axon-ids", n(KEYS.maxAxonIds()), "the most axons one key's `axon_ids` may name"),
+            new Setting("keys.rotation-grace", Durations.format(KEYS.rotationGrace()), "how long a rotated key's previous secret keeps working when the rotation gives no `grace_ms`"),
+            new Setting("keys.max-rotation-grace", Durations.format(KEYS.maxRotationGrace()), "the longest `grace_ms` of a rotation (at least `keys.rotation-grace`)"),
             new Setting("devboxes.blueprints", "", "blueprints clients may name in `blueprint_name`: a mapping of name to `{setup-commands: [...], agent-binaries: [...], allowed-environment: [...]}`; setup commands run once when a devbox's workspace is created, `agent-binaries` (optional) limits the agents its devboxes may mount, `allowed-environment` (optional) adds names or globs to `devboxes.allowed-environment` for its devboxes"));
 
     private static String n(long value) {
