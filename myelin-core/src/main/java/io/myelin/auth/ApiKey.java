@@ -44,15 +44,12 @@ public record ApiKey(String id, String name, Set<ScopeName> scopes, Set<String> 
 
     /**
      * What the key may do, as {@link AccessPolicy} reads it: the actions of all its scopes on every axon, or on each
-     * axon of its limit. Empty when its scopes grant no action yet.
+     * axon of its limit (with no actions when its scopes grant none yet).
      */
     public Set<Scope> grants() {
         Set<Action> actions = EnumSet.noneOf(Action.class);
         for (ScopeName s : scopes) {
             actions.addAll(s.actions());
-        }
-        if (actions.isEmpty()) {
-            return Set.of();
         }
         if (axonIds == null) {
             return Set.of(new Scope(null, actions));
