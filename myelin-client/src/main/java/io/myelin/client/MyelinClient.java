@@ -56,6 +56,9 @@ public interface MyelinClient extends AutoCloseable {
     /** Devboxes: where the server runs agents on axons. */
     Devboxes devboxes();
 
+    /** API keys: create, list, rotate, revoke (needs {@code keys:manage}). */
+    Keys keys();
+
     /** A handle on one axon's events and database; makes no request. */
     AxonHandle axon(String axonId);
 

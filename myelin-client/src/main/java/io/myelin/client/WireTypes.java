@@ -50,6 +50,17 @@ final class WireTypes {
         }
     }
 
+    /** {@code GET /v1/keys}: one page. */
+    record KeyList(List<ApiKey> keys, boolean hasMore) {
+        KeyList {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+    }
+
+    /** {@code POST /v1/keys/{id}/rotate}. */
+    record Rotate(Long graceMs) {
+    }
+
     /** {@code POST /v1/devboxes/{id}/wait_for_status}. */
     record WaitForStatus(List<String> statuses) {
     }
