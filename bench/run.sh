@@ -35,6 +35,10 @@
 #                                              a burst of wakes (~1 min)
 #                                 "relay"      events/s through the broker vs. client publish (~1 min)
 #                                 e.g. BENCH_WORKLOADS="wake wake-burst relay" bench/run.sh
+#                                 "webhooks"   webhook deliveries/s to a loopback receiver in the bench
+#                                              process, for BENCH_WEBHOOKS webhooks on one axon (~1 min)
+#   BENCH_WEBHOOK_EVENTS [5000]   events published per webhooks level
+#   BENCH_WEBHOOKS [1,4,16]       webhooks (all matching every event) per level
 #   BENCH_WAKE_SAMPLES [100]      wake samples per agent for the running and frozen modes
 #   BENCH_WAKE_SHUTDOWN_SAMPLES [50]  wake samples per agent for the shut-down mode (each waits ~1-2 s
 #                                 for the idle timer)
@@ -71,6 +75,8 @@ SERVER_XMX=${BENCH_SERVER_XMX:-1g}
 SQL_AXONS=${BENCH_SQL_AXONS:-10000}
 SQL_MAX_OPEN=${BENCH_SQL_MAX_OPEN_DATABASES:-1000}
 LIST_AXONS=${BENCH_LIST_AXONS:-100000}
+WEBHOOK_EVENTS=${BENCH_WEBHOOK_EVENTS:-5000}
+WEBHOOKS=${BENCH_WEBHOOKS:-1,4,16}
 WAKE_SAMPLES=${BENCH_WAKE_SAMPLES:-100}
 WAKE_SHUTDOWN_SAMPLES=${BENCH_WAKE_SHUTDOWN_SAMPLES:-50}
 WAKE_MODES=${BENCH_WAKE_MODES:-running,frozen,shutdown}
@@ -142,6 +148,7 @@ mkdir -p "$WORK/data"
 log "starting Myelin on $URL (heap -Xmx$SERVER_XMX, data in $WORK/data)"
 MYELIN_ADMIN_KEY=$KEY \
 MYELIN_SSE_MAX_CONNECTIONS=20000 \
+MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true \
 MYELIN_SSE_MAX_PER_AXON=20000 \
 MYELIN_SSE_IDLE_TIMEOUT=10m \
 MYELIN_SQL_MAX_OPEN_DATABASES=$SQL_MAX_OPEN \
@@ -197,6 +204,7 @@ for w in $WORKLOADS; do
     idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 ;;
     sql)      bench sql "${COMMON[@]}" --server-pid "$SERVER_PID" --seconds "$SECS" --warmup-seconds "$WARMUP" --axons "$SQL_AXONS" --open-cap "$SQL_MAX_OPEN" ;;
     list)     bench list "${COMMON[@]}" --axons "$LIST_AXONS" ;;
+    webhooks) bench webhooks "${COMMON[@]}" --events "$WEBHOOK_EVENTS" --webhooks "$WEBHOOKS" ;;
     wake)
       # The example agent's turns run ~5 s of timers and end on a permission request: each sample
       # cancels its turn after the first update. It has no loadSession: its shut-down wake opens a

@@ -8,6 +8,7 @@ import io.myelin.bench.list.ListWorkload;
 import io.myelin.bench.http.HttpConnection;
 import io.myelin.bench.probe.ServerProbe;
 import io.myelin.bench.sql.SqlWorkload;
+import io.myelin.bench.webhook.WebhookWorkload;
 import io.myelin.bench.workload.BatchWorkload;
 import io.myelin.bench.workload.CompareWorkload;
 import io.myelin.bench.workload.IdleSseWorkload;
@@ -47,6 +48,8 @@ public final class Bench {
                         [--warmup-seconds 3 --axon-rows 10 --value-bytes 100 --setup-connections 32 --open-cap 1000
                         --cold-samples 1000 --server-pid PID]   (--open-cap: the server's MYELIN_SQL_MAX_OPEN_DATABASES)
               list      --axons 100000 --limits 100,1000 [--connections 32]
+              webhooks  --events 5000 --webhooks 1,4,16 [--batch-size 1000 --payload-bytes 128 --deadline-seconds 600]
+                        (the server needs MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true: the receiver is on loopback)
               wake      --agent NAME --modes running,frozen,shutdown --samples 100 --shutdown-samples 50
                         [--agent-command "NODE SCRIPT" --startup-samples 30 --warmup-turns 3 --idle-seconds 1
                         --cancel-turns --server-pid PID]   (NAME: a key of the server's agents.binaries)
@@ -142,6 +145,13 @@ public final class Bench {
                         args.integer("connections", 32), args.intList("limits", "100,1000"));
                 args.rejectUnknown();
                 ListWorkload.run(s, out);
+            }
+            case "webhooks" -> {
+                WebhookWorkload.Settings s = new WebhookWorkload.Settings(endpoint(args), args.integer("events", 5_000),
+                        args.intList("webhooks", "1,4,16"), args.integer("batch-size", 1000),
+                        args.integer("payload-bytes", 128), args.longValue("deadline-seconds", 600));
+                args.rejectUnknown();
+                WebhookWorkload.run(s, out);
             }
             case "wake" -> {
                 WakeWorkload.Settings s = new WakeWorkload.Settings(endpoint(args), args.string("agent", "acp"),

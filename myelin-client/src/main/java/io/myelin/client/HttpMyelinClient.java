@@ -16,6 +16,7 @@ final class HttpMyelinClient implements MyelinClient {
     private final Axons axons;
     private final Devboxes devboxes;
     private final Keys keys;
+    private final Intents intents;
     private final SseSubscription.Settings sseSettings;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<SseSubscription> open = new LinkedHashSet<>(); // guarded by lock
@@ -26,6 +27,7 @@ final class HttpMyelinClient implements MyelinClient {
         this.axons = new HttpAxons(transport);
         this.devboxes = new HttpDevboxes(transport);
         this.keys = new HttpKeys(transport);
+        this.intents = new HttpIntents(transport, b.requestTimeout);
         this.sseSettings = new SseSubscription.Settings(b.reconnectInitialDelay, b.reconnectMaxDelay,
                 b.streamSilenceTimeout, b.requestTimeout, b.subscriptionBuffer);
     }
@@ -43,6 +45,11 @@ final class HttpMyelinClient implements MyelinClient {
     @Override
     public Keys keys() {
         return keys;
+    }
+
+    @Override
+    public Intents intents() {
+        return intents;
     }
 
     @Override

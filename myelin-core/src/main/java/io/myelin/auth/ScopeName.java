@@ -43,7 +43,8 @@ public enum ScopeName {
     /** Devboxes (create only without an axon limit) and brokers, the agents running on axons. */
     AGENTS_MANAGE("agents:manage", false, EnumSet.of(Action.DEVBOX_CREATE, Action.DEVBOX_READ, Action.DEVBOX_CONTROL,
             Action.DEVBOX_LIST, Action.BROKER_RUN)),
-    WEBHOOKS_MANAGE("webhooks:manage", true, EnumSet.noneOf(Action.class));
+    /** Webhooks and their deliveries: a webhook may report on any axon, so server-wide. */
+    WEBHOOKS_MANAGE("webhooks:manage", true, EnumSet.of(Action.WEBHOOK_READ, Action.WEBHOOK_MANAGE));
 
     private final String wireName;
     private final boolean serverWide;

@@ -35,6 +35,9 @@ import io.myelin.axonsql.AxonSql;
 import io.myelin.devbox.Devboxes;
 import io.myelin.devbox.LocalDevboxHost;
 import io.myelin.server.routes.DevboxRoutes;
+import io.myelin.server.routes.WebhookRoutes;
+import io.myelin.webhook.WebhookSender;
+import io.myelin.webhook.Webhooks;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.sqlite.SqliteStores;
 import io.myelin.stream.EventLog;
@@ -68,6 +71,7 @@ public final class MyelinServer implements AutoCloseable {
     private final Devboxes devboxes;
     private final Intents intents;
     private final LocalBrokerFactory brokers;
+    private final WebhookSender webhookSender;
     private final Server jetty;
     private final Router router;
     private final String generatedAdminKey;
@@ -76,7 +80,7 @@ public final class MyelinServer implements AutoCloseable {
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
                          EventLog events, AxonSql sql, Devboxes devboxes, Intents intents, LocalBrokerFactory brokers,
-                         Server jetty, Router router, String generatedAdminKey) {
+                         WebhookSender webhookSender, Server jetty, Router router, String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.maintenance = maintenance;
@@ -85,6 +89,7 @@ public final class MyelinServer implements AutoCloseable {
         this.devboxes = devboxes;
         this.intents = intents;
         this.brokers = brokers;
+        this.webhookSender = webhookSender;
         this.jetty = jetty;
         this.router = router;
         this.generatedAdminKey = generatedAdminKey;
@@ -108,6 +113,7 @@ public final class MyelinServer implements AutoCloseable {
         Devboxes devboxes = null;
         Intents intents = null;
         LocalBrokerFactory ownBrokers = null;
+        WebhookSender webhookSender = null;
         try {
             ApiKeys keys = ApiKeys.load(storage.keys(), config.storage().clock());
             String generated = bootstrapAdminKey(config, keys);
@@ -175,6 +181,13 @@ public final class MyelinServer implements AutoCloseable {
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
             new BrokerRoutes(brokerStates, events).register(router);
+            // The sender resumes what the table holds (deliveries a stop or crash left pending) before serving.
+            webhookSender = new WebhookSender(storage.webhooks(), config.webhooks(), config.storage().clock());
+            ServerMetrics.bindWebhooks(metrics, webhookSender);
+            new WebhookRoutes(new Webhooks(storage.webhooks(), webhookSender, axons.index(), config.webhooks(),
+                    config.streamLimits().maxEventTypeChars(), config.storage().clock()),
+                    config.axonLimits().maxListLimit()).register(router);
+            webhookSender.start();
             new IntentRoutes(intents, answers).register(router);
             new KeyRoutes(keyManagement, answers).register(router);
 
@@ -182,12 +195,15 @@ public final class MyelinServer implements AutoCloseable {
                     HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),
                             config.streamLimits().maxIdempotencyKeyChars(), config.bodyTimeout())),
                     config.requestLog());
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers, jetty,
-                    router, generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers,
+                    webhookSender, jetty, router, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
         } catch (Exception e) {
+            if (webhookSender != null) {
+                webhookSender.close();
+            }
             if (devboxes != null) {
                 devboxes.close();
             }
@@ -350,6 +366,7 @@ public final class MyelinServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP stop: {}", e.toString());
         }
+        webhookSender.close(); // attempts cut short stay pending for the next start
         sql.close();
         maintenance.shutdownNow();
         storage.close();
