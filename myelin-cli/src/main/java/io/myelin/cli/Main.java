@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Durable multi-client sessions (axons) for AI agents.",
         subcommands = {ServeCommand.class, AxonsCommand.class, PublishCommand.class, EventsCommand.class,
                 TailCommand.class, SqlCommand.class, ExecCommand.class, DevboxesCommand.class, IntentsCommand.class,
-                InboxCommand.class, BrokerCommand.class,
+                InboxCommand.class, BrokerCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

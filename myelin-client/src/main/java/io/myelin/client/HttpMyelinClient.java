@@ -15,6 +15,7 @@ final class HttpMyelinClient implements MyelinClient {
     private final Transport transport;
     private final Axons axons;
     private final Devboxes devboxes;
+    private final Keys keys;
     private final Intents intents;
     private final SseSubscription.Settings sseSettings;
     private final ReentrantLock lock = new ReentrantLock();
@@ -25,6 +26,7 @@ final class HttpMyelinClient implements MyelinClient {
         this.transport = new Transport(b);
         this.axons = new HttpAxons(transport);
         this.devboxes = new HttpDevboxes(transport);
+        this.keys = new HttpKeys(transport);
         this.intents = new HttpIntents(transport, b.requestTimeout);
         this.sseSettings = new SseSubscription.Settings(b.reconnectInitialDelay, b.reconnectMaxDelay,
                 b.streamSilenceTimeout, b.requestTimeout, b.subscriptionBuffer);
@@ -38,6 +40,11 @@ final class HttpMyelinClient implements MyelinClient {
     @Override
     public Devboxes devboxes() {
         return devboxes;
+    }
+
+    @Override
+    public Keys keys() {
+        return keys;
     }
 
     @Override

@@ -57,6 +57,9 @@ public interface MyelinClient extends AutoCloseable {
     /** Devboxes: where the server runs agents on axons. */
     Devboxes devboxes();
 
+    /** API keys: create, list, rotate, revoke (needs {@code keys:manage}). */
+    Keys keys();
+
     /** Intents: durable waits on people, tools, agents and time; their inbox; resolving them; awaiting them. */
     Intents intents();
 

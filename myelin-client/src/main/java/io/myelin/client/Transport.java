@@ -84,6 +84,16 @@ final class Transport {
     }
 
     /**
+     * A write the server does not deduplicate by idempotency key, sent in one attempt: a retry after a lost answer
+     * would do it twice (a second key, a second rotation that ends the first one's secret). A failure is the
+     * caller's to check ({@link Keys} says how).
+     */
+    <T> T writeOnce(String method, String path, Object body, Class<T> type) {
+        byte[] bytes = body == null ? null : Json.text(body).getBytes(StandardCharsets.UTF_8);
+        return call(method, path, bytes, null, type, 0);
+    }
+
+    /**
      * One attempt of a long-polling {@code POST} (the server holds it until something happens or its own timeout,
      * then answers 408): not retried here, because the caller asks again in its own loop, at once.
      */

@@ -51,6 +51,17 @@ final class WireTypes {
         }
     }
 
+    /** {@code GET /v1/keys}: one page. */
+    record KeyList(List<ApiKey> keys, boolean hasMore) {
+        KeyList {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+    }
+
+    /** {@code POST /v1/keys/{id}/rotate}. */
+    record Rotate(Long graceMs) {
+    }
+
     /** {@code GET /v1/intents}: one page. */
     record IntentList(List<Intent> intents, boolean hasMore) {
         IntentList {

@@ -11,8 +11,9 @@ import java.util.Set;
  * before every authenticated route; {@code Axons.list} applies {@link #visible}. There is no other authorisation
  * path to keep in step.
  *
- * <p>Rules: an action on an axon is allowed when some scope grants it on that axon or on every axon. A
- * server-wide action (axon create, devbox create, metrics, webhooks) needs a scope over every axon. Listing is allowed to
+ * <p>Rules: an action on an axon is allowed when some scope grants it on that axon or on every axon. A key limited
+ * to some axons that asks about another one is answered 404, as if it did not exist. A server-wide action (axon
+ * create, devbox create, metrics, webhooks) needs a scope over every axon. Listing is allowed to
  * every caller and shows the axons it may read ({@link Action#AXON_READ}), so a list never reveals an axon its
  * caller could not get.
  *
@@ -27,15 +28,55 @@ public final class AccessPolicy {
 
     /**
      * @param axonId the axon the action targets, or null for server-wide actions (create, list, metrics)
-     * @throws MyelinException 403 FORBIDDEN, naming the key id, the action and the axon, when not allowed
+     * @throws MyelinException 404 NOT_FOUND, as for an axon that does not exist, when the caller's key is limited to
+     *                         other axons ({@link #sees}: no existence leak); else 403 FORBIDDEN, naming the key id,
+     *                         the action and the axon, when not allowed
      */
     public void check(Caller caller, Action action, String axonId) {
         if (action == Action.AXON_LIST || action == Action.DEVBOX_LIST || action == Action.INTENT_LIST
                 || allows(caller, action, axonId)) {
             return;
         }
+        if (axonId != null && !sees(caller, axonId)) {
+            throw MyelinException.notFound("axon", axonId);
+        }
         throw new MyelinException(ErrorKind.FORBIDDEN, null,
                 "key " + caller.keyId() + " may not " + action + (axonId == null ? "" : " on " + axonId));
+    }
+
+    /**
+     * Whether some scope of {@code caller} reaches {@code axonId} at all, whatever it grants there: a key limited to
+     * other axons does not, and is answered as if the axon did not exist.
+     */
+    public boolean sees(Caller caller, String axonId) {
+        for (Scope s : caller.scopes()) {
+            if (s.axonId() == null || s.axonId().equals(axonId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code caller} may hand out {@code scopes} (on {@code axonIds}, or on every axon when null): only when
+     * it holds every action they grant there itself, so managing keys never gains more than the manager has. Also
+     * asked before a key is rotated or revoked, with that key's scopes.
+     *
+     * @param what what the caller wants, for the message ({@code grant}, {@code rotate key_x, which holds})
+     * @throws MyelinException 403 FORBIDDEN naming the first scope the caller does not hold
+     */
+    public void checkGrant(Caller caller, Set<ScopeName> scopes, Set<String> axonIds, String what) {
+        for (ScopeName scope : scopes) {
+            for (Action action : scope.actions()) {
+                boolean held = axonIds == null ? allows(caller, action, null)
+                        : axonIds.stream().allMatch(axon -> allows(caller, action, axon));
+                if (!held) {
+                    throw new MyelinException(ErrorKind.FORBIDDEN, "scopes", "key " + caller.keyId() + " may not "
+                            + what + " scope " + scope.wireName() + ": it does not hold " + action
+                            + (axonIds == null ? " on every axon" : " on each of those axons") + " itself");
+                }
+            }
+        }
     }
 
     /** Whether some scope of {@code caller} grants {@code action} on {@code axonId} (null: server-wide). */

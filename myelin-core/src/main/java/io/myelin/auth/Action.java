@@ -1,6 +1,9 @@
 package io.myelin.auth;
 
-/** Everything a request can ask to do, checked by {@link AccessPolicy}. */
+/**
+ * Everything a request can ask to do, checked by {@link AccessPolicy}. Every action is granted by at least one
+ * {@link ScopeName} besides {@code admin}: a new action is added to that table too.
+ */
 public enum Action {
     AXON_CREATE, AXON_READ, AXON_UPDATE, AXON_DELETE, AXON_LIST,
     EVENT_PUBLISH, EVENT_READ, EVENT_SUBSCRIBE,
@@ -30,7 +33,9 @@ public enum Action {
     /** Read the axon's step journal: one step, a listing. */
     JOURNAL_READ,
     /** Write the axon's step journal: record, append chunks, complete, forget steps. */
-    JOURNAL_WRITE;
+    JOURNAL_WRITE,
+    /** Create, list, read, rotate and revoke API keys: server-wide (a key may be granted any axon). */
+    KEY_MANAGE;
 
     /**
      * True for actions on one devbox. Who may perform them depends on the devbox's mounts, which only the devbox

@@ -26,6 +26,6 @@ public record Caller(String keyId, Set<Scope> scopes, String actingUser, String 
 
     /** The caller a request authenticated with {@code key} acts as. */
     public static Caller of(ApiKey key, String actingUser, String requestId) {
-        return new Caller(key.id(), key.scopes(), actingUser, requestId);
+        return new Caller(key.id(), key.grants(), actingUser, requestId);
     }
 }

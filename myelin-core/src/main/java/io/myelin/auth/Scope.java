@@ -8,22 +8,19 @@ import java.util.Set;
  * One grant held by an API key: {@code actions} on one axon, or on every axon and the server itself when
  * {@code axonId} is null. A key's scopes add up; {@link AccessPolicy} is the one place that reads them.
  *
- * <p>Today every stored key is an admin ({@link #ADMIN}: every action everywhere). Per-axon grants
- * ({@link #axon}) are what scoped keys will hold; the policy and the listing filter already honour them.
+ * <p>A key's {@link ScopeName}s become its grants ({@link ApiKey#grants}): one over every axon, or one per axon of
+ * its limit. {@link #ADMIN} is every action everywhere.
  *
  * @param axonId  the axon granted, or null for every axon and the server-wide actions (create, list, metrics)
- * @param actions what the grant allows; never empty
+ * @param actions what the grant allows; empty for a key whose scopes grant nothing yet: it still reaches its axons,
+ *                so it is refused there with 403 rather than told they do not exist
  */
 public record Scope(String axonId, Set<Action> actions) {
     /** Every action on every axon and on the server. */
     public static final Scope ADMIN = new Scope(null, EnumSet.allOf(Action.class));
 
     public Scope {
-        Objects.requireNonNull(actions, "actions");
-        if (actions.isEmpty()) {
-            throw new IllegalArgumentException("a scope grants at least one action");
-        }
-        actions = Set.copyOf(actions);
+        actions = Set.copyOf(Objects.requireNonNull(actions, "actions"));
     }
 
     /** {@code actions} on the one axon {@code axonId}. */

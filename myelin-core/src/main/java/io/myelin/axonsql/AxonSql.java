@@ -1,5 +1,7 @@
 package io.myelin.axonsql;
 
+import io.myelin.auth.AccessPolicy;
+import io.myelin.auth.Action;
 import io.myelin.auth.Caller;
 import io.myelin.concurrent.Deadline;
 import io.myelin.concurrent.MemoryBudget;
@@ -51,6 +53,7 @@ public final class AxonSql implements AutoCloseable {
     private final Predicate<String> axonExists;
     private final StorageHealth health;
     private final boolean ownsHealth;
+    private final AccessPolicy policy = new AccessPolicy();
 
     public AxonSql(Path sqlRoot, SqlLimits limits) {
         this(sqlRoot, limits, id -> true);
@@ -98,8 +101,10 @@ public final class AxonSql implements AutoCloseable {
      *               the JSON blob form {@code Map.of("$blob", "<standard base64>")}; anything else is a 400 naming
      *               {@code params[i]}. Their count must equal the statement's placeholders.
      * @throws MyelinException 400 for invalid SQL, execution errors (with SQLite's message), timeouts and
-     *                         malformed input; 403 for refused statements; 413 for size limits (the database's
-     *                         included); 507 when the server's disk is full; 5xx for other storage failures
+     *                         malformed input; 403 for refused statements, and for a statement that writes when
+     *                         {@code caller} may only read ({@link #query(Caller, String, String, List, Deadline,
+     *                         MemoryBudget.Lease)}); 413 for size limits (the database's included); 507 when the
+     *                         server's disk is full; 5xx for other storage failures
      */
     public SqlResult query(Caller caller, String axonId, String sql, List<Object> params) {
         return query(caller, axonId, sql, params, Deadline.in(limits.queueTimeout()), MemoryBudget.unbounded().lease());
@@ -112,14 +117,19 @@ public final class AxonSql implements AutoCloseable {
      * and held in {@code memory}, which the caller closes once it has written them; when the server's budget is
      * spent, a read-only statement gets 503 (retry shortly) and one that may have written returns fewer rows with
      * {@code rows_read_limit_reached}.
+     *
+     * <p>A caller that {@link AccessPolicy} does not allow {@link Action#SQL_WRITE} on the axon (scope
+     * {@code sql:read}) runs the statement with {@code PRAGMA query_only} on: SQLite refuses it before it changes
+     * anything when it would write, and that is a 403 naming {@code sql}.
      */
     public SqlResult query(Caller caller, String axonId, String sql, List<Object> params, Deadline startBy,
                            MemoryBudget.Lease memory) {
         Objects.requireNonNull(caller, "caller");
         DatabaseFiles.validateId(axonId);
         PreparedSql p = prepare(sql, params, "sql", "params");
+        boolean readOnly = !policy.allows(caller, Action.SQL_WRITE, axonId);
         return lanes.call(axonId, startBy, limits.statementTimeout(),
-                () -> withConnection(axonId, c -> runner.run(c, p, allowance(memory))));
+                () -> withConnection(axonId, c -> runner.run(c, p, readOnly, allowance(memory))));
     }
 
     /**

@@ -115,6 +115,12 @@ final class SqliteErrors {
                 && (se.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_NOMEM.code;
     }
 
+    /** True for {@code SQLITE_READONLY} (any extended code). */
+    static boolean isReadOnly(SQLException e) {
+        return e instanceof SQLiteException se && se.getResultCode() != null
+                && (se.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_READONLY.code;
+    }
+
     /** True when the connection should be closed rather than reused. */
     static boolean isStorageFailure(int primary) {
         return primary == SQLiteErrorCode.SQLITE_IOERR.code || primary == SQLiteErrorCode.SQLITE_CORRUPT.code

@@ -35,15 +35,41 @@ final class StatementRunner {
         this.limits = limits;
     }
 
-    SqlResult run(AxonConnection c, PreparedSql s, ResultAllowance allowance) {
-        return run(c, s, null, allowance);
+    /**
+     * @param readOnly run with {@code PRAGMA query_only} on: a statement SQLite would let write is refused with 403
+     *                 before it changes anything ({@code sql:read})
+     */
+    SqlResult run(AxonConnection c, PreparedSql s, boolean readOnly, ResultAllowance allowance) {
+        if (!readOnly) {
+            return run(c, s, null, allowance);
+        }
+        setQueryOnly(c, s, true);
+        try {
+            return run(c, s, null, true, allowance);
+        } finally {
+            setQueryOnly(c, s, false);
+        }
+    }
+
+    private void setQueryOnly(AxonConnection c, PreparedSql s, boolean on) {
+        try {
+            c.execInternal(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+        } catch (SQLException e) {
+            throw SqliteErrors.translate(e, false, limits, s.sqlField(), c.file());
+        }
+    }
+
+    /** One statement of a batch (see the next method). */
+    SqlResult run(AxonConnection c, PreparedSql s, Long batchDeadline, ResultAllowance allowance) {
+        return run(c, s, batchDeadline, false, allowance);
     }
 
     /**
      * @param batchDeadline {@link System#nanoTime()} by which the enclosing batch must end, or null: the statement
      *                      gets the smaller of {@code sql.statement-timeout} and what is left of the batch
      */
-    SqlResult run(AxonConnection c, PreparedSql s, Long batchDeadline, ResultAllowance allowance) {
+    private SqlResult run(AxonConnection c, PreparedSql s, Long batchDeadline, boolean readOnly,
+                          ResultAllowance allowance) {
         long started = System.nanoTime();
         DB db = c.jdbc().getDatabase();
         boolean vacuum = s.kind() == StatementGuard.Kind.VACUUM;
@@ -85,6 +111,13 @@ final class StatementRunner {
             }
             if (SqliteErrors.isOutOfMemory(e)) {
                 throw tooComplex(s, e);
+            }
+            if (readOnly && SqliteErrors.isReadOnly(e)) {
+                // Under query_only, SQLITE_READONLY comes from the statement, not the file: SQLite checks the flag
+                // as the statement starts its write transaction, before anything could be written.
+                throw new MyelinException(ErrorKind.FORBIDDEN, s.sqlField(), "this statement writes, and the key may"
+                        + " only read on this axon (scope sql:read runs the statements SQLite reports read-only;"
+                        + " sql:write runs any)", e);
             }
             throw SqliteErrors.translate(e, c.timedOut(), limits, s.sqlField(), c.file());
         } finally {

@@ -3,6 +3,7 @@ package io.myelin.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.myelin.auth.AccessPolicy;
 import io.myelin.auth.ApiKeys;
+import io.myelin.auth.KeyManagement;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.axon.Axons;
 import io.myelin.broker.AgentGroupReaper;
@@ -26,6 +27,7 @@ import io.myelin.server.routes.BrokerRoutes;
 import io.myelin.server.routes.EventRoutes;
 import io.myelin.server.routes.HealthRoutes;
 import io.myelin.server.routes.IntentRoutes;
+import io.myelin.server.routes.KeyRoutes;
 import io.myelin.intent.Intents;
 import io.myelin.journal.Journals;
 import io.myelin.server.routes.JournalRoutes;
@@ -73,13 +75,14 @@ public final class MyelinServer implements AutoCloseable {
     private final LocalBrokerFactory brokers;
     private final WebhookSender webhookSender;
     private final Server jetty;
+    private final Router router;
     private final String generatedAdminKey;
     private volatile boolean ready;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
                          EventLog events, AxonSql sql, Devboxes devboxes, Intents intents, LocalBrokerFactory brokers,
-                         WebhookSender webhookSender, Server jetty, String generatedAdminKey) {
+                         WebhookSender webhookSender, Server jetty, Router router, String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.maintenance = maintenance;
@@ -90,6 +93,7 @@ public final class MyelinServer implements AutoCloseable {
         this.brokers = brokers;
         this.webhookSender = webhookSender;
         this.jetty = jetty;
+        this.router = router;
         this.generatedAdminKey = generatedAdminKey;
     }
 
@@ -113,12 +117,13 @@ public final class MyelinServer implements AutoCloseable {
         LocalBrokerFactory ownBrokers = null;
         WebhookSender webhookSender = null;
         try {
-            ApiKeys keys = ApiKeys.load(storage.keys());
+            ApiKeys keys = ApiKeys.load(storage.keys(), config.storage().clock());
             String generated = bootstrapAdminKey(config, keys);
             Idempotency idempotency = new Idempotency(storage.requests(), config.streamLimits().idempotencyRetentionMs(),
                     config.storage().clock());
             maintenance.scheduleWithFixedDelay(() -> expire(idempotency), 1, 10, TimeUnit.MINUTES);
             AccessPolicy policy = new AccessPolicy();
+            KeyManagement keyManagement = new KeyManagement(keys, policy, config.keys());
             Axons axons = Axons.load(storage.axons(), config.axonLimits(), policy);
             EventLog events = new EventLog(storage.events(), storage.commits(), axons, config.streamLimits());
             // Per-axon SQL databases live under <data-dir>/sql, apart from myelin.db. Existence is re-checked in
@@ -174,7 +179,7 @@ public final class MyelinServer implements AutoCloseable {
                     metrics).register(router);
             new AxonRoutes(axons, answers).register(router);
             new EventRoutes(events, config.axonLimits().maxListLimit(), answers).register(router);
-            new SseRoute(events, answers, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
+            new SseRoute(events, keys, answers, config.sseIdleTimeout(), config.sseHeartbeat()).register(router);
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
             new BrokerRoutes(brokerStates, events).register(router);
@@ -188,13 +193,14 @@ public final class MyelinServer implements AutoCloseable {
             new IntentRoutes(intents, answers).register(router);
             new JournalRoutes(new Journals(storage.journal(), axons.index(), config.journal()), answers)
                     .register(router);
+            new KeyRoutes(keyManagement, answers).register(router);
 
             Server jetty = JettyServer.create(config.host(), config.port(), connections,
                     HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),
                             config.streamLimits().maxIdempotencyKeyChars(), config.bodyTimeout())),
                     config.requestLog());
             self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers,
-                    webhookSender, jetty, generated);
+                    webhookSender, jetty, router, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
@@ -315,6 +321,11 @@ public final class MyelinServer implements AutoCloseable {
     /** The admin key generated at this start (a new data dir with no configured key), else null. */
     public String generatedAdminKey() {
         return generatedAdminKey;
+    }
+
+    /** Every route the server answers, as registered: for tests that must reach each one. */
+    public List<Router.Declared> routes() {
+        return router.routes();
     }
 
     public int port() {

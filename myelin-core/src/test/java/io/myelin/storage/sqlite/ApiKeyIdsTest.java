@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.myelin.auth.ApiKey;
 import io.myelin.auth.ApiKeys;
-import io.myelin.auth.Role;
+import io.myelin.auth.ScopeName;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,9 @@ class ApiKeyIdsTest {
         try (SqliteStores storage = SqliteStores.open(StorageOptions.defaults(dir))) {
             ApiKey key = ApiKeys.load(storage.keys()).authenticate(SECRET);
             assertThat(key.id()).matches("key_[0-9a-f]{24}");
-            assertThat(key.role()).isEqualTo(Role.ADMIN);
+            assertThat(key.scopes()).containsExactly(ScopeName.ADMIN);
+            assertThat(key.bootstrap()).as("the key stored before scopes is the bootstrap admin key").isTrue();
+            assertThat(key.axonIds()).isNull();
         }
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT fingerprint FROM request_keys WHERE key = 'k-1'")) {

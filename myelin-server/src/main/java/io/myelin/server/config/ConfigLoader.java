@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.myelin.auth.ApiKeys;
+import io.myelin.auth.KeyLimits;
 import io.myelin.axon.AxonLimits;
 import io.myelin.intent.IntentLimits;
 import io.myelin.journal.JournalLimits;
@@ -167,7 +168,18 @@ public final class ConfigLoader {
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
                 duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"),
                 devboxes, connections(devboxes, intents), intents, webhooks(),
-                journal(axons));
+                journal(axons), keys(axons));
+    }
+
+    private KeyLimits keys(AxonLimits axons) {
+        Duration grace = duration("keys.rotation-grace");
+        Duration maxGrace = duration("keys.max-rotation-grace");
+        if (grace.compareTo(maxGrace) > 0) {
+            throw MyelinException.invalid("keys.rotation-grace", "keys.rotation-grace (" + values.get("keys.rotation-grace")
+                    + ") must be at most keys.max-rotation-grace (" + values.get("keys.max-rotation-grace") + ")");
+        }
+        return new KeyLimits(integer("keys.max-keys"), integer("keys.max-axon-ids"), grace, maxGrace,
+                axons.maxPageBytes(), axons.maxListLimit());
     }
 
     private WebhookOptions webhooks() {

@@ -1,5 +1,6 @@
 package io.myelin.server.config;
 
+import io.myelin.auth.KeyLimits;
 import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.DevboxOptions;
@@ -25,18 +26,19 @@ import java.time.Duration;
  * @param intents        the limits on intents ({@code intents.*})
  * @param webhooks       how webhook deliveries are made ({@code webhooks.*})
  * @param journal        the limits on the step journal ({@code journal.*})
+ * @param keys           the limits on API keys ({@code keys.*})
  */
 public record ServerConfig(String host, int port, Path dataDir, String adminKey, Duration sseIdleTimeout,
                            Duration sseHeartbeat, long maxBodyBytes, Duration bodyTimeout, AxonLimits axonLimits,
                            StreamLimits streamLimits, StorageOptions storage, SqlLimits sql, long responseMemory,
                            boolean requestLog, DevboxOptions devboxes, ConnectionLimits connections,
                            IntentLimits intents, WebhookOptions webhooks,
-                           JournalLimits journal) {
+                           JournalLimits journal, KeyLimits keys) {
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
                 axonLimits, streamLimits, storage, sql, responseMemory, requestLog, devboxes, connections, intents,
-                webhooks, journal);
+                webhooks, journal, keys);
     }
 
     /** This configuration with the engine reading time from {@code clock} (tests move time instead of sleeping). */
@@ -45,13 +47,13 @@ public record ServerConfig(String host, int port, Path dataDir, String adminKey,
                 storage.readTimeout(), storage.writeQueue(), storage.writeTimeout(), storage.maxGroupWeight(), clock);
         return new ServerConfig(host, port, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
                 axonLimits, streamLimits, s, sql, responseMemory, requestLog, devboxes, connections, intents,
-                webhooks, journal);
+                webhooks, journal, keys);
     }
 
     /** This configuration with other devbox options. */
     public ServerConfig withDevboxes(DevboxOptions newDevboxes) {
         return new ServerConfig(host, port, dataDir, adminKey, sseIdleTimeout, sseHeartbeat, maxBodyBytes, bodyTimeout,
                 axonLimits, streamLimits, storage, sql, responseMemory, requestLog, newDevboxes, connections, intents,
-                webhooks, journal);
+                webhooks, journal, keys);
     }
 }

@@ -1,5 +1,6 @@
 package io.myelin.server.config;
 
+import io.myelin.auth.KeyLimits;
 import io.myelin.axon.AxonLimits;
 import io.myelin.axonsql.SqlLimits;
 import io.myelin.devbox.DevboxOptions;
@@ -32,6 +33,7 @@ public final class Settings {
     private static final WebhookOptions WEBHOOKS = WebhookOptions.DEFAULTS;
     private static final IntentLimits INTENTS = IntentLimits.DEFAULTS;
     private static final JournalLimits JOURNAL = JournalLimits.DEFAULTS;
+    private static final KeyLimits KEYS = KeyLimits.DEFAULTS;
 
     /**
      * Settings whose value is a mapping rather than one scalar: in the YAML file a nested mapping (kept whole, not
@@ -119,6 +121,10 @@ public final class Settings {
             new Setting("intents.max-waiters", n(INTENTS.maxWaiters()), "long polls parked on intents at once; one more gets 503 with `Retry-After`"),
             new Setting("journal.max-result-bytes", n(JOURNAL.maxResultBytes()), "largest step `result` in the step journal, as JSON text (UTF-8 bytes), and largest streamed step (its chunks and result together); 413 beyond. A step is read back whole in one answer, so keep it below `limits.max-body-bytes`"),
             new Setting("journal.max-chunks", n(JOURNAL.maxChunks()), "the most chunks one streamed step may hold; 413 beyond"),
+            new Setting("keys.max-keys", n(KEYS.maxKeys()), "API keys that may work at once (not revoked, not expired; the admin key counts); one more create gets 409"),
+            new Setting("keys.max-axon-ids", n(KEYS.maxAxonIds()), "the most axons one key's `axon_ids` may name"),
+            new Setting("keys.rotation-grace", Durations.format(KEYS.rotationGrace()), "how long a rotated key's previous secret keeps working when the rotation gives no `grace_ms`"),
+            new Setting("keys.max-rotation-grace", Durations.format(KEYS.maxRotationGrace()), "the longest `grace_ms` of a rotation (at least `keys.rotation-grace`)"),
             new Setting("devboxes.blueprints", "", "blueprints clients may name in `blueprint_name`: a mapping of name to `{setup-commands: [...], agent-binaries: [...], allowed-environment: [...]}`; setup commands run once when a devbox's workspace is created, `agent-binaries` (optional) limits the agents its devboxes may mount, `allowed-environment` (optional) adds names or globs to `devboxes.allowed-environment` for its devboxes"));
 
     private static String n(long value) {

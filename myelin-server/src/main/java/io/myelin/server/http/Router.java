@@ -13,7 +13,14 @@ import java.util.Set;
  * methods, so the caller can answer 405 instead of 404.
  */
 public final class Router {
-    private record Entry(String method, String[] segments, Route route, Action action) {}
+    private record Entry(String method, String pattern, String[] segments, Route route, Action action) {}
+
+    /**
+     * A registered route as declared: what a table-driven test needs to reach every route.
+     *
+     * @param action what it performs; null for a public route
+     */
+    public record Declared(String method, String pattern, Action action) {}
 
     /**
      * The outcome of a lookup: a route with its captures and the action it performs (null: public), or the methods
@@ -28,14 +35,19 @@ public final class Router {
      * {@code {id}} capture, when the pattern has one) before {@code route} runs.
      */
     public Router route(String method, String pattern, Action action, Route route) {
-        entries.add(new Entry(method, split(pattern), route, java.util.Objects.requireNonNull(action)));
+        entries.add(new Entry(method, pattern, split(pattern), route, java.util.Objects.requireNonNull(action)));
         return this;
     }
 
     /** A route that needs no API key (health checks only). */
     public Router publicRoute(String method, String pattern, Route route) {
-        entries.add(new Entry(method, split(pattern), route, null));
+        entries.add(new Entry(method, pattern, split(pattern), route, null));
         return this;
+    }
+
+    /** Every route, in registration order. */
+    public List<Declared> routes() {
+        return entries.stream().map(e -> new Declared(e.method, e.pattern, e.action)).toList();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.myelin.server.routes;
 
 import io.myelin.auth.Action;
+import io.myelin.auth.ApiKeys;
 import io.myelin.concurrent.MemoryBudget;
 import io.myelin.error.ErrorKind;
 import io.myelin.error.MyelinException;
@@ -30,15 +31,22 @@ import org.eclipse.jetty.http.HttpHeader;
  * with 503 and {@code Retry-After}; a running stream whose next page does not fit waits for room (sending its
  * heartbeats, ending with the usual 408 after the idle timeout), so streams stalled by clients that stop reading
  * hold at most the budget in all, and the server keeps serving everyone else.
+ *
+ * <p><b>Its key.</b> A stream lasts only as long as the key that opened it works: revoking the key wakes the stream
+ * at once ({@link ApiKeys#onRevoked}), an expired key is noticed at the next event or heartbeat, and the stream ends
+ * with {@code event: error} / {@code {"code":401}}, which the Runloop SDK does not answer by reconnecting.
  */
 public final class SseRoute {
     private final EventLog log;
+    private final ApiKeys keys;
     private final MemoryBudget answers;
     private final long idleMillis;
     private final long heartbeatMillis;
 
-    public SseRoute(EventLog log, MemoryBudget answers, Duration idleTimeout, Duration heartbeat) {
+    /** @param keys tells a stream when its key stops working, which ends it */
+    public SseRoute(EventLog log, ApiKeys keys, MemoryBudget answers, Duration idleTimeout, Duration heartbeat) {
         this.log = log;
+        this.keys = keys;
         this.answers = answers;
         this.idleMillis = idleTimeout.toMillis();
         this.heartbeatMillis = heartbeat.toMillis();
@@ -50,8 +58,10 @@ public final class SseRoute {
 
     private void subscribe(Exchange ex) throws Exception {
         long after = startAfter(ex);
+        String keyId = ex.caller().keyId();
         Subscription sub = log.subscribe(ex.caller(), ex.path("id"), after);
         MemoryBudget.Lease first = answers.lease();
+        AutoCloseable watch = keys.onRevoked(keyId, sub::close);
         try {
             // The first page is read before the answer starts: a stream the server has no memory for is a 503.
             List<Event> events = sub.next(0, first, SseWriter.HELD_BYTES);
@@ -74,20 +84,26 @@ public final class SseRoute {
                 out.events(events);
             }
             first.close();
-            stream(sub, out);
+            stream(sub, out, keyId);
             out.end(ex.callback());
         } catch (IOException clientGone) {
             ex.callback().failed(clientGone);
         } finally {
+            watch.close();
             first.close();
             sub.close();
         }
     }
 
-    private void stream(Subscription sub, SseWriter out) throws IOException, InterruptedException {
+    private void stream(Subscription sub, SseWriter out, String keyId) throws IOException, InterruptedException {
         long lastDelivery = System.currentTimeMillis();
         long lastWrite = lastDelivery;
         while (true) {
+            // Also checked before the first wait: the key may have been revoked before the stream began watching it.
+            if (!keys.works(keyId)) {
+                out.error(401, "API key " + keyId + " was revoked or has expired");
+                return;
+            }
             long now = System.currentTimeMillis();
             long wait = Math.max(1, Math.min(lastDelivery + idleMillis, lastWrite + heartbeatMillis) - now);
             try (MemoryBudget.Lease held = answers.lease()) {
@@ -106,6 +122,9 @@ public final class SseRoute {
                     answers.awaitRoom(sub.wantedBytes(), TimeUnit.MILLISECONDS.toNanos(wait));
                 }
                 now = System.currentTimeMillis();
+                if (!keys.works(keyId)) {
+                    continue; // a revocation closed the subscription: the loop's first check ends the stream
+                }
                 if (!events.isEmpty()) {
                     out.events(events);
                     lastDelivery = lastWrite = now;
