@@ -85,6 +85,8 @@ final class RemoteAxonLink implements AxonLink {
         optional(body, "fire_at_ms", r.fireAtMs());
         optional(body, "deadline_ms", r.deadlineMs());
         optional(body, "remind_every_ms", r.remindEveryMs());
+        optional(body, "fire_in_ms", r.fireInMs());
+        optional(body, "deadline_in_ms", r.deadlineInMs());
         return call(() -> intent(axon.broker().createIntent(body, key)));
     }
 

@@ -57,8 +57,8 @@ final class AcpPermissions {
         payload.set("session_id", params.get("sessionId"));
         payload.set("request", params);
         String title = BrokerJson.string(params.get("toolCall"), "title");
-        IntentRequest request = new IntentRequest(PermissionIntent.KIND, WaitingFor.HUMAN,
-                title == null ? "The agent asks for permission" : title, payload, null, null, null, null, null, null);
+        IntentRequest request = IntentRequest.of(PermissionIntent.KIND, WaitingFor.HUMAN,
+                title == null ? "The agent asks for permission" : title, payload);
         String id = host.publishWaiting(METHOD, BrokerJson.text(params), request, intent -> ended(agentId, intent));
         if (id != null) {
             waiting.put(agentId, new Waiting(id, payload));

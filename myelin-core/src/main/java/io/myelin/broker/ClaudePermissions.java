@@ -76,8 +76,7 @@ final class ClaudePermissions {
         String tool = BrokerJson.string(request, "tool_name");
         String description = BrokerJson.string(request, "description");
         String title = (tool == null ? "A tool" : tool) + (description == null ? "" : ": " + description);
-        IntentRequest intent = new IntentRequest(PermissionIntent.KIND, WaitingFor.HUMAN, title, payload, null, null,
-                null, null, null, null);
+        IntentRequest intent = IntentRequest.of(PermissionIntent.KIND, WaitingFor.HUMAN, title, payload);
         String intentId = host.publishWaiting("control_request", line, intent, i -> ended(id, i));
         if (intentId != null) {
             waiting.put(id, new Waiting(intentId, request, payload));

@@ -77,6 +77,7 @@ public final class Intents implements AutoCloseable {
     public Intent create(Caller caller, String axonId, IntentRequest request, RequestKey key) {
         LiveAxon axon = axons.require(axonId);
         long now = clock.millis();
+        request = request.absolute(now, limits.maxHorizon().toMillis());
         checks.create(request, now);
         Long remindAt = request.remindEveryMs() == null ? null : now + request.remindEveryMs();
         Intent draft = new Intent(AxonIds.next(PREFIX), axonId, request.kind(), request.waitingFor(),
@@ -160,9 +161,10 @@ public final class Intents implements AutoCloseable {
                           RequestKey key) {
         checks.resolution(result, comment);
         Intent current = resolvable(caller, id);
-        PermissionIntent.checkResolution(current, outcome, result);
-        checks.fitsInEvent(current, "result", result, comment);
-        return changed(current, (row, now) -> IntentRules.resolve(row, outcome, result, comment, caller, now),
+        JsonNode stored = PermissionIntent.withDefaultOption(current, outcome, result);
+        PermissionIntent.checkResolution(current, outcome, stored);
+        checks.fitsInEvent(current, "result", stored, comment);
+        return changed(current, (row, now) -> IntentRules.resolve(row, outcome, stored, comment, caller, now),
                 RequestKey.sentBy(caller, key));
     }
 

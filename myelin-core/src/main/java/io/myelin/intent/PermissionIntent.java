@@ -114,13 +114,49 @@ public final class PermissionIntent {
         return chosen != null && offered != null && offered.contains(chosen) ? chosen : null;
     }
 
-    /** {@code result.option_id}, or Claude's {@code result.behavior} ({@code allow}, {@code deny}) in its place. */
+    /**
+     * {@code result.option_id} (or {@code optionId}, the payload's own spelling), or Claude's {@code result.behavior}
+     * ({@code allow}, {@code deny}) in its place.
+     */
     private static String chosen(JsonNode result) {
         if (result == null) {
             return null;
         }
         String id = text(result, "option_id");
+        if (id == null) {
+            id = text(result, "optionId");
+        }
         return id != null ? id : text(result, "behavior");
+    }
+
+    /**
+     * The result a resolution of a permission intent stores: {@code result} as given, or — when it names no option
+     * and the outcome says which way — the first offered option of that kind added as {@code option_id}: for
+     * {@code approved} the first whose ACP {@code kind} starts with {@code allow} (or whose id is Claude's
+     * {@code allow}), for {@code rejected} the first {@code reject…} (or {@code deny}). So {@code myelin intents
+     * approve} answers an agent the way a person clicking "Allow" would.
+     */
+    public static JsonNode withDefaultOption(Intent intent, Outcome outcome, JsonNode result) {
+        JsonNode offered = PermissionIntent.KIND.equals(intent.kind()) && intent.payload() != null
+                ? intent.payload().get("options") : null;
+        if (offered == null || !offered.isArray() || chosen(result) != null || isAcpAnswer(result)
+                || (result != null && !result.isObject())) {
+            return result;
+        }
+        String prefix = outcome == Outcome.APPROVED ? "allow" : outcome == Outcome.REJECTED ? "reject" : null;
+        String claude = outcome == Outcome.APPROVED ? "allow" : "deny";
+        if (prefix == null) {
+            return result;
+        }
+        for (JsonNode o : offered) {
+            String id = text(o, "optionId");
+            String kind = text(o, "kind");
+            if (id != null && ((kind != null && kind.startsWith(prefix)) || id.equals(claude))) {
+                ObjectNode out = result == null ? JsonNodeFactory.instance.objectNode() : ((ObjectNode) result).deepCopy();
+                return out.put("option_id", id);
+            }
+        }
+        return result;
     }
 
     /** The {@code optionId}s a permission intent offers, or null when it is not one or offers none. */

@@ -62,8 +62,7 @@ class IntentAccessTest {
     }
 
     private String intentOn(String axon) {
-        return intents.create(Caller.SYSTEM, axon, new IntentRequest("k", WaitingFor.HUMAN, null, null, null, null,
-                null, null, null, null), null).id();
+        return intents.create(Caller.SYSTEM, axon, IntentRequest.of("k", WaitingFor.HUMAN, null, null), null).id();
     }
 
     private static ErrorKind kindOf(Runnable r) {

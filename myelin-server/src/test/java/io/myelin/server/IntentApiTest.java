@@ -145,6 +145,28 @@ class IntentApiTest {
     }
 
     @Test
+    void relativeTimesMakeARetryTheSameRequestWheneverItIsSent() {
+        String axon = s.createAxon("relative");
+        String body = "{\"kind\":\"deploy\",\"waiting_for\":\"human\",\"deadline_in_ms\":600000}";
+        long before = System.currentTimeMillis();
+        TestServer.Reply first = s.post("/v1/axons/" + axon + "/intents", body, Map.of("Idempotency-Key", "rel-1"));
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        long deadline = first.json().get("deadline_ms").asLong();
+        assertThat(deadline).isBetween(before + 600_000, System.currentTimeMillis() + 600_000);
+        TestServer.Reply retry = s.post("/v1/axons/" + axon + "/intents", body, Map.of("Idempotency-Key", "rel-1"));
+        assertThat(retry.json()).isEqualTo(first.json());
+        String timer = "{\"kind\":\"t\",\"waiting_for\":\"time\",\"fire_in_ms\":0}";
+        String fired = create(axon, timer).get("id").asText();
+        assertThat(Await.until("a timer due at once", Duration.ofSeconds(30),
+                () -> s.get("/v1/intents/" + fired).json(), i -> !i.get("status").asText().equals("waiting"))
+                .get("resolution").get("outcome").asText()).isEqualTo("fired");
+        TestServer.Reply both = s.post("/v1/axons/" + axon + "/intents",
+                "{\"kind\":\"d\",\"waiting_for\":\"human\",\"deadline_in_ms\":5000,\"deadline_ms\":" + (before + 9000) + "}");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.errorField()).isEqualTo("deadline_in_ms");
+    }
+
+    @Test
     void longPollAnswersWhenResolvedElsewhere() throws Exception {
         String axon = s.createAxon("poll");
         String id = create(axon, "{\"kind\":\"answer\",\"waiting_for\":\"agent\"}").get("id").asText();

@@ -27,8 +27,9 @@ import java.util.Set;
  * list (the inbox), resolve and cancel. Thin: read the request, call {@link Intents}, render {@link IntentJson}.
  *
  * <pre>
- * POST /v1/axons/{id}/intents            {kind, waiting_for, title?, payload?, assignee?, fire_at_ms?, deadline_ms?,
- *                                          remind_every_ms?, on_deadline?, escalate_to?}        → 201 IntentView
+ * POST /v1/axons/{id}/intents            {kind, waiting_for, title?, payload?, assignee?, fire_at_ms? | fire_in_ms?,
+ *                                          deadline_ms? | deadline_in_ms?, remind_every_ms?, on_deadline?,
+ *                                          escalate_to?}                                         → 201 IntentView
  * GET  /v1/intents/{intent_id}[?wait_ms=N]                                                     → 200 IntentView
  * GET  /v1/intents?axon_id&amp;status&amp;waiting_for&amp;assignee&amp;kind&amp;limit&amp;starting_after&amp;include_total_count
  *                                                                      → 200 {intents, has_more, total_count}
@@ -42,7 +43,7 @@ import java.util.Set;
  */
 public final class IntentRoutes {
     private static final Set<String> CREATE_FIELDS = Set.of("kind", "waiting_for", "title", "payload", "assignee",
-            "fire_at_ms", "deadline_ms", "remind_every_ms", "on_deadline", "escalate_to");
+            "fire_at_ms", "deadline_ms", "remind_every_ms", "on_deadline", "escalate_to", "fire_in_ms", "deadline_in_ms");
 
     private final Intents intents;
     private final MemoryBudget answers;
@@ -72,7 +73,8 @@ public final class IntentRoutes {
                 Bodies.wholeNumber(body, "fire_at_ms", ""), Bodies.wholeNumber(body, "deadline_ms", ""),
                 Bodies.wholeNumber(body, "remind_every_ms", ""),
                 onDeadline == null ? null : OnDeadline.parse("on_deadline", onDeadline),
-                Bodies.string(body, "escalate_to", "", false));
+                Bodies.string(body, "escalate_to", "", false), Bodies.wholeNumber(body, "fire_in_ms", ""),
+                Bodies.wholeNumber(body, "deadline_in_ms", ""));
         Intent created = intents.create(ex.caller(), ex.path("id"), request, ex.requestKey(body));
         ex.send(201, IntentJson.view(created));
     }
