@@ -33,10 +33,22 @@ public final class H2Client implements AutoCloseable {
     /** Streams this client puts on one connection at most: the server's 1024, less room for slack. */
     public static final int STREAMS_PER_SESSION = 1000;
 
-    /** A whole answer, or the failure that ended the stream; {@code nanos} is {@link System#nanoTime} at its end. */
-    public record Answer(int status, byte[] body, long nanos, Throwable failure) {
+    /**
+     * A whole answer, or the failure that ended the stream; {@code nanos} is {@link System#nanoTime} at its end,
+     * {@code retryAfter} the {@code Retry-After} header or null.
+     */
+    public record Answer(int status, String retryAfter, byte[] body, long nanos, Throwable failure) {
         public boolean ok() {
             return failure == null && status >= 200 && status < 300;
+        }
+
+        /** {@code Retry-After} (delay-seconds) in milliseconds, or {@code fallbackMs} when absent or a date. */
+        public long retryAfterMs(long fallbackMs) {
+            try {
+                return retryAfter == null ? fallbackMs : Long.parseLong(retryAfter.trim()) * 1000;
+            } catch (NumberFormatException e) {
+                return fallbackMs;
+            }
         }
     }
 
@@ -86,7 +98,7 @@ public final class H2Client implements AutoCloseable {
         Session session = sessions.get(Math.floorMod(next.getAndIncrement(), sessions.size()));
         session.newStream(new HeadersFrame(request, null, true), new Reader(answer))
                 .whenComplete((stream, failure) -> {
-                    if (failure != null) answer.complete(new Answer(0, new byte[0], System.nanoTime(), failure));
+                    if (failure != null) answer.complete(new Answer(0, null, new byte[0], System.nanoTime(), failure));
                 });
         return answer;
     }
@@ -96,6 +108,7 @@ public final class H2Client implements AutoCloseable {
         private final CompletableFuture<Answer> answer;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
         private int status;
+        private String retryAfter;
 
         Reader(CompletableFuture<Answer> answer) {
             this.answer = answer;
@@ -103,7 +116,10 @@ public final class H2Client implements AutoCloseable {
 
         @Override
         public void onHeaders(Stream stream, HeadersFrame frame) {
-            if (frame.getMetaData() instanceof MetaData.Response r) status = r.getStatus();
+            if (frame.getMetaData() instanceof MetaData.Response r) {
+                status = r.getStatus();
+                retryAfter = r.getHttpFields().get(HttpHeader.RETRY_AFTER);
+            }
             if (frame.isEndStream()) {
                 finish();
             } else {
@@ -145,11 +161,11 @@ public final class H2Client implements AutoCloseable {
         }
 
         private void finish() {
-            answer.complete(new Answer(status, body.toByteArray(), System.nanoTime(), null));
+            answer.complete(new Answer(status, retryAfter, body.toByteArray(), System.nanoTime(), null));
         }
 
         private void fail(Throwable t) {
-            answer.complete(new Answer(status, body.toByteArray(), System.nanoTime(), t));
+            answer.complete(new Answer(status, retryAfter, body.toByteArray(), System.nanoTime(), t));
         }
     }
 

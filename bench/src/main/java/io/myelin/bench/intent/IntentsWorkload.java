@@ -92,13 +92,15 @@ public final class IntentsWorkload {
         out.println();
         out.printf("Timer lateness: %,d time intents, fire_at_ms spread over %d s, window opening %.1f s after the first create%n",
                 r.timers(), r.spread().toSeconds(), r.lead().toMillis() / 1000.0);
-        Table t = new Table("timers", "create s", "created late", "fired", "not fired", "min ms", "p50 ms", "p99 ms", "max ms");
-        t.row(r.timers(), r.createSeconds(), r.createdLate(), r.fired(), r.notFired(), r.minLateMs(), r.lateMs().p50(),
-                r.lateMs().p99(), r.lateMs().max());
+        Table t = new Table("timers", "create s", "created late", "fired", "not fired", "fired/s", "min ms", "p50 ms",
+                "p99 ms", "max ms");
+        t.row(r.timers(), r.createSeconds(), r.createdLate(), r.fired(), r.notFired(), r.firedPerSecond(), r.minLateMs(),
+                r.lateMs().p50(), r.lateMs().p99(), r.lateMs().max());
         t.print(out);
         new ResultLine("intents-timers").put("timers", r.timers()).put("spread_s", r.spread().toSeconds())
                 .put("lead_ms", r.lead().toMillis()).put("create_seconds", r.createSeconds()).put("created_late", r.createdLate())
-                .put("fired", r.fired()).put("not_fired", r.notFired()).put("min_late_ms", r.minLateMs())
+                .put("fired", r.fired()).put("not_fired", r.notFired()).put("fired_per_s", r.firedPerSecond())
+                .put("min_late_ms", r.minLateMs())
                 .put("p50_late_ms", r.lateMs().p50()).put("p99_late_ms", r.lateMs().p99())
                 .put("max_late_ms", r.lateMs().max()).print(out);
     }
@@ -107,18 +109,23 @@ public final class IntentsWorkload {
         out.println();
         out.printf("Long polls: %,d held at once as h2c streams over %d connections, then their intents resolved%n",
                 r.polls(), r.sessions());
-        Table t = new Table("parked", "park s", "heap before MiB", "heap held MiB", "heap/poll KiB", "RSS before MiB",
+        Table t = new Table("parked", "park s", "503 retries", "heap before MiB", "heap held MiB", "heap/poll KiB", "RSS before MiB",
                 "RSS held MiB", "resolve s", "all answered s", "wake p50 ms", "wake p99 ms", "wake max ms", "woken",
                 "timed out", "failed");
         double perPoll = perItemBytes(heap(r.before()), heap(r.held()), r.parked()) / 1024;
-        t.row(r.parked(), r.parkSeconds(), mib(heap(r.before())), mib(heap(r.held())), perPoll, mib(rss(r.before())),
+        t.row(r.parked(), r.parkSeconds(), r.retries(), mib(heap(r.before())), mib(heap(r.held())), perPoll, mib(rss(r.before())),
                 mib(rss(r.held())), r.resolveSeconds(), r.allAnsweredSeconds(), Percentiles.millis(r.wakeNanos().p50()),
                 Percentiles.millis(r.wakeNanos().p99()), Percentiles.millis(r.wakeNanos().max()), r.answeredEnded(),
                 r.answeredWaiting(), r.failed());
         t.print(out);
         if (r.firstFailure() != null) out.println("  first failure: " + r.firstFailure());
+        if (!r.histogram().isEmpty()) {
+            out.println("Server heap by class while the polls are parked (jcmd GC.class_histogram):");
+            out.print(r.histogram());
+        }
         new ResultLine("intents-polls").put("polls", r.polls()).put("sessions", r.sessions()).put("parked", r.parked())
-                .put("park_seconds", r.parkSeconds()).put("heap_before_kb", heap(r.before())).put("heap_held_kb", heap(r.held()))
+                .put("park_seconds", r.parkSeconds()).put("retries_after_503", r.retries())
+                .put("heap_before_kb", heap(r.before())).put("heap_held_kb", heap(r.held()))
                 .put("heap_per_poll_kb", perPoll).put("rss_before_kb", rss(r.before())).put("rss_held_kb", rss(r.held()))
                 .put("resolve_seconds", r.resolveSeconds()).put("all_answered_seconds", r.allAnsweredSeconds())
                 .put("wake_p50_ms", Percentiles.millis(r.wakeNanos().p50())).put("wake_p99_ms", Percentiles.millis(r.wakeNanos().p99()))

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Part three of the intents workload: one long poll ({@code GET /v1/intents/{id}?wait_ms=}) on each of many waiting
@@ -22,12 +24,18 @@ import java.util.concurrent.TimeUnit;
  * {@code myelin_intents_waiters} gauge shows them all parked, the server's live heap after a full GC is compared with
  * the figure before they were opened. Then every intent is resolved over keep-alive HTTP/1.1 connections, and each
  * poll's wake latency is measured: from just before its resolve request is written to its answer's last byte.
+ *
+ * <p>A poll the server turns away with 503 (its storage read queue or its waiter cap is full) is sent again after
+ * its {@code Retry-After} (200 ms without one), as a client would, at most {@value #MAX_RETRIES} times; the retries
+ * are counted.
  */
 final class LongPolls {
     /** What was measured; heap figures are -1 without a server pid. */
-    record Result(int polls, int sessions, double parkSeconds, long parked, MemorySnapshot before, MemorySnapshot held,
-                  double resolveSeconds, double allAnsweredSeconds, Percentiles wakeNanos, int answeredEnded,
-                  int answeredWaiting, int failed, String firstFailure) {}
+    record Result(int polls, int sessions, double parkSeconds, long parked, long retries, MemorySnapshot before,
+                  MemorySnapshot held, String histogram, double resolveSeconds, double allAnsweredSeconds,
+                  Percentiles wakeNanos, int answeredEnded, int answeredWaiting, int failed, String firstFailure) {}
+
+    static final int MAX_RETRIES = 50;
 
     private LongPolls() {}
 
@@ -49,11 +57,15 @@ final class LongPolls {
             long t0 = System.nanoTime();
             @SuppressWarnings("unchecked")
             CompletableFuture<H2Client.Answer>[] answers = new CompletableFuture[s.polls()];
-            for (int i = 0; i < ids.length; i++) answers[i] = h2.get("/v1/intents/" + ids[i] + "?wait_ms=" + s.pollWait().toMillis());
+            AtomicLong retries = new AtomicLong();
+            for (int i = 0; i < ids.length; i++) {
+                answers[i] = poll(h2, "/v1/intents/" + ids[i] + "?wait_ms=" + s.pollWait().toMillis(), retries, 0);
+            }
             long parked = awaitParked(api, baseline + s.polls(), answers, t0 + s.pollWait().toNanos() / 2) - baseline;
             double parkSeconds = (System.nanoTime() - t0) / 1e9;
-            out.printf("intents: %,d parked after %.1f s%n", parked, parkSeconds);
+            out.printf("intents: %,d parked after %.1f s (%,d retries after 503)%n", parked, parkSeconds, retries.get());
             MemorySnapshot held = probe == null ? null : probe.snapshot();
+            String histogram = probe == null || s.classHistogramRows() <= 0 ? "" : probe.classHistogram(s.classHistogramRows());
 
             long[] sent = new long[ids.length];
             long r0 = System.nanoTime();
@@ -62,8 +74,20 @@ final class LongPolls {
                 new IntentApi(client.connection()).approve(ids[i]);
             });
             CompletableFuture.allOf(answers).get(s.pollWait().toMillis() + 120_000, TimeUnit.MILLISECONDS);
-            return summarize(s, h2.sessions(), parkSeconds, parked, before, held, resolved.seconds(), r0, sent, answers);
+            Result parkedOnly = new Result(s.polls(), h2.sessions(), parkSeconds, parked, retries.get(), before, held,
+                    histogram, resolved.seconds(), 0, Percentiles.EMPTY, 0, 0, 0, null);
+            return withAnswers(parkedOnly, r0, sent, answers);
         }
+    }
+
+    /** One long poll, sent again after a 503's {@code Retry-After}; completes with the first other answer. */
+    private static CompletableFuture<H2Client.Answer> poll(H2Client h2, String path, AtomicLong retries, int attempt) {
+        return h2.get(path).thenCompose(a -> {
+            if (a.status() != 503 || attempt >= MAX_RETRIES) return CompletableFuture.completedFuture(a);
+            retries.incrementAndGet();
+            Executor later = CompletableFuture.delayedExecutor(a.retryAfterMs(200), TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> path, later).thenCompose(p -> poll(h2, p, retries, attempt + 1));
+        });
     }
 
     /**
@@ -80,9 +104,8 @@ final class LongPolls {
         return now;
     }
 
-    private static Result summarize(IntentsWorkload.Settings s, int sessions, double parkSeconds, long parked,
-                                    MemorySnapshot before, MemorySnapshot held, double resolveSeconds, long r0,
-                                    long[] sent, CompletableFuture<H2Client.Answer>[] answers) {
+    /** {@code r} completed with what the answers say: wake latencies, how many ended, timed out or failed. */
+    private static Result withAnswers(Result r, long r0, long[] sent, CompletableFuture<H2Client.Answer>[] answers) {
         long[] wake = new long[answers.length];
         int n = 0;
         int ended = 0;
@@ -106,7 +129,8 @@ final class LongPolls {
         }
         long[] sorted = Arrays.copyOf(wake, n);
         Arrays.sort(sorted);
-        return new Result(s.polls(), sessions, parkSeconds, parked, before, held, resolveSeconds, (last - r0) / 1e9,
-                Percentiles.ofSorted(sorted), ended, waiting, failed, firstFailure);
+        return new Result(r.polls(), r.sessions(), r.parkSeconds(), r.parked(), r.retries(), r.before(), r.held(),
+                r.histogram(), r.resolveSeconds(), (last - r0) / 1e9, Percentiles.ofSorted(sorted), ended, waiting, failed,
+                firstFailure);
     }
 }

@@ -17,12 +17,13 @@ import java.util.List;
  * Part two of the intents workload: {@code time} intents whose {@code fire_at_ms} are spread evenly over a window,
  * all created before the window opens (it opens {@code lead} after the first create), then read back once the last
  * has fired. Lateness of one timer = its {@code resolved_at_ms} − its {@code fire_at_ms}, both the server's clock
- * (the same host's clock the bench used to choose the fire times).
+ * (the same host's clock the bench used to choose the fire times). The fire rate is the timers fired divided by the
+ * span from the first fire time to the last resolution: below {@code timers / spread}, the timers fell behind.
  */
 final class TimerLateness {
     /** What was measured. {@code lateMs} is in milliseconds; {@code createdLate} counts timers created after their fire time. */
     record Result(int timers, Duration spread, Duration lead, double createSeconds, Percentiles lateMs, long minLateMs,
-                  int fired, int notFired, int createdLate) {}
+                  int fired, int notFired, int createdLate, double firedPerSecond) {}
 
     private TimerLateness() {}
 
@@ -69,6 +70,8 @@ final class TimerLateness {
         int n = 0;
         int fired = 0;
         int createdLate = 0;
+        long firstFire = Long.MAX_VALUE;
+        long lastResolved = Long.MIN_VALUE;
         String after = null;
         String base = "kind=" + URLEncoder.encode(kind, StandardCharsets.UTF_8) + "&limit=1000&include_total_count=false";
         while (true) {
@@ -76,9 +79,12 @@ final class TimerLateness {
             for (JsonNode intent : page.path("intents")) {
                 long fireAt = intent.path("fire_at_ms").asLong();
                 if (intent.path("created_at_ms").asLong() > fireAt) createdLate++;
+                firstFire = Math.min(firstFire, fireAt);
                 if ("fired".equals(intent.path("resolution").path("outcome").asText(null))) {
                     fired++;
-                    if (n < late.length) late[n++] = intent.path("resolved_at_ms").asLong() - fireAt;
+                    long resolved = intent.path("resolved_at_ms").asLong();
+                    lastResolved = Math.max(lastResolved, resolved);
+                    if (n < late.length) late[n++] = resolved - fireAt;
                 }
                 after = intent.path("id").asText();
             }
@@ -86,7 +92,8 @@ final class TimerLateness {
         }
         long[] sorted = Arrays.copyOf(late, n);
         Arrays.sort(sorted);
+        double firedPerSecond = n == 0 || lastResolved <= firstFire ? Double.NaN : n * 1000.0 / (lastResolved - firstFire);
         return new Result(timers, spread, lead, createSeconds, Percentiles.ofSorted(sorted),
-                n == 0 ? 0 : sorted[0], fired, timers - fired, createdLate);
+                n == 0 ? 0 : sorted[0], fired, timers - fired, createdLate, firedPerSecond);
     }
 }
