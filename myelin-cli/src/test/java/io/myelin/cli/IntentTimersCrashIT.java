@@ -77,7 +77,8 @@ class IntentTimersCrashIT {
             }
             Map<String, Created> created = createAll(server, axons);
 
-            int[] killAt = random.ints(KILLS, INTENTS / 20, INTENTS - INTENTS / 20).boxed().sorted((a, b) -> b - a).mapToInt(Integer::intValue).toArray();
+            int[] killAt = random.ints(KILLS, INTENTS / 20, INTENTS - INTENTS / 20).boxed()
+                    .sorted(Comparator.reverseOrder()).mapToInt(Integer::intValue).toArray();
             for (int round = 0; round < KILLS; round++) {
                 int threshold = killAt[round];
                 Await.until("round " + (round + 1) + ": at most " + threshold + " intents still waiting (seed " + seed + ")",
