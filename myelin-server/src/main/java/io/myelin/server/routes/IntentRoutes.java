@@ -64,10 +64,10 @@ public final class IntentRoutes {
     private void create(Exchange ex) throws Exception {
         JsonNode body = ex.jsonBody();
         Bodies.onlyFields(body, "an intent", CREATE_FIELDS);
+        String kind = Bodies.string(body, "kind", "", true);
         String waitingFor = Bodies.string(body, "waiting_for", "", true);
         String onDeadline = Bodies.string(body, "on_deadline", "", false);
-        IntentRequest request = new IntentRequest(Bodies.string(body, "kind", "", true),
-                WaitingFor.parse("waiting_for", waitingFor), Bodies.string(body, "title", "", false),
+        IntentRequest request = new IntentRequest(kind, WaitingFor.parse("waiting_for", waitingFor), Bodies.string(body, "title", "", false),
                 json(body, "payload"), Bodies.string(body, "assignee", "", false),
                 Bodies.wholeNumber(body, "fire_at_ms", ""), Bodies.wholeNumber(body, "deadline_ms", ""),
                 Bodies.wholeNumber(body, "remind_every_ms", ""),
