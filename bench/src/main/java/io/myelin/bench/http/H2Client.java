@@ -35,20 +35,12 @@ public final class H2Client implements AutoCloseable {
 
     /**
      * A whole answer, or the failure that ended the stream; {@code nanos} is {@link System#nanoTime} at its end,
-     * {@code retryAfter} the {@code Retry-After} header or null.
+     * {@code retryAfterMs} what the server asked a retry to wait ({@code Retry-After-Ms}, else {@code Retry-After}
+     * seconds), -1 when it did not say.
      */
-    public record Answer(int status, String retryAfter, byte[] body, long nanos, Throwable failure) {
+    public record Answer(int status, long retryAfterMs, byte[] body, long nanos, Throwable failure) {
         public boolean ok() {
             return failure == null && status >= 200 && status < 300;
-        }
-
-        /** {@code Retry-After} (delay-seconds) in milliseconds, or {@code fallbackMs} when absent or a date. */
-        public long retryAfterMs(long fallbackMs) {
-            try {
-                return retryAfter == null ? fallbackMs : Long.parseLong(retryAfter.trim()) * 1000;
-            } catch (NumberFormatException e) {
-                return fallbackMs;
-            }
         }
     }
 
@@ -98,7 +90,7 @@ public final class H2Client implements AutoCloseable {
         Session session = sessions.get(Math.floorMod(next.getAndIncrement(), sessions.size()));
         session.newStream(new HeadersFrame(request, null, true), new Reader(answer))
                 .whenComplete((stream, failure) -> {
-                    if (failure != null) answer.complete(new Answer(0, null, new byte[0], System.nanoTime(), failure));
+                    if (failure != null) answer.complete(new Answer(0, -1, new byte[0], System.nanoTime(), failure));
                 });
         return answer;
     }
@@ -108,7 +100,7 @@ public final class H2Client implements AutoCloseable {
         private final CompletableFuture<Answer> answer;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
         private int status;
-        private String retryAfter;
+        private long retryAfterMs = -1;
 
         Reader(CompletableFuture<Answer> answer) {
             this.answer = answer;
@@ -118,7 +110,7 @@ public final class H2Client implements AutoCloseable {
         public void onHeaders(Stream stream, HeadersFrame frame) {
             if (frame.getMetaData() instanceof MetaData.Response r) {
                 status = r.getStatus();
-                retryAfter = r.getHttpFields().get(HttpHeader.RETRY_AFTER);
+                retryAfterMs = retryAfterMs(r.getHttpFields());
             }
             if (frame.isEndStream()) {
                 finish();
@@ -160,12 +152,23 @@ public final class H2Client implements AutoCloseable {
             callback.succeeded();
         }
 
+        private static long retryAfterMs(HttpFields fields) {
+            try {
+                String ms = fields.get("Retry-After-Ms");
+                if (ms != null) return Long.parseLong(ms.trim());
+                String seconds = fields.get(HttpHeader.RETRY_AFTER);
+                return seconds == null ? -1 : Long.parseLong(seconds.trim()) * 1000;
+            } catch (NumberFormatException e) {
+                return -1; // an HTTP date, or garbage: the caller's default applies
+            }
+        }
+
         private void finish() {
-            answer.complete(new Answer(status, retryAfter, body.toByteArray(), System.nanoTime(), null));
+            answer.complete(new Answer(status, retryAfterMs, body.toByteArray(), System.nanoTime(), null));
         }
 
         private void fail(Throwable t) {
-            answer.complete(new Answer(status, retryAfter, body.toByteArray(), System.nanoTime(), t));
+            answer.complete(new Answer(status, retryAfterMs, body.toByteArray(), System.nanoTime(), t));
         }
     }
 

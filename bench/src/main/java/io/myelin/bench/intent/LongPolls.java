@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * poll's wake latency is measured: from just before its resolve request is written to its answer's last byte.
  *
  * <p>A poll the server turns away with 503 (its storage read queue or its waiter cap is full) is sent again after
- * its {@code Retry-After} (200 ms without one), as a client would, at most {@value #MAX_RETRIES} times; the retries
+ * its {@code Retry-After-Ms} or {@code Retry-After} (200 ms without either), as a client would, at most {@value #MAX_RETRIES} times; the retries
  * are counted.
  */
 final class LongPolls {
@@ -85,7 +85,8 @@ final class LongPolls {
         return h2.get(path).thenCompose(a -> {
             if (a.status() != 503 || attempt >= MAX_RETRIES) return CompletableFuture.completedFuture(a);
             retries.incrementAndGet();
-            Executor later = CompletableFuture.delayedExecutor(a.retryAfterMs(200), TimeUnit.MILLISECONDS);
+            Executor later = CompletableFuture.delayedExecutor(a.retryAfterMs() < 0 ? 200 : a.retryAfterMs(),
+                    TimeUnit.MILLISECONDS);
             return CompletableFuture.supplyAsync(() -> path, later).thenCompose(p -> poll(h2, p, retries, attempt + 1));
         });
     }
