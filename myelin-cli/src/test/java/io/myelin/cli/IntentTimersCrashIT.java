@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.testkit.Await;
 import io.myelin.testkit.ServerProcess;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +44,6 @@ class IntentTimersCrashIT {
     static final long LEAD_MS = 4000;
     /** Timers fall due spread over this window. */
     static final long SPREAD_MS = 6000;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What each intent is; decides which events its stream must show. */
     enum Shape {
@@ -73,7 +70,7 @@ class IntentTimersCrashIT {
         try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx512m").start()) {
             List<String> axons = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                axons.add(JSON.readTree(post(server, "/v1/axons", "{\"name\":\"timers-" + i + "\"}").body()).get("id").asText());
+                axons.add(JSON.readTree(server.post("/v1/axons", "{\"name\":\"timers-" + i + "\"}").body()).get("id").asText());
             }
             Map<String, Created> created = createAll(server, axons);
 
@@ -109,6 +106,8 @@ class IntentTimersCrashIT {
                 assertThat(first.get("updated_at_ms").asLong()).as("%s fired no earlier than it was due", c.getKey())
                         .isGreaterThanOrEqualTo(c.getValue().dueMs());
                 JsonNode last = JSON.readTree(mine.getLast().get("payload").asText());
+                assertThat(last.get("updated_at_ms").asLong()).as("%s ended no earlier than its last deadline", c.getKey())
+                        .isGreaterThanOrEqualTo(first.get("deadline_ms").asLong(0));
                 assertThat(last.get("status").asText()).isEqualTo(c.getValue().shape() == Shape.TIMER ? "completed" : "expired");
                 assertThat(last.get("resolution").get("outcome").asText())
                         .isEqualTo(c.getValue().shape() == Shape.TIMER ? "fired" : "expired");
@@ -138,7 +137,7 @@ class IntentTimersCrashIT {
                         case ESCALATE -> "{\"kind\":\"crash.escalate\",\"waiting_for\":\"tool\",\"assignee\":\"ci\","
                                 + "\"on_deadline\":\"escalate\",\"escalate_to\":\"oncall\",\"deadline_ms\":" + due + "}";
                     };
-                    HttpResponse<String> r = post(server, "/v1/axons/" + axons.get(n % axons.size()) + "/intents", body);
+                    HttpResponse<String> r = server.post("/v1/axons/" + axons.get(n % axons.size()) + "/intents", body);
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
                     created.put(JSON.readTree(r.body()).get("id").asText(), new Created(shape, due));
                     return null;
@@ -153,7 +152,7 @@ class IntentTimersCrashIT {
     }
 
     private long waiting(ServerProcess server) throws IOException, InterruptedException {
-        HttpResponse<String> r = get(server, "/v1/intents?status=waiting&limit=1&include_total_count=true");
+        HttpResponse<String> r = server.get("/v1/intents?status=waiting&limit=1&include_total_count=true");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).get("total_count").asLong();
     }
@@ -163,7 +162,7 @@ class IntentTimersCrashIT {
         List<JsonNode> out = new ArrayList<>();
         String cursor = "";
         while (true) {
-            JsonNode page = JSON.readTree(get(server, "/v1/axons/" + axon + "/events?limit=5000" + cursor).body());
+            JsonNode page = JSON.readTree(server.get("/v1/axons/" + axon + "/events?limit=5000" + cursor).body());
             JsonNode events = page.get("events");
             events.forEach(out::add);
             if (!page.get("has_more").asBoolean()) {
@@ -177,14 +176,5 @@ class IntentTimersCrashIT {
         return out;
     }
 
-    private HttpResponse<String> post(ServerProcess server, String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> get(ServerProcess server, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }
