@@ -9,7 +9,6 @@ import io.myelin.bench.workload.UnexpectedResponseException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * The intent calls the workload makes, on one {@link HttpConnection}: create, resolve, a list page, and the
@@ -45,7 +44,7 @@ public final class IntentApi {
     /** {@code GET /v1/intents/{id}} (with {@code ?wait_ms=} when {@code waitMs > 0}): the intent view. */
     public JsonNode get(String intentId, long waitMs) throws IOException {
         String path = "/v1/intents/" + intentId + (waitMs > 0 ? "?wait_ms=" + waitMs : "");
-        return JSON.readTree(AxonClient.expectOk("get intent", http.request("GET", path, null, Map.of())).body());
+        return JSON.readTree(AxonClient.expectOk("get intent", http.get(path)).body());
     }
 
     /** The long polls parked on the server now ({@code myelin_intents_waiters}). */

@@ -6,6 +6,7 @@ import io.myelin.bench.stats.Percentiles;
 import io.myelin.bench.workload.ParallelRequests;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ final class WaitingIntents {
             new IntentApi(client.connection()).create(axons.get(i % axons.size()), body);
             latency[i] = System.nanoTime() - t0;
         });
-        java.util.Arrays.sort(latency);
+        Arrays.sort(latency);
         MemorySnapshot after = probe == null ? null : probe.snapshot();
         String histogram = probe == null || s.classHistogramRows() <= 0 ? "" : probe.classHistogram(s.classHistogramRows());
         return new Result(s.waitingIntents(), axons.size(), s.connections(), done.seconds(), Percentiles.ofSorted(latency),
