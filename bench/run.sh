@@ -26,7 +26,7 @@
 #                                        BENCH_SQL_AXONS axons, first query on a closed database
 #                                 "list" paging through BENCH_LIST_AXONS axons (list it before
 #                                        sql so the unfiltered walks see only its axons)
-#                                 "intents" (~3 min) create rate and heap of BENCH_INTENTS waiting
+#                                 "intents" (~6 min) create rate and heap of BENCH_INTENTS waiting
 #                                        intents, lateness of BENCH_INTENT_TIMERS time intents due within
 #                                        10 s, BENCH_INTENT_POLLS long polls held at once (h2c streams)
 #                                 e.g. BENCH_WORKLOADS="list sql" bench/run.sh
@@ -38,9 +38,13 @@
 #                                              a burst of wakes (~1 min)
 #                                 "relay"      events/s through the broker vs. client publish (~1 min)
 #                                 e.g. BENCH_WORKLOADS="wake wake-burst relay" bench/run.sh
+#                                 "webhooks"   webhook deliveries/s to a loopback receiver in the bench
+#                                              process, for BENCH_WEBHOOKS webhooks on one axon (~1 min)
 #   BENCH_INTENTS [100000]        waiting intents created by the intents workload
 #   BENCH_INTENT_TIMERS [10000]   time intents whose lateness the intents workload measures
 #   BENCH_INTENT_POLLS [10000]    long polls the intents workload holds at once
+#   BENCH_WEBHOOK_EVENTS [5000]   events published per webhooks level
+#   BENCH_WEBHOOKS [1,4,16]       webhooks (all matching every event) per level
 #   BENCH_WAKE_SAMPLES [100]      wake samples per agent for the running and frozen modes
 #   BENCH_WAKE_SHUTDOWN_SAMPLES [50]  wake samples per agent for the shut-down mode (each waits ~1-2 s
 #                                 for the idle timer)
@@ -80,6 +84,8 @@ LIST_AXONS=${BENCH_LIST_AXONS:-100000}
 INTENTS=${BENCH_INTENTS:-100000}
 INTENT_TIMERS=${BENCH_INTENT_TIMERS:-10000}
 INTENT_POLLS=${BENCH_INTENT_POLLS:-10000}
+WEBHOOK_EVENTS=${BENCH_WEBHOOK_EVENTS:-5000}
+WEBHOOKS=${BENCH_WEBHOOKS:-1,4,16}
 WAKE_SAMPLES=${BENCH_WAKE_SAMPLES:-100}
 WAKE_SHUTDOWN_SAMPLES=${BENCH_WAKE_SHUTDOWN_SAMPLES:-50}
 WAKE_MODES=${BENCH_WAKE_MODES:-running,frozen,shutdown}
@@ -151,6 +157,7 @@ mkdir -p "$WORK/data"
 log "starting Myelin on $URL (heap -Xmx$SERVER_XMX, data in $WORK/data)"
 MYELIN_ADMIN_KEY=$KEY \
 MYELIN_SSE_MAX_CONNECTIONS=20000 \
+MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true \
 MYELIN_SSE_MAX_PER_AXON=20000 \
 MYELIN_SSE_IDLE_TIMEOUT=10m \
 MYELIN_SQL_MAX_OPEN_DATABASES=$SQL_MAX_OPEN \
@@ -208,6 +215,7 @@ for w in $WORKLOADS; do
     list)     bench list "${COMMON[@]}" --axons "$LIST_AXONS" ;;
     intents)  bench intents "${COMMON[@]}" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 \
                 --intents "$INTENTS" --timers "$INTENT_TIMERS" --polls "$INTENT_POLLS" ;;
+    webhooks) bench webhooks "${COMMON[@]}" --events "$WEBHOOK_EVENTS" --webhooks "$WEBHOOKS" ;;
     wake)
       # The example agent's turns run ~5 s of timers and end on a permission request: each sample
       # cancels its turn after the first update. It has no loadSession: its shut-down wake opens a

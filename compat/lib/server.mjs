@@ -159,6 +159,9 @@ export async function launchServer(extraEnv = {}) {
         MYELIN_ADMIN_KEY: key,
         MYELIN_SSE_IDLE_TIMEOUT: `${SSE_IDLE_TIMEOUT_MS / 1000}s`,
         MYELIN_SSE_HEARTBEAT: `${SSE_HEARTBEAT_MS}ms`,
+        // webhooks.test.mjs pushes to a receiver on loopback and fails attempts on purpose
+        MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
+        MYELIN_WEBHOOKS_RETRY_SCHEDULE: '0s,50ms,50ms,50ms',
         ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

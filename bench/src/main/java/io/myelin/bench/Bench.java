@@ -9,6 +9,7 @@ import io.myelin.bench.list.ListWorkload;
 import io.myelin.bench.http.HttpConnection;
 import io.myelin.bench.probe.ServerProbe;
 import io.myelin.bench.sql.SqlWorkload;
+import io.myelin.bench.webhook.WebhookWorkload;
 import io.myelin.bench.workload.BatchWorkload;
 import io.myelin.bench.workload.CompareWorkload;
 import io.myelin.bench.workload.IdleSseWorkload;
@@ -51,6 +52,8 @@ public final class Bench {
               intents   --parts waiting,timers,polls --intents 100000 --timers 10000 --polls 10000
                         [--axons 100 --timer-axons 10 --poll-axons 100 --timer-spread 10s --timer-lead auto
                         --poll-wait 60s --connections 16 --server-pid PID --jcmd PATH --class-histogram ROWS]
+              webhooks  --events 5000 --webhooks 1,4,16 [--batch-size 1000 --payload-bytes 128 --deadline-seconds 600]
+                        (the server needs MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true: the receiver is on loopback)
               wake      --agent NAME --modes running,frozen,shutdown --samples 100 --shutdown-samples 50
                         [--agent-command "NODE SCRIPT" --startup-samples 30 --warmup-turns 3 --idle-seconds 1
                         --cancel-turns --server-pid PID]   (NAME: a key of the server's agents.binaries)
@@ -158,6 +161,13 @@ public final class Bench {
                         Path.of(args.string("jcmd", ServerProbe.defaultJcmd().toString())), args.integer("class-histogram", 0));
                 args.rejectUnknown();
                 IntentsWorkload.run(s, out);
+            }
+            case "webhooks" -> {
+                WebhookWorkload.Settings s = new WebhookWorkload.Settings(endpoint(args), args.integer("events", 5_000),
+                        args.intList("webhooks", "1,4,16"), args.integer("batch-size", 1000),
+                        args.integer("payload-bytes", 128), args.longValue("deadline-seconds", 600));
+                args.rejectUnknown();
+                WebhookWorkload.run(s, out);
             }
             case "wake" -> {
                 WakeWorkload.Settings s = new WakeWorkload.Settings(endpoint(args), args.string("agent", "acp"),

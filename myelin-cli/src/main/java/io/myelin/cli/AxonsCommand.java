@@ -4,9 +4,6 @@ import io.myelin.client.Axon;
 import io.myelin.client.AxonFilter;
 import io.myelin.client.MyelinClient;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,6 @@ import picocli.CommandLine.Spec;
         subcommands = {AxonsCommand.Create.class, AxonsCommand.ListAxons.class, AxonsCommand.Get.class,
                 AxonsCommand.Update.class, AxonsCommand.Delete.class})
 final class AxonsCommand implements Runnable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Spec
     CommandSpec spec;
@@ -98,7 +94,7 @@ final class AxonsCommand implements Runnable {
                 axons = axons.limit(limit);
             }
             return printList(axons, "axons", new String[] {"ID", "NAME", "CREATED", "METADATA"},
-                    a -> new Object[] {a.id(), a.name(), TIME.format(Instant.ofEpochMilli(a.createdAtMs())), metadataText(a)});
+                    a -> new Object[] {a.id(), a.name(), TimeText.format(a.createdAtMs()), metadataText(a)});
         }
     }
 
@@ -164,7 +160,7 @@ final class AxonsCommand implements Runnable {
         }
         out.println("id        " + a.id());
         out.println("name      " + (a.name() == null ? "" : a.name()));
-        out.println("created   " + TIME.format(Instant.ofEpochMilli(a.createdAtMs())));
+        out.println("created   " + TimeText.format(a.createdAtMs()));
         out.println("metadata  " + metadataText(a));
     }
 

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.client.json.MyelinJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * JSON for {@code --json} output and for reading JSON given on the command line. Output uses the client's own
@@ -30,6 +33,26 @@ final class CliJson {
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /**
+     * The JSON an option gives: its value, or with {@code @path} the file's contents; stripped, and checked to be
+     * JSON (a usage problem naming {@code what} otherwise).
+     */
+    static String argument(String what, String value) throws IOException {
+        return checked(what, value.startsWith("@") ? Files.readString(Path.of(value.substring(1))) : value);
+    }
+
+    /**
+     * {@code text}, stripped, once it is known to be JSON. The server stores any string, but consumers expect JSON:
+     * the typo is caught here, before it is in the log.
+     */
+    static String checked(String what, String text) {
+        String t = text.strip();
+        if (t.isEmpty() || tryParse(t) == null) {
+            throw new Failures.UsageProblem(what + " is not valid JSON: " + Table.cell(t));
+        }
+        return t;
     }
 
     static String line(JsonNode n) {

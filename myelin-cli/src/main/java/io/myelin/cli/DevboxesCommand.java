@@ -9,9 +9,6 @@ import io.myelin.client.MyelinClient;
 import io.myelin.client.NewDevbox;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +29,6 @@ import picocli.CommandLine.Spec;
         subcommands = {DevboxesCommand.Create.class, DevboxesCommand.ListDevboxes.class, DevboxesCommand.Get.class,
                 DevboxesCommand.Suspend.class, DevboxesCommand.Resume.class, DevboxesCommand.Shutdown.class})
 final class DevboxesCommand implements Runnable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Spec
     CommandSpec spec;
@@ -206,7 +202,7 @@ final class DevboxesCommand implements Runnable {
             }
             return printList(devboxes, "devboxes", new String[] {"ID", "NAME", "STATUS", "CREATED", "METADATA"},
                     d -> new Object[] {d.id(), d.name(), d.status().wireName(),
-                        TIME.format(Instant.ofEpochMilli(d.createTimeMs())), metadataText(d)});
+                        TimeText.format(d.createTimeMs()), metadataText(d)});
         }
     }
 
@@ -275,9 +271,9 @@ final class DevboxesCommand implements Runnable {
         out.println("id        " + d.id());
         out.println("name      " + (d.name() == null ? "" : d.name()));
         out.println("status    " + d.status().wireName() + reasons(d));
-        out.println("created   " + TIME.format(Instant.ofEpochMilli(d.createTimeMs())));
+        out.println("created   " + TimeText.format(d.createTimeMs()));
         if (d.endTimeMs() != null) {
-            out.println("ended     " + TIME.format(Instant.ofEpochMilli(d.endTimeMs())));
+            out.println("ended     " + TimeText.format(d.endTimeMs()));
         }
         out.println("metadata  " + metadataText(d));
         LaunchParameters lp = d.launchParameters();
@@ -304,7 +300,7 @@ final class DevboxesCommand implements Runnable {
     }
 
     private static String transitionText(DevboxStateTransition t) {
-        return t.status().wireName() + " " + TIME.format(Instant.ofEpochMilli(t.transitionTimeMs()));
+        return t.status().wireName() + " " + TimeText.format(t.transitionTimeMs());
     }
 
     private static String metadataText(Devbox d) {

@@ -19,7 +19,10 @@ final class ExitCode {
     static final int REJECTED = 5;
     /** The server could not be reached, or the connection broke mid-request. */
     static final int UNREACHABLE = 6;
-    /** {@code exec}: the {@code --timeout} passed before the turn ended. */
+    /**
+     * {@code exec}: the {@code --timeout} passed before the turn ended; {@code intents show --wait}: the wait passed
+     * with the intent still waiting.
+     */
     static final int TIMEOUT = 7;
     /** {@code exec}: the turn ended with {@code turn.failed {turn_id, error, stop_reason}}. */
     static final int TURN_FAILED = 8;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "myelin", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable multi-client sessions (axons) for AI agents.",
         subcommands = {ServeCommand.class, AxonsCommand.class, PublishCommand.class, EventsCommand.class,
-                TailCommand.class, SqlCommand.class, ExecCommand.class, DevboxesCommand.class, BrokerCommand.class,
+                TailCommand.class, SqlCommand.class, ExecCommand.class, DevboxesCommand.class, IntentsCommand.class,
+                InboxCommand.class, BrokerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -6,8 +6,6 @@ import io.myelin.client.Origin;
 import io.myelin.client.Published;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,19 +57,7 @@ final class PublishCommand extends ClientCommand {
         if (fromStdin == (payload != null)) {
             throw new Failures.UsageProblem("give the payload with --payload JSON, --payload @file, or - for stdin");
         }
-        String text;
-        if (fromStdin) {
-            text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-        } else if (payload.startsWith("@")) {
-            text = Files.readString(Path.of(payload.substring(1)));
-        } else {
-            text = payload;
-        }
-        text = text.strip();
-        // The server stores any string, but consumers expect JSON: catch the typo here, before it is in the log.
-        if (CliJson.tryParse(text) == null || text.isEmpty()) {
-            throw new Failures.UsageProblem("payload is not valid JSON: " + Table.cell(text));
-        }
-        return text;
+        return fromStdin ? CliJson.checked("payload", new String(System.in.readAllBytes(), StandardCharsets.UTF_8))
+                : CliJson.argument("payload", payload);
     }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** The command line's own parsers: SQL scripts and parameters, durations, points in time, tables. */
+@Timeout(30)
 class CliParsingTest {
     @Test
     void splitsScriptsAtTopLevelSemicolonsOnly() {
@@ -56,6 +59,20 @@ class CliParsingTest {
         assertThat(DurationText.parse("3")).isEqualTo(Duration.ofSeconds(3));
         assertThatThrownBy(() -> DurationText.parse("soon")).isInstanceOf(Failures.UsageProblem.class);
         assertThatThrownBy(() -> DurationText.parse("0s")).isInstanceOf(Failures.UsageProblem.class);
+    }
+
+    @Test
+    void pointsInTimeAreADurationFromNowOrAnInstant() {
+        java.time.Instant before = java.time.Instant.now();
+        java.time.Instant in10m = TimeText.at("--deadline", "10m");
+        assertThat(in10m).isBetween(before.plus(Duration.ofMinutes(10)), java.time.Instant.now().plus(Duration.ofMinutes(10)));
+        assertThat(TimeText.at("--fire", "2030-01-31T09:00:00Z")).isEqualTo(java.time.Instant.parse("2030-01-31T09:00:00Z"));
+        assertThat(TimeText.at("--fire", "PT1H")).isAfter(before.plus(Duration.ofMinutes(59)));
+        assertThat(TimeText.at("--fire", null)).isNull();
+        assertThatThrownBy(() -> TimeText.at("--deadline", "2030-01-31T09:00")).isInstanceOf(Failures.UsageProblem.class)
+                .hasMessageContaining("--deadline");
+        assertThatThrownBy(() -> TimeText.at("--deadline", "tomorrow")).isInstanceOf(Failures.UsageProblem.class)
+                .hasMessageContaining("--deadline");
     }
 
     @Test

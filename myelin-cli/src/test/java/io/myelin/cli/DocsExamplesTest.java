@@ -108,6 +108,7 @@ class DocsExamplesTest {
         // A few spot checks that the commands did what the text says.
         assertThat(output).contains("published #1", "exit status 3", "Hi there!", "turn.completed", "last-seq 3", "deleted ");
         assertThat(output).contains("statements applied", "second; with a semicolon");
+        assertThat(output).contains("exit status 5", "\"outcome\":\"fired\"");
     }
 
     @Test

@@ -31,11 +31,6 @@ public enum DevboxStatus {
 
     /** Parses a wire name ({@code running}); unknown names are {@link #UNKNOWN}. */
     public static DevboxStatus parse(String wire) {
-        for (DevboxStatus s : values()) {
-            if (s != UNKNOWN && s.wireName().equals(wire)) {
-                return s;
-            }
-        }
-        return UNKNOWN;
+        return WireEnums.parse(values(), UNKNOWN, wire);
     }
 }

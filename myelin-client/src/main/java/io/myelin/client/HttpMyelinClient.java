@@ -15,6 +15,7 @@ final class HttpMyelinClient implements MyelinClient {
     private final Transport transport;
     private final Axons axons;
     private final Devboxes devboxes;
+    private final Intents intents;
     private final SseSubscription.Settings sseSettings;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<SseSubscription> open = new LinkedHashSet<>(); // guarded by lock
@@ -24,6 +25,7 @@ final class HttpMyelinClient implements MyelinClient {
         this.transport = new Transport(b);
         this.axons = new HttpAxons(transport);
         this.devboxes = new HttpDevboxes(transport);
+        this.intents = new HttpIntents(transport, b.requestTimeout);
         this.sseSettings = new SseSubscription.Settings(b.reconnectInitialDelay, b.reconnectMaxDelay,
                 b.streamSilenceTimeout, b.requestTimeout, b.subscriptionBuffer);
     }
@@ -36,6 +38,11 @@ final class HttpMyelinClient implements MyelinClient {
     @Override
     public Devboxes devboxes() {
         return devboxes;
+    }
+
+    @Override
+    public Intents intents() {
+        return intents;
     }
 
     @Override

@@ -24,10 +24,11 @@ import java.util.function.Consumer;
  * (2 retries), waiting between them what the server asked with {@code Retry-After-Ms} or {@code Retry-After}, else an
  * exponential backoff with jitter from 0.5 s up to 8 s ({@link Builder#maxRetries}, {@link Builder#retryBackoff},
  * {@link Builder#callTimeout}). Retrying a write is safe: every non-GET call (publish, batch publish, axon create,
- * update and delete, SQL query and batch, devbox create and control) sends an {@code Idempotency-Key}, the caller's where the method takes
- * one, else one generated per call ({@code myl-<uuid>}), the same on every attempt; the server applies a write
- * at most once per key and answers a repeat with the original's answer. A call that still fails throws the last
- * failure.
+ * update and delete, SQL query and batch, devbox create and control, intent create, resolve and cancel) sends an
+ * {@code Idempotency-Key}, the caller's where the method takes one, else one generated per call ({@code myl-<uuid>}),
+ * the same on every attempt; the server applies a write at most once per key and answers a repeat with the
+ * original's answer. A 409 that carries an intent ({@link IntentConflictException}) is final and never retried. A
+ * call that still fails throws the last failure.
  *
  * <p>Threading: a client is immutable and safe for concurrent use by any number of threads; share one per
  * server. It holds an HTTP connection pool and the background threads of open subscriptions: {@link #close()}
@@ -55,6 +56,9 @@ public interface MyelinClient extends AutoCloseable {
 
     /** Devboxes: where the server runs agents on axons. */
     Devboxes devboxes();
+
+    /** Intents: durable waits on people, tools, agents and time; their inbox; resolving them; awaiting them. */
+    Intents intents();
 
     /** A handle on one axon's events and database; makes no request. */
     AxonHandle axon(String axonId);

@@ -147,49 +147,89 @@ final class Transport {
             } else {
                 rb.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            HttpRequest req = rb.build();
-            MyelinException failure;
-            RetryAdvice advice;
-            try {
-                HttpResponse<byte[]> response = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                int status = response.statusCode();
-                if (status < 400) {
-                    return decode(req, response.body(), type);
-                }
-                advice = RetryAdvice.of(response.headers());
-                MyelinApiException api = error(status, new String(response.body(), StandardCharsets.UTF_8)).advised(advice);
-                if (!advice.retryable(status)) {
-                    throw api;
-                }
-                failure = api;
-            } catch (IOException e) {
-                failure = connectionFailure(req, e, attempt);
-                advice = RetryAdvice.NONE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MyelinConnectionException(method + " " + req.uri() + " interrupted", e);
-            } catch (IllegalStateException e) {
-                throw new MyelinConnectionException("client is closed", e); // HttpClient refuses requests once shut down
+            Attempt<T> outcome = send(rb.build(), type, attempt);
+            if (outcome.failure() == null) {
+                return outcome.value();
             }
             if (attempt > retries || closed.getCount() == 0) {
-                throw failure;
+                throw outcome.failure();
             }
-            Duration delay;
-            if (advice.retryAfter() != null) {
-                delay = advice.retryAfter().compareTo(maxRetryDelay) > 0 ? maxRetryDelay : advice.retryAfter();
-            } else {
-                if (backoff == null) {
-                    backoff = new Backoff(initialRetryDelay, maxRetryDelay);
-                }
-                delay = backoff.next();
+            if (backoff == null) {
+                backoff = newBackoff();
             }
+            Duration delay = retryDelay(outcome.advice(), backoff);
             if (bounded && deadline - System.nanoTime() - delay.toNanos() <= 0) {
-                throw failure; // the next attempt could not start before the call's deadline
+                throw outcome.failure(); // the next attempt could not start before the call's deadline
             }
-            if (retryListener != null) {
-                retryListener.accept(new RetryAttempt(method, pathAndQuery, attempt, delay, failure));
+            beforeRetry(new RetryAttempt(method, pathAndQuery, attempt, delay, outcome.failure()));
+        }
+    }
+
+    /**
+     * One attempt's outcome when it did not fail for good: the decoded answer, or a failure worth trying again (no
+     * connection, a timed-out attempt, a retryable error status) with the answer's retry advice.
+     */
+    record Attempt<T>(T value, MyelinException failure, RetryAdvice advice) {
+    }
+
+    /**
+     * One attempt of {@code GET path?query} waiting at most {@code timeout} for the answer, for callers that run their
+     * own retry loop (long polls whose query changes between attempts).
+     *
+     * @param attempt the attempt's number, for the failure's message
+     * @throws MyelinApiException        an answer not worth retrying
+     * @throws MyelinConnectionException the client is closed or the thread was interrupted
+     */
+    <T> Attempt<T> attempt(String path, Query query, Class<T> type, Duration timeout, int attempt) {
+        return send(request(path + query).timeout(timeout).GET().build(), type, attempt);
+    }
+
+    /** A backoff with this client's retry delays, for one retry loop. */
+    Backoff newBackoff() {
+        return new Backoff(initialRetryDelay, maxRetryDelay);
+    }
+
+    /** How long to wait before the next attempt: what the server asked (at most the maximum delay), else the backoff's. */
+    Duration retryDelay(RetryAdvice advice, Backoff backoff) {
+        if (advice.retryAfter() != null) {
+            return advice.retryAfter().compareTo(maxRetryDelay) > 0 ? maxRetryDelay : advice.retryAfter();
+        }
+        return backoff.next();
+    }
+
+    /**
+     * Tells the retry listener about {@code retry}, then waits its delay.
+     *
+     * @throws MyelinConnectionException the client closed or the thread was interrupted during the wait
+     */
+    void beforeRetry(RetryAttempt retry) {
+        if (retryListener != null) {
+            retryListener.accept(retry);
+        }
+        pause(retry.delay(), retry.failure());
+    }
+
+    private <T> Attempt<T> send(HttpRequest req, Class<T> type, int attempt) {
+        try {
+            HttpResponse<byte[]> response = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            int status = response.statusCode();
+            if (status < 400) {
+                return new Attempt<>(decode(req, response.body(), type), null, null);
             }
-            pause(delay, failure);
+            RetryAdvice advice = RetryAdvice.of(response.headers());
+            MyelinApiException api = error(status, new String(response.body(), StandardCharsets.UTF_8)).advised(advice);
+            // A conflict that carries the intent's current state is final: asking again cannot change it.
+            if (!advice.retryable(status) || api instanceof IntentConflictException) {
+                throw api;
+            }
+            return new Attempt<>(null, api, advice);
+        } catch (IOException e) {
+            return new Attempt<>(null, connectionFailure(req, e, attempt), RetryAdvice.NONE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MyelinConnectionException(req.method() + " " + req.uri() + " interrupted", e);
+        } catch (IllegalStateException e) {
+            throw new MyelinConnectionException("client is closed", e); // HttpClient refuses requests once shut down
         }
     }
 
@@ -256,23 +296,33 @@ final class Transport {
         return why == null ? e.getClass().getSimpleName() : why;
     }
 
-    /** Reads the wire error {@code {"error":{"type","message","field"}}}, tolerating bodies that are not. */
+    /**
+     * Reads the wire error {@code {"error":{"type","message","field"}}}, tolerating bodies that are not; a 409 that
+     * also carries {@code "intent"} (a resolve or cancel of an intent no longer waiting) is an
+     * {@link IntentConflictException}.
+     */
     static MyelinApiException error(int status, String body) {
         String type = "http_" + status;
         String message = body.isBlank() ? "HTTP " + status : body.strip();
         String field = null;
+        Intent intent = null;
         try {
-            WireTypes.ErrorDetail err = Json.read(body, WireTypes.ErrorBody.class).error();
+            WireTypes.ErrorBody parsed = Json.read(body, WireTypes.ErrorBody.class);
+            WireTypes.ErrorDetail err = parsed.error();
             if (err != null) {
                 type = err.type() == null ? type : err.type();
                 message = err.message() == null ? message : err.message();
                 field = err.field();
             }
+            intent = parsed.intent();
         } catch (IOException | RuntimeException e) {
             // not JSON: keep the raw text as the message
         }
         if (message.length() > 500) {
             message = message.substring(0, 500) + "…";
+        }
+        if (status == 409 && intent != null) {
+            return new IntentConflictException(type, message, field, intent);
         }
         return MyelinApiException.of(status, type, message, field);
     }

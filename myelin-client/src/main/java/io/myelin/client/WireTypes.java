@@ -1,5 +1,6 @@
 package io.myelin.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -50,6 +51,21 @@ final class WireTypes {
         }
     }
 
+    /** {@code GET /v1/intents}: one page. */
+    record IntentList(List<Intent> intents, boolean hasMore) {
+        IntentList {
+            intents = intents == null ? List.of() : List.copyOf(intents);
+        }
+    }
+
+    /** {@code POST /v1/intents/{id}/resolve}. */
+    record ResolveIntent(IntentOutcome outcome, JsonNode result, String comment) {
+    }
+
+    /** {@code POST /v1/intents/{id}/cancel}. */
+    record CancelIntent(String reason) {
+    }
+
     /** {@code POST /v1/devboxes/{id}/wait_for_status}. */
     record WaitForStatus(List<String> statuses) {
     }
@@ -76,8 +92,11 @@ final class WireTypes {
     record Batch(List<Statement> statements) {
     }
 
-    /** Every error answer: {@code {"error": {"type", "message", "field"}}}. */
-    record ErrorBody(ErrorDetail error) {
+    /**
+     * Every error answer: {@code {"error": {"type", "message", "field"}}}; a 409 about an intent also carries the
+     * intent as it is now.
+     */
+    record ErrorBody(ErrorDetail error, Intent intent) {
     }
 
     record ErrorDetail(String type, String message, String field) {

@@ -4,7 +4,8 @@
  * <p>Start with {@link io.myelin.client.MyelinClient}: {@link io.myelin.client.MyelinClient#axons()} creates,
  * reads, updates, deletes and lists axons; {@link io.myelin.client.MyelinClient#axon(String)} gives an
  * {@link io.myelin.client.AxonHandle} that publishes events, reads history, opens resumable
- * {@link io.myelin.client.Subscription}s and runs SQL.
+ * {@link io.myelin.client.Subscription}s and runs SQL; {@link io.myelin.client.MyelinClient#intents()} creates,
+ * lists, resolves and awaits intents (durable waits on people, tools, agents and time).
  *
  * <pre>{@code
  * try (MyelinClient client = MyelinClient.fromEnv()) {                 // MYELIN_URL, MYELIN_API_KEY

@@ -7,8 +7,6 @@ import io.myelin.testkit.InjectServer;
 import io.myelin.testkit.TestServer;
 import io.myelin.testkit.WithMyelinServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -219,7 +217,7 @@ class RetryTest {
 
     @Test
     void retriesEndAtTheRetryCountOrTheCallTimeout() throws Exception {
-        int port = closedPort();
+        int port = Clients.closedPort();
         try (MyelinClient client = MyelinClient.builder().baseUrl("http://127.0.0.1:" + port)
                 .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).retryListener(retries::add).build()) {
             assertThatThrownBy(() -> client.axons().list().stream().findFirst())
@@ -244,7 +242,7 @@ class RetryTest {
 
     @Test
     void closingTheClientOrInterruptingTheCallerEndsARetryWait() throws Exception {
-        int port = closedPort();
+        int port = Clients.closedPort();
         CountDownLatch waiting = new CountDownLatch(1);
         MyelinClient client = MyelinClient.builder().baseUrl("http://127.0.0.1:" + port).maxRetries(Integer.MAX_VALUE)
                 .retryBackoff(Duration.ofMinutes(5), Duration.ofMinutes(5)).retryListener(r -> waiting.countDown()).build();
@@ -272,13 +270,6 @@ class RetryTest {
             assertThat(failure.get(60, TimeUnit.SECONDS)).isInstanceOf(MyelinConnectionException.class)
                     .hasMessageContaining("interrupted while waiting to retry");
             assertThat(flagKept).isTrue();
-        }
-    }
-
-    /** A loopback port nothing listens on: connecting to it is refused. */
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

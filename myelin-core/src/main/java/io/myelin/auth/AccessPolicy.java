@@ -12,7 +12,7 @@ import java.util.Set;
  * path to keep in step.
  *
  * <p>Rules: an action on an axon is allowed when some scope grants it on that axon or on every axon. A
- * server-wide action (axon create, devbox create, metrics) needs a scope over every axon. Listing is allowed to
+ * server-wide action (axon create, devbox create, metrics, webhooks) needs a scope over every axon. Listing is allowed to
  * every caller and shows the axons it may read ({@link Action#AXON_READ}), so a list never reveals an axon its
  * caller could not get.
  *

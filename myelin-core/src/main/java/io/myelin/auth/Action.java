@@ -15,6 +15,10 @@ public enum Action {
     /** Suspend, resume, keep alive or shut down one devbox. */
     DEVBOX_CONTROL,
     DEVBOX_LIST,
+    /** Read webhooks and their deliveries: server-wide (a webhook may report on any axon). */
+    WEBHOOK_READ,
+    /** Create and delete webhooks, retry their deliveries: server-wide. */
+    WEBHOOK_MANAGE,
     /** Create an intent on the axon. */
     INTENT_CREATE,
     /** Read one intent or long-poll it; what an intent listing shows. */

@@ -9,6 +9,7 @@ import io.myelin.idempotency.IdempotencyStore;
 import io.myelin.intent.IntentStore;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
+import io.myelin.webhook.WebhookStore;
 
 /**
  * Every port the engine stores through, from one adapter: SQLite files for one node today
@@ -33,6 +34,9 @@ public interface Stores extends AutoCloseable {
 
     /** The process groups of the agents this server launched and has not seen end. */
     AgentGroupStore agentGroups();
+
+    /** Webhooks and the outbox of their deliveries, written in the same transactions as the events they report. */
+    WebhookStore webhooks();
 
     /** Durable intents and their timers; each change shares its transaction with its event. */
     IntentStore intents();

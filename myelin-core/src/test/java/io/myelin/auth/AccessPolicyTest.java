@@ -30,6 +30,16 @@ class AccessPolicyTest {
     }
 
     @Test
+    void webhooksAreServerWide() {
+        Caller c = caller(Scope.axon("axn_a", Action.WEBHOOK_READ, Action.WEBHOOK_MANAGE));
+        for (Action a : List.of(Action.WEBHOOK_READ, Action.WEBHOOK_MANAGE)) {
+            assertThatThrownBy(() -> policy.check(c, a, null)).isInstanceOfSatisfying(MyelinException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.FORBIDDEN));
+            policy.check(caller(new Scope(null, Set.of(a))), a, null);
+        }
+    }
+
+    @Test
     void aGrantOnOneAxonAllowsItsActionsThereOnly() {
         Caller c = caller(Scope.axon("axn_a", Action.AXON_READ, Action.EVENT_PUBLISH));
         policy.check(c, Action.AXON_READ, "axn_a");

@@ -33,6 +33,9 @@ import io.myelin.axonsql.AxonSql;
 import io.myelin.devbox.Devboxes;
 import io.myelin.devbox.LocalDevboxHost;
 import io.myelin.server.routes.DevboxRoutes;
+import io.myelin.server.routes.WebhookRoutes;
+import io.myelin.webhook.WebhookSender;
+import io.myelin.webhook.Webhooks;
 import io.myelin.storage.DataDir;
 import io.myelin.storage.sqlite.SqliteStores;
 import io.myelin.stream.EventLog;
@@ -66,6 +69,7 @@ public final class MyelinServer implements AutoCloseable {
     private final Devboxes devboxes;
     private final Intents intents;
     private final LocalBrokerFactory brokers;
+    private final WebhookSender webhookSender;
     private final Server jetty;
     private final String generatedAdminKey;
     private volatile boolean ready;
@@ -73,7 +77,7 @@ public final class MyelinServer implements AutoCloseable {
 
     private MyelinServer(ServerConfig config, SqliteStores storage, ScheduledExecutorService maintenance,
                          EventLog events, AxonSql sql, Devboxes devboxes, Intents intents, LocalBrokerFactory brokers,
-                         Server jetty, String generatedAdminKey) {
+                         WebhookSender webhookSender, Server jetty, String generatedAdminKey) {
         this.config = config;
         this.storage = storage;
         this.maintenance = maintenance;
@@ -82,6 +86,7 @@ public final class MyelinServer implements AutoCloseable {
         this.devboxes = devboxes;
         this.intents = intents;
         this.brokers = brokers;
+        this.webhookSender = webhookSender;
         this.jetty = jetty;
         this.generatedAdminKey = generatedAdminKey;
     }
@@ -104,6 +109,7 @@ public final class MyelinServer implements AutoCloseable {
         Devboxes devboxes = null;
         Intents intents = null;
         LocalBrokerFactory ownBrokers = null;
+        WebhookSender webhookSender = null;
         try {
             ApiKeys keys = ApiKeys.load(storage.keys());
             String generated = bootstrapAdminKey(config, keys);
@@ -170,18 +176,28 @@ public final class MyelinServer implements AutoCloseable {
             new SqlRoutes(sql, axons.index(), idempotency, answers).register(router);
             new DevboxRoutes(devboxes, config.devboxes().waitTimeout(), answers).register(router);
             new BrokerRoutes(brokerStates, events).register(router);
+            // The sender resumes what the table holds (deliveries a stop or crash left pending) before serving.
+            webhookSender = new WebhookSender(storage.webhooks(), config.webhooks(), config.storage().clock());
+            ServerMetrics.bindWebhooks(metrics, webhookSender);
+            new WebhookRoutes(new Webhooks(storage.webhooks(), webhookSender, axons.index(), config.webhooks(),
+                    config.streamLimits().maxEventTypeChars(), config.storage().clock()),
+                    config.axonLimits().maxListLimit()).register(router);
+            webhookSender.start();
             new IntentRoutes(intents, answers).register(router);
 
             Server jetty = JettyServer.create(config.host(), config.port(), connections,
                     HandlerChain.of(router, keys, policy, new RequestLimits(config.maxBodyBytes(),
                             config.streamLimits().maxIdempotencyKeyChars(), config.bodyTimeout())),
                     config.requestLog());
-            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers, jetty,
-                    generated);
+            self[0] = new MyelinServer(config, storage, maintenance, events, sql, devboxes, intents, localBrokers,
+                    webhookSender, jetty, generated);
             jetty.start();
             self[0].ready = true;
             return self[0];
         } catch (Exception e) {
+            if (webhookSender != null) {
+                webhookSender.close();
+            }
             if (devboxes != null) {
                 devboxes.close();
             }
@@ -339,6 +355,7 @@ public final class MyelinServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP stop: {}", e.toString());
         }
+        webhookSender.close(); // attempts cut short stay pending for the next start
         sql.close();
         maintenance.shutdownNow();
         storage.close();

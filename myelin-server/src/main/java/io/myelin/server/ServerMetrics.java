@@ -66,6 +66,18 @@ final class ServerMetrics {
                 .description("limits.response-memory as applied").register(r);
     }
 
+    /** Webhook delivery attempts: in flight, and made since start by what they left their delivery. */
+    static void bindWebhooks(PrometheusMeterRegistry r, io.myelin.webhook.WebhookSender sender) {
+        Gauge.builder("myelin.webhooks.attempts.in.flight", sender, io.myelin.webhook.WebhookSender::inFlight)
+                .description("webhook delivery attempts in flight").register(r);
+        for (io.myelin.webhook.DeliveryStatus s : io.myelin.webhook.DeliveryStatus.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("myelin.webhooks.attempts", sender, x -> x.attempts(s))
+                    .tag("outcome", s == io.myelin.webhook.DeliveryStatus.PENDING ? "failed" : s.wireName())
+                    .description("webhook delivery attempts since start: failed (another follows), delivered, dead")
+                    .register(r);
+        }
+    }
+
     /** Devboxes not shut down on this server. */
     static void bindDevboxes(PrometheusMeterRegistry r, io.myelin.devbox.Devboxes devboxes) {
         Gauge.builder("myelin.devboxes.active", devboxes, io.myelin.devbox.Devboxes::active)

@@ -133,4 +133,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader().flag("http.body-timeout", "0s").build())
                 .hasMessageContaining("http.body-timeout");
     }
+
+    @Test
+    void webhookSettings() {
+        io.myelin.webhook.WebhookOptions defaults = new ConfigLoader().build().webhooks();
+        assertThat(defaults).isEqualTo(io.myelin.webhook.WebhookOptions.DEFAULTS);
+        assertThat(defaults.retrySchedule().stream().reduce(Duration.ZERO, Duration::plus))
+                .isGreaterThanOrEqualTo(Duration.ofHours(24));
+        ServerConfig c = new ConfigLoader().flag("webhooks.retry-schedule", "0, 250ms ,1m").build();
+        assertThat(c.webhooks().retrySchedule()).containsExactly(Duration.ZERO, Duration.ofMillis(250),
+                Duration.ofMinutes(1));
+        for (String bad : new String[] {"", "1s,,2s", "5x", "-1s", String.join(",", java.util.Collections.nCopies(101, "1s"))}) {
+            assertThatThrownBy(() -> new ConfigLoader().flag("webhooks.retry-schedule", bad).build())
+                    .isInstanceOfSatisfying(MyelinException.class,
+                            e -> assertThat(e.field()).isEqualTo("webhooks.retry-schedule"));
+        }
+        assertThatThrownBy(() -> new ConfigLoader().flag("webhooks.max-concurrent-attempts", "0").build())
+                .isInstanceOfSatisfying(MyelinException.class,
+                        e -> assertThat(e.field()).isEqualTo("webhooks.max-concurrent-attempts"));
+    }
 }

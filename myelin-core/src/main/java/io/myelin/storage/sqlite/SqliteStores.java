@@ -15,6 +15,7 @@ import io.myelin.storage.StorageHealth;
 import io.myelin.storage.Stores;
 import io.myelin.stream.CommitFeed;
 import io.myelin.stream.EventStore;
+import io.myelin.webhook.WebhookStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -33,8 +34,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one-node storage adapter: every port of {@link Stores} over one server-owned SQLite database,
- * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state, intents). Every line of SQL on it
- * lives in this package.
+ * {@code <dataDir>/myelin.db} (axons, events, request keys, API keys, devboxes, broker state, intents, webhooks and
+ * their deliveries). Every line of SQL on it lives in this package.
  *
  * <p>Opening it creates the file (0600) on first use and switches it to WAL there (the journal mode is persistent, so
  * it is set once, not on every open), migrates the schema with Flyway, then hands out one write connection to the
@@ -68,6 +69,7 @@ public final class SqliteStores implements Stores {
     private final SqliteDevboxStore devboxes;
     private final SqliteBrokerStateStore brokers;
     private final SqliteAgentGroupStore agentGroups;
+    private final SqliteWebhookStore webhooks;
     private final SqliteIntentStore intents;
 
     private SqliteStores(Path file, Connection writeConnection, GroupCommitWriter writer, ReadPool reads,
@@ -82,7 +84,8 @@ public final class SqliteStores implements Stores {
                 .uncaughtExceptionHandler((t, e) -> log.error("uncaught in {}", t.getName(), e)).unstarted(r));
         RequestKeyTable requestKeys = new RequestKeyTable();
         this.axons = new SqliteAxonStore(writer, reads, requestKeys);
-        this.events = new SqliteEventStore(writer, reads, requestKeys, purger, Outbox.NONE);
+        this.webhooks = new SqliteWebhookStore(writer, reads, requestKeys);
+        this.events = new SqliteEventStore(writer, reads, requestKeys, purger, webhooks);
         this.keys = new SqliteKeyStore(writer, reads);
         this.requests = new SqliteIdempotencyStore(writer, requestKeys);
         this.devboxes = new SqliteDevboxStore(writer, reads, requestKeys);
@@ -143,6 +146,7 @@ public final class SqliteStores implements Stores {
             writer.start();
             SqliteStores stores = new SqliteStores(file, wc, writer, reads,
                     new WalCheckpointer(open(url, false), 100, checkpointLock), health);
+            stores.webhooks.loadSnapshot();
             stores.events.resumePurges();
             return stores;
         } catch (SQLException | IOException e) {
@@ -219,6 +223,11 @@ public final class SqliteStores implements Stores {
     @Override
     public AgentGroupStore agentGroups() {
         return agentGroups;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override

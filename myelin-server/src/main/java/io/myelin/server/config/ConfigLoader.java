@@ -15,6 +15,7 @@ import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
 import io.myelin.text.Utf8;
+import io.myelin.webhook.WebhookOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,7 +165,28 @@ public final class ConfigLoader {
         return new ServerConfig(values.get("host"), port, dataDir, adminKey == null || adminKey.isBlank() ? null : adminKey,
                 duration("sse.idle-timeout"), duration("sse.heartbeat"), integer("limits.max-body-bytes"),
                 duration("http.body-timeout"), axons, streams, storage, sql, responseMemory, bool("http.request-log"),
-                devboxes, connections(devboxes, intents), intents);
+                devboxes, connections(devboxes, intents), intents, webhooks());
+    }
+
+    private WebhookOptions webhooks() {
+        List<Duration> schedule = new ArrayList<>();
+        String text = values.get("webhooks.retry-schedule").trim();
+        for (String entry : text.split(",", -1)) {
+            String e = entry.trim();
+            try {
+                schedule.add(e.matches("0+(\\.0+)?(us|ms|s|m|h|d)?") ? Duration.ZERO : Durations.parse(e));
+            } catch (IllegalArgumentException ex) {
+                throw MyelinException.invalid("webhooks.retry-schedule", "webhooks.retry-schedule entry '" + e + "': "
+                        + ex.getMessage());
+            }
+        }
+        if (schedule.size() > WebhookOptions.MAX_ATTEMPTS) {
+            throw MyelinException.invalid("webhooks.retry-schedule", "webhooks.retry-schedule has " + schedule.size()
+                    + " entries, at most " + WebhookOptions.MAX_ATTEMPTS);
+        }
+        return new WebhookOptions(schedule, duration("webhooks.attempt-timeout"),
+                bool("webhooks.allow-private-targets"), integer("webhooks.max-concurrent-attempts"),
+                integer("webhooks.max-webhooks"));
     }
 
     private IntentLimits intents(AxonLimits axons) {

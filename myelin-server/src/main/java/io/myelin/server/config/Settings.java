@@ -7,6 +7,7 @@ import io.myelin.intent.IntentLimits;
 import io.myelin.storage.sqlite.StorageOptions;
 import io.myelin.stream.StreamLimits;
 import io.myelin.text.Durations;
+import io.myelin.webhook.WebhookOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class Settings {
     private static final SqlLimits SQL = SqlLimits.defaults();
     private static final StorageOptions STORAGE = StorageOptions.defaults(Path.of("."));
     private static final DevboxOptions DEVBOXES = DevboxOptions.defaults(Path.of("."));
+    private static final WebhookOptions WEBHOOKS = WebhookOptions.DEFAULTS;
     private static final IntentLimits INTENTS = IntentLimits.DEFAULTS;
 
     /**
@@ -102,6 +104,11 @@ public final class Settings {
             new Setting("devboxes.stop-timeout", Durations.format(DEVBOXES.stopTimeout()), "how long a stopping agent gets between SIGTERM and SIGKILL: at an idle shutdown, `POST /v1/devboxes/{id}/shutdown` and the server stopping"),
             new Setting("devboxes.wait-timeout", Durations.format(DEVBOXES.waitTimeout()), "longest `wait_for_status` holds a request before answering 408 (at most 30s)"),
             new Setting("devboxes.max-active", n(DEVBOXES.maxActive()), "devboxes that may exist at once without being shut down; one more create gets 429"),
+            new Setting("webhooks.retry-schedule", "0s,5s,5m,30m,2h,5h,10h,10h", "the delay before each attempt of a webhook delivery, comma-separated (a list in YAML): the first after the event committed, each next one after the previous attempt failed; each gets ±10% jitter; after the last failed attempt the delivery is `dead`. 1 to " + WebhookOptions.MAX_ATTEMPTS + " entries; the default (Standard Webhooks' schedule) spans about 27.5 hours"),
+            new Setting("webhooks.attempt-timeout", Durations.format(WEBHOOKS.attemptTimeout()), "the most one delivery attempt may take, from resolving the target to the answer's status line; past it the attempt failed"),
+            new Setting("webhooks.allow-private-targets", Boolean.toString(WEBHOOKS.allowPrivateTargets()), "`true`: webhook URLs may resolve to loopback, private, link-local, unique-local, CGNAT, multicast or unspecified addresses (refused by default, at create and before every attempt: SSRF)"),
+            new Setting("webhooks.max-concurrent-attempts", n(WEBHOOKS.maxConcurrentAttempts()), "webhook delivery attempts in flight at once across all webhooks (one per webhook at most, so that each webhook's deliveries arrive in order)"),
+            new Setting("webhooks.max-webhooks", n(WEBHOOKS.maxWebhooks()), "webhooks that may exist at once; one more create gets 409"),
             new Setting("intents.max-payload-bytes", n(INTENTS.maxPayloadBytes()), "largest intent `payload` and resolution `result`, as JSON text (UTF-8 bytes); 413 beyond. The whole intent (its view) must also fit in `limits.max-payload-bytes`, as it is the payload of its `intent.*` events (413 naming that setting)"),
             new Setting("intents.max-text-chars", n(INTENTS.maxTextChars()), "longest intent `title`, resolution `comment` and cancel `reason` (characters)"),
             new Setting("intents.max-horizon", Durations.format(INTENTS.maxHorizon()), "how far ahead `fire_at_ms` and `deadline_ms` may lie, and the longest `remind_every_ms`"),

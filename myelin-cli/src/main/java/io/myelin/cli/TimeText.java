@@ -1,0 +1,43 @@
+package io.myelin.cli;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Points in time on the command line: how they are printed, and how options name one. */
+final class TimeText {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private TimeText() {
+    }
+
+    /** {@code epochMs} in the local time zone, to the second ({@code 2025-01-31 09:00:00}). */
+    static String format(long epochMs) {
+        return TIME.format(Instant.ofEpochMilli(epochMs));
+    }
+
+    /** {@link #format}, or an empty cell for {@code null}. */
+    static String format(Long epochMs) {
+        return epochMs == null ? "" : format(epochMs.longValue());
+    }
+
+    /**
+     * The instant an option names: a duration from now ({@code 10m}, {@code 1h}; see {@link DurationText}) or an
+     * ISO-8601 instant ({@code 2025-01-31T09:00:00Z}); {@code null} when the option was not given.
+     */
+    static Instant at(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.contains("T") && !text.startsWith("P") && !text.startsWith("p")) {
+            try {
+                return Instant.parse(text.strip());
+            } catch (DateTimeParseException e) {
+                throw new Failures.UsageProblem(option + ": '" + text + "' is neither a duration (10m) nor an instant"
+                        + " (2025-01-31T09:00:00Z)");
+            }
+        }
+        return Instant.now().plus(DurationText.parse(option, text, null));
+    }
+}
