@@ -26,6 +26,9 @@
 #                                        BENCH_SQL_AXONS axons, first query on a closed database
 #                                 "list" paging through BENCH_LIST_AXONS axons (list it before
 #                                        sql so the unfiltered walks see only its axons)
+#                                 "intents" (~6 min) create rate and heap of BENCH_INTENTS waiting
+#                                        intents, lateness of BENCH_INTENT_TIMERS time intents due within
+#                                        10 s, BENCH_INTENT_POLLS long polls held at once (h2c streams)
 #                                 e.g. BENCH_WORKLOADS="list sql" bench/run.sh
 #                                 Agent workloads (not in the default list; they need node and run the
 #                                 agents of test-agents/, installed with npm ci when missing):
@@ -37,6 +40,9 @@
 #                                 e.g. BENCH_WORKLOADS="wake wake-burst relay" bench/run.sh
 #                                 "webhooks"   webhook deliveries/s to a loopback receiver in the bench
 #                                              process, for BENCH_WEBHOOKS webhooks on one axon (~1 min)
+#   BENCH_INTENTS [100000]        waiting intents created by the intents workload
+#   BENCH_INTENT_TIMERS [10000]   time intents whose lateness the intents workload measures
+#   BENCH_INTENT_POLLS [10000]    long polls the intents workload holds at once
 #   BENCH_WEBHOOK_EVENTS [5000]   events published per webhooks level
 #   BENCH_WEBHOOKS [1,4,16]       webhooks (all matching every event) per level
 #   BENCH_WAKE_SAMPLES [100]      wake samples per agent for the running and frozen modes
@@ -75,6 +81,9 @@ SERVER_XMX=${BENCH_SERVER_XMX:-1g}
 SQL_AXONS=${BENCH_SQL_AXONS:-10000}
 SQL_MAX_OPEN=${BENCH_SQL_MAX_OPEN_DATABASES:-1000}
 LIST_AXONS=${BENCH_LIST_AXONS:-100000}
+INTENTS=${BENCH_INTENTS:-100000}
+INTENT_TIMERS=${BENCH_INTENT_TIMERS:-10000}
+INTENT_POLLS=${BENCH_INTENT_POLLS:-10000}
 WEBHOOK_EVENTS=${BENCH_WEBHOOK_EVENTS:-5000}
 WEBHOOKS=${BENCH_WEBHOOKS:-1,4,16}
 WAKE_SAMPLES=${BENCH_WAKE_SAMPLES:-100}
@@ -204,6 +213,8 @@ for w in $WORKLOADS; do
     idle-sse) bench idle-sse "${COMMON[@]}" --subscribers "$IDLE_SUBSCRIBERS" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 ;;
     sql)      bench sql "${COMMON[@]}" --server-pid "$SERVER_PID" --seconds "$SECS" --warmup-seconds "$WARMUP" --axons "$SQL_AXONS" --open-cap "$SQL_MAX_OPEN" ;;
     list)     bench list "${COMMON[@]}" --axons "$LIST_AXONS" ;;
+    intents)  bench intents "${COMMON[@]}" --server-pid "$SERVER_PID" --jcmd "$JAVA_HOME/bin/jcmd" --class-histogram 12 \
+                --intents "$INTENTS" --timers "$INTENT_TIMERS" --polls "$INTENT_POLLS" ;;
     webhooks) bench webhooks "${COMMON[@]}" --events "$WEBHOOK_EVENTS" --webhooks "$WEBHOOKS" ;;
     wake)
       # The example agent's turns run ~5 s of timers and end on a permission request: each sample

@@ -67,7 +67,8 @@ public final class Args {
         return parseDuration(string(name, fallback));
     }
 
-    static Duration parseDuration(String v) {
+    /** Parses what {@link #duration} accepts. */
+    public static Duration parseDuration(String v) {
         v = v.trim();
         if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
         if (v.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));

@@ -4,6 +4,7 @@ import io.myelin.bench.agent.RelayWorkload;
 import io.myelin.bench.agent.WakeBurstWorkload;
 import io.myelin.bench.agent.WakeWorkload;
 import io.myelin.bench.http.Endpoint;
+import io.myelin.bench.intent.IntentsWorkload;
 import io.myelin.bench.list.ListWorkload;
 import io.myelin.bench.http.HttpConnection;
 import io.myelin.bench.probe.ServerProbe;
@@ -48,6 +49,9 @@ public final class Bench {
                         [--warmup-seconds 3 --axon-rows 10 --value-bytes 100 --setup-connections 32 --open-cap 1000
                         --cold-samples 1000 --server-pid PID]   (--open-cap: the server's MYELIN_SQL_MAX_OPEN_DATABASES)
               list      --axons 100000 --limits 100,1000 [--connections 32]
+              intents   --parts waiting,timers,polls --intents 100000 --timers 10000 --polls 10000
+                        [--axons 100 --timer-axons 10 --poll-axons 100 --timer-spread 10s --timer-lead auto
+                        --poll-wait 60s --connections 16 --server-pid PID --jcmd PATH --class-histogram ROWS]
               webhooks  --events 5000 --webhooks 1,4,16 [--batch-size 1000 --payload-bytes 128 --deadline-seconds 600]
                         (the server needs MYELIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true: the receiver is on loopback)
               wake      --agent NAME --modes running,frozen,shutdown --samples 100 --shutdown-samples 50
@@ -145,6 +149,18 @@ public final class Bench {
                         args.integer("connections", 32), args.intList("limits", "100,1000"));
                 args.rejectUnknown();
                 ListWorkload.run(s, out);
+            }
+            case "intents" -> {
+                String lead = args.string("timer-lead", "auto");
+                IntentsWorkload.Settings s = new IntentsWorkload.Settings(endpoint(args),
+                        List.of(args.string("parts", "waiting,timers,polls").split(",")), args.integer("intents", 100_000),
+                        args.integer("axons", 100), args.integer("timers", 10_000), args.integer("timer-axons", 10),
+                        args.duration("timer-spread", "10"), lead.equals("auto") ? null : Args.parseDuration(lead),
+                        args.integer("polls", 10_000), args.integer("poll-axons", 100), args.duration("poll-wait", "60"),
+                        args.integer("connections", 16), args.longValue("server-pid", -1),
+                        Path.of(args.string("jcmd", ServerProbe.defaultJcmd().toString())), args.integer("class-histogram", 0));
+                args.rejectUnknown();
+                IntentsWorkload.run(s, out);
             }
             case "webhooks" -> {
                 WebhookWorkload.Settings s = new WebhookWorkload.Settings(endpoint(args), args.integer("events", 5_000),

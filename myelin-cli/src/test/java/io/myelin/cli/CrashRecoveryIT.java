@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.testkit.Await;
 import io.myelin.testkit.ServerProcess;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES) // the server JVM starts six times
 class CrashRecoveryIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void acknowledgedEventsSurviveKillDashNine() throws Exception {
@@ -44,7 +40,7 @@ class CrashRecoveryIT {
         List<String> axons = new ArrayList<>();
         try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx512m").start()) {
             for (int i = 0; i < 4; i++) {
-                String id = JSON.readTree(post(server, "/v1/axons", "{\"name\":\"crash-" + i + "\"}").body()).get("id").asText();
+                String id = JSON.readTree(server.post("/v1/axons", "{\"name\":\"crash-" + i + "\"}").body()).get("id").asText();
                 axons.add(id);
                 acked.put(id, new ConcurrentHashMap<>());
             }
@@ -76,7 +72,7 @@ class CrashRecoveryIT {
                 for (Map.Entry<Long, String> e : mine.entrySet()) {
                     assertThat(stored.get(e.getKey())).as("acked seq " + e.getKey() + " of " + id).isEqualTo(e.getValue());
                 }
-                JsonNode head = JSON.readTree(get(server, "/v1/axons/" + id + "/events?limit=1").body());
+                JsonNode head = JSON.readTree(server.get("/v1/axons/" + id + "/events?limit=1").body());
                 assertThat(head.get("total_count").asLong()).isEqualTo(n);
                 total += mine.size();
             }
@@ -96,7 +92,7 @@ class CrashRecoveryIT {
                         payloads.add(p);
                         events.append(k == 0 ? "" : ",").append(event(p));
                     }
-                    var r = post(server, "/v1/axons/" + axon + "/publish/batch", events.append("]}").toString());
+                    var r = server.post("/v1/axons/" + axon + "/publish/batch", events.append("]}").toString());
                     if (r.statusCode() == 200) {
                         JsonNode results = JSON.readTree(r.body()).get("results");
                         for (int k = 0; k < 5; k++) {
@@ -106,7 +102,7 @@ class CrashRecoveryIT {
                     }
                 } else {
                     String p = "r" + round + "-t" + thread + "-" + i;
-                    var r = post(server, "/v1/axons/" + axon + "/publish", event(p));
+                    var r = server.post("/v1/axons/" + axon + "/publish", event(p));
                     if (r.statusCode() == 200) {
                         acked.get(axon).put(JSON.readTree(r.body()).get("sequence").asLong(), p);
                         writes.incrementAndGet();
@@ -126,7 +122,7 @@ class CrashRecoveryIT {
         Map<Long, String> out = new TreeMap<>();
         String cursor = "";
         while (true) {
-            JsonNode page = JSON.readTree(get(server, "/v1/axons/" + axon + "/events?limit=5000" + cursor).body());
+            JsonNode page = JSON.readTree(server.get("/v1/axons/" + axon + "/events?limit=5000" + cursor).body());
             for (JsonNode e : page.get("events")) {
                 assertThat(out.put(e.get("sequence").asLong(), e.get("payload").asText())).as("duplicate").isNull();
             }
@@ -138,14 +134,5 @@ class CrashRecoveryIT {
         }
     }
 
-    private HttpResponse<String> post(ServerProcess server, String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> get(ServerProcess server, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

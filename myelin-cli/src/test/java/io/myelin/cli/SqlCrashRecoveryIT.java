@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.myelin.testkit.Await;
 import io.myelin.testkit.ServerProcess;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +36,6 @@ import org.junit.jupiter.api.Timeout;
 class SqlCrashRecoveryIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int ROWS_PER_BATCH = 5;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final Queue<String> failedSteps = new ConcurrentLinkedQueue<>();
 
     @Test
@@ -50,11 +46,11 @@ class SqlCrashRecoveryIT {
         List<String> axons = new ArrayList<>();
         try (ServerProcess server = ServerProcess.ofJar(ServerProcess.myelinJar()).jvmOptions("-Xmx512m").start()) {
             for (int i = 0; i < 3; i++) {
-                String id = JSON.readTree(post(server, "/v1/axons", "{\"name\":\"sql-crash-" + i + "\"}").body())
+                String id = JSON.readTree(server.post("/v1/axons", "{\"name\":\"sql-crash-" + i + "\"}").body())
                         .get("id").asText();
                 axons.add(id);
                 acked.put(id, ConcurrentHashMap.newKeySet());
-                var schema = post(server, "/v1/axons/" + id + "/sql/batch", "{\"statements\":["
+                var schema = server.post("/v1/axons/" + id + "/sql/batch", "{\"statements\":["
                         + "{\"sql\":\"CREATE TABLE rows (batch INTEGER NOT NULL, k INTEGER NOT NULL, v TEXT NOT NULL,"
                         + " PRIMARY KEY (batch, k))\"},"
                         + "{\"sql\":\"CREATE TABLE counter (n INTEGER NOT NULL)\"},"
@@ -114,7 +110,7 @@ class SqlCrashRecoveryIT {
             }
             body.append("{\"sql\":\"UPDATE counter SET n = n + 1\"}]}");
             try {
-                var r = post(server, "/v1/axons/" + axon + "/sql/batch", body.toString());
+                var r = server.post("/v1/axons/" + axon + "/sql/batch", body.toString());
                 if (r.statusCode() == 200) {
                     JsonNode results = JSON.readTree(r.body()).get("results");
                     boolean allOk = true;
@@ -135,15 +131,9 @@ class SqlCrashRecoveryIT {
     }
 
     private JsonNode query(ServerProcess server, String axon, String sql) throws Exception {
-        var r = post(server, "/v1/axons/" + axon + "/sql/query", JSON.writeValueAsString(Map.of("sql", sql)));
+        var r = server.post("/v1/axons/" + axon + "/sql/query", JSON.writeValueAsString(Map.of("sql", sql)));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
-    private HttpResponse<String> post(ServerProcess server, String path, String body)
-            throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

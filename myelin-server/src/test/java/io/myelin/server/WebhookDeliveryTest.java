@@ -3,15 +3,13 @@ package io.myelin.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.standardwebhooks.Webhook;
 import io.myelin.testkit.Await;
 import io.myelin.testkit.TestServer;
-import java.net.http.HttpHeaders;
+import io.myelin.testkit.WebhookReceiver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -77,21 +75,10 @@ class WebhookDeliveryTest {
                 });
     }
 
-    static void verify(String secret, WebhookReceiver.Received r) throws Exception {
-        HttpHeaders headers = HttpHeaders.of(r.headers(), (a, b) -> true);
-        new Webhook(secret).verify(r.body(), headers); // throws when the signature or timestamp is wrong
-    }
-
-    /** Answers 500 to the first {@code failures} attempts of each message, then 200. */
-    static java.util.function.ToIntFunction<WebhookReceiver.Received> failFirst(int failures) {
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        return r -> seen.merge(r.id(), 1, Integer::sum) <= failures ? 500 : 200;
-    }
-
     @Test
     void retriesCarryTheSameIdAndAValidSignature() throws Exception {
         String path = "/retries";
-        receiver.answer(failFirst(2));
+        receiver.answer(WebhookReceiver.failFirst(2));
         String axon = server.createAxon("retries");
         JsonNode hook = createWebhook(server, path, List.of("order.*"), axon);
         assertThat(hook.get("secret").asText()).startsWith("whsec_");
@@ -103,7 +90,7 @@ class WebhookDeliveryTest {
         assertThat(got).extracting(WebhookReceiver.Received::id).containsOnly(d.get("id").asText());
         assertThat(d.get("id").asText()).startsWith("msg_");
         for (WebhookReceiver.Received r : got) {
-            verify(hook.get("secret").asText(), r);
+            r.verify(hook.get("secret").asText()); // throws when the signature or timestamp is wrong
             assertThat(r.signature()).startsWith("v1,");
             assertThat(r.headers().get("content-type")).containsExactly("application/json");
         }
@@ -131,7 +118,7 @@ class WebhookDeliveryTest {
     @Test
     void eachWebhookGetsItsChangesInOrder() {
         String path = "/order";
-        receiver.answer(failFirst(1));
+        receiver.answer(WebhookReceiver.failFirst(1));
         String axon = server.createAxon("order");
         JsonNode hook = createWebhook(server, path, List.of("*"), null);
         int n = 6;

@@ -44,6 +44,7 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^\\s:]+:(\\d+)");
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
     private static final int EXITED = -1;
+    private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
 
     private final List<String> launcher;
     private final Path dataDir;
@@ -51,6 +52,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final Map<String, String> settings;
     private final Duration readyDeadline;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int port;
 
@@ -210,6 +212,23 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * {@code POST path} with a JSON body, as the admin; the answer whatever its status. Any thread.
+     *
+     * @throws IOException when the server does not answer within 30 s or the connection fails (a killed child)
+     */
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_DEADLINE)
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET path} as the admin; the answer whatever its status. Any thread; fails as {@link #post}. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_DEADLINE)
+                .header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -249,6 +268,7 @@ public final class ServerProcess implements AutoCloseable {
                 }
             }
         } finally {
+            http.close();
             if (workDir != null) {
                 TempDirs.deleteTree(workDir);
             }

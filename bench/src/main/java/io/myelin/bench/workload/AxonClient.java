@@ -18,6 +18,11 @@ public final class AxonClient {
         this.http = http;
     }
 
+    /** The connection this client sends on, for workloads that make other calls on it. */
+    public HttpConnection connection() {
+        return http;
+    }
+
     public String createAxon(String name) throws IOException {
         return createAxon(name, Map.of());
     }
@@ -86,7 +91,8 @@ public final class AxonClient {
         return "/v1/axons/" + axonId + "/subscribe/sse?after_sequence=" + afterSequence;
     }
 
-    static HttpResponse expectOk(String what, HttpResponse r) throws UnexpectedResponseException {
+    /** {@code r} itself when it is 2xx; otherwise an {@link UnexpectedResponseException} naming {@code what}. */
+    public static HttpResponse expectOk(String what, HttpResponse r) throws UnexpectedResponseException {
         if (!r.ok()) throw new UnexpectedResponseException(what, r);
         return r;
     }

@@ -1,18 +1,20 @@
-package io.myelin.server;
+package io.myelin.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.standardwebhooks.Webhook;
 import com.sun.net.httpserver.HttpServer;
-import io.myelin.testkit.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.ToIntFunction;
@@ -20,14 +22,15 @@ import java.util.function.ToIntFunction;
 /**
  * A webhook receiver on loopback (the JDK's HTTP server, a virtual thread per request): records every request it gets
  * and answers with the status {@link #answer} decides, which may also block (a receiver that holds a request).
+ * Thread-safe.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as received: its Standard Webhooks headers, every header (lower-case names) and its body. */
-    record Received(String path, String id, String timestamp, String signature, Map<String, List<String>> headers,
-                    String body) {
-        JsonNode json() {
+    public record Received(String path, String id, String timestamp, String signature, Map<String, List<String>> headers,
+                           String body) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -35,8 +38,18 @@ final class WebhookReceiver implements AutoCloseable {
             }
         }
 
-        long sequence() {
+        public long sequence() {
             return json().get("data").get("sequence").asLong();
+        }
+
+        /**
+         * Checks the signature and timestamp with the Standard Webhooks reference library, as a receiver would.
+         *
+         * @param secret the webhook's {@code whsec_...} secret
+         * @throws Exception (the library's {@code WebhookVerificationException}) when either is wrong
+         */
+        public void verify(String secret) throws Exception {
+            new Webhook(secret).verify(body, HttpHeaders.of(headers, (a, b) -> true));
         }
     }
 
@@ -44,7 +57,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile ToIntFunction<Received> answer = r -> 200;
 
-    WebhookReceiver() throws IOException {
+    /** Listens on a free loopback port until {@link #close()}. */
+    public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", ex -> {
@@ -67,26 +81,34 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    /** {@code http://127.0.0.1:PORT} + {@code path}. */
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     /** Sets how requests from now on are answered. */
-    void answer(ToIntFunction<Received> answer) {
+    public void answer(ToIntFunction<Received> answer) {
         this.answer = answer;
     }
 
-    List<Received> received() {
+    /** Answers 500 to the first {@code failures} attempts of each message (by {@code webhook-id}), then 200. */
+    public static ToIntFunction<Received> failFirst(int failures) {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        return r -> seen.merge(r.id(), 1, Integer::sum) <= failures ? 500 : 200;
+    }
+
+    /** Every request so far, in arrival order. */
+    public List<Received> received() {
         return new ArrayList<>(received);
     }
 
     /** The requests whose path is {@code path}. */
-    List<Received> received(String path) {
+    public List<Received> received(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 
     /** Waits until {@code n} requests reached {@code path}, and returns them. */
-    List<Received> await(String path, int n) {
+    public List<Received> await(String path, int n) {
         return Await.until(n + " requests to " + path, Duration.ofSeconds(60), () -> received(path),
                 l -> l.size() >= n);
     }
