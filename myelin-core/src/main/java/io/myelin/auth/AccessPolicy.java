@@ -41,7 +41,8 @@ public final class AccessPolicy {
             throw MyelinException.notFound("axon", axonId);
         }
         throw new MyelinException(ErrorKind.FORBIDDEN, null,
-                "key " + caller.keyId() + " may not " + action + (axonId == null ? "" : " on " + axonId));
+                "key " + caller.keyId() + " may not " + action + (axonId == null ? "" : " on " + axonId)
+                        + needs(action));
     }
 
     /**
@@ -79,6 +80,12 @@ public final class AccessPolicy {
         }
     }
 
+    /** What a refusal adds: the scopes that would allow the action. */
+    private static String needs(Action action) {
+        String scopes = ScopeName.granting(action);
+        return " (needs scope " + (scopes.isEmpty() ? "admin" : scopes) + ")";
+    }
+
     /** Whether some scope of {@code caller} grants {@code action} on {@code axonId} (null: server-wide). */
     public boolean allows(Caller caller, Action action, String axonId) {
         for (Scope s : caller.scopes()) {
@@ -98,7 +105,7 @@ public final class AccessPolicy {
     public void checkDevbox(Caller caller, Action action, String devboxId, List<String> mountedAxons) {
         if (!allowsDevbox(caller, action, mountedAxons)) {
             throw new MyelinException(ErrorKind.FORBIDDEN, null,
-                    "key " + caller.keyId() + " may not " + action + " on " + devboxId);
+                    "key " + caller.keyId() + " may not " + action + " on " + devboxId + needs(action));
         }
     }
 

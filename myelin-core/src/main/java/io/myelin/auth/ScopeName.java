@@ -22,8 +22,12 @@ public enum ScopeName {
     AXONS_READ("axons:read", false, EnumSet.of(Action.AXON_READ, Action.AXON_LIST)),
     /** Create (only without an axon limit), update and delete axons. */
     AXONS_WRITE("axons:write", false, EnumSet.of(Action.AXON_CREATE, Action.AXON_UPDATE, Action.AXON_DELETE)),
-    /** History and the SSE stream. */
-    EVENTS_READ("events:read", false, EnumSet.of(Action.EVENT_READ, Action.EVENT_SUBSCRIBE)),
+    /**
+     * History and the SSE stream; and reading intents, whose every change is an event in that stream already (so an
+     * agent that creates an intent with {@link #EVENTS_WRITE} and waits on it needs {@code events:read} too).
+     */
+    EVENTS_READ("events:read", false, EnumSet.of(Action.EVENT_READ, Action.EVENT_SUBSCRIBE, Action.INTENT_READ,
+            Action.INTENT_LIST)),
     /**
      * Publish, and create intents: an intent is an agent waiting on the axon, announced as an {@code intent.created}
      * event in its stream, so whoever may write the stream may create one.
@@ -75,6 +79,12 @@ public enum ScopeName {
     /** Every scope name, as on the wire, comma-separated: for error messages. */
     public static String known() {
         return Arrays.stream(values()).map(ScopeName::wireName).collect(Collectors.joining(", "));
+    }
+
+    /** The scopes that grant {@code action}, but {@code admin}, as the wire names them: for refusals. */
+    public static String granting(Action action) {
+        return Arrays.stream(values()).filter(s -> s != ADMIN && s.actions.contains(action)).map(ScopeName::wireName)
+                .collect(Collectors.joining(" or "));
     }
 
     /**

@@ -47,7 +47,7 @@ class AccessPolicyTest {
         assertThatThrownBy(() -> policy.check(c, Action.AXON_DELETE, "axn_a"))
                 .isInstanceOfSatisfying(MyelinException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.FORBIDDEN);
-                    assertThat(e.getMessage()).isEqualTo("key key_test may not AXON_DELETE on axn_a");
+                    assertThat(e.getMessage()).isEqualTo("key key_test may not AXON_DELETE on axn_a (needs scope axons:write)");
                 });
         assertThatThrownBy(() -> policy.check(c, Action.AXON_READ, "axn_b")).isInstanceOf(MyelinException.class);
         assertThatThrownBy(() -> policy.check(c, Action.AXON_CREATE, null))
@@ -76,7 +76,7 @@ class AccessPolicyTest {
         assertThatThrownBy(() -> policy.checkDevbox(c, Action.DEVBOX_READ, "dbx_x", List.of("axn_c")))
                 .isInstanceOfSatisfying(MyelinException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.FORBIDDEN);
-                    assertThat(e.getMessage()).isEqualTo("key key_test may not DEVBOX_READ on dbx_x");
+                    assertThat(e.getMessage()).isEqualTo("key key_test may not DEVBOX_READ on dbx_x (needs scope agents:manage)");
                 });
         assertThat(policy.allowsDevbox(caller(Scope.ADMIN), Action.DEVBOX_CONTROL, List.of())).isTrue();
         assertThat(policy.devboxesVisible(c)).isEqualTo(AxonVisibility.only(Set.of("axn_a", "axn_b")));

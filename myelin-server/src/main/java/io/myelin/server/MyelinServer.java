@@ -367,6 +367,9 @@ public final class MyelinServer implements AutoCloseable {
         events.close();
         try {
             jetty.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Clients that keep a connection (a stream reconnecting, a long poll) past the graceful stop's 2 s: closed.
+            log.info("HTTP stop: connections still open after the graceful stop's 2 s were closed");
         } catch (Exception e) {
             log.warn("HTTP stop: {}", e.toString());
         }
