@@ -151,22 +151,8 @@ final class IntentsCommand implements Runnable {
             if (payload != null) {
                 b.payload(CliJson.tryParse(CliJson.argument("--payload", payload)));
             }
-            TimeText.When fireWhen = TimeText.when("--fire", fire);
-            if (fireWhen != null) {
-                if (fireWhen.at() != null) {
-                    b.fireAt(fireWhen.at());
-                } else {
-                    b.fireIn(fireWhen.in());
-                }
-            }
-            TimeText.When deadlineWhen = TimeText.when("--deadline", deadline);
-            if (deadlineWhen != null) {
-                if (deadlineWhen.at() != null) {
-                    b.deadline(deadlineWhen.at());
-                } else {
-                    b.deadlineIn(deadlineWhen.in());
-                }
-            }
+            TimeText.When.apply(TimeText.when("--fire", fire), b::fireAt, b::fireIn);
+            TimeText.When.apply(TimeText.when("--deadline", deadline), b::deadline, b::deadlineIn);
             if (remindEvery != null) {
                 b.remindEvery(DurationText.parse("--remind-every", remindEvery, null));
             }

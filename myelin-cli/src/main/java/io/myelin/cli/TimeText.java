@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.function.Consumer;
 
 /** Points in time on the command line: how they are printed, and how options name one. */
 final class TimeText {
@@ -29,6 +30,17 @@ final class TimeText {
      * makes a repeat of the same command the same request.
      */
     record When(Instant at, Duration in) {
+        /** Hands {@code when} to {@code atInstant} or {@code afterDelay}, whichever form it has; nothing for null. */
+        static void apply(When when, Consumer<Instant> atInstant, Consumer<Duration> afterDelay) {
+            if (when == null) {
+                return;
+            }
+            if (when.at() != null) {
+                atInstant.accept(when.at());
+            } else {
+                afterDelay.accept(when.in());
+            }
+        }
     }
 
     /**
