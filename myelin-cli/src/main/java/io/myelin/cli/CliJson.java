@@ -1,5 +1,6 @@
 package io.myelin.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,12 +19,23 @@ final class CliJson {
     /** The wire mapping, reading strictly: text after the JSON value is an error, not ignored. */
     static final ObjectMapper MAPPER = MyelinJson.newMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Writes every field, {@code null}s included, for records whose wire object always has them all. */
+    private static final ObjectMapper COMPLETE = MyelinJson.newMapper().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
     private CliJson() {
     }
 
     /** A client record (axon, event, publish result, SQL result) in its wire shape. */
     static JsonNode wire(Object record) {
         return MAPPER.valueToTree(record);
+    }
+
+    /**
+     * A client record in its wire shape with its {@code null} fields, for objects the server always sends whole
+     * (intents), so {@code --json} output has the same fields as the HTTP answer.
+     */
+    static JsonNode complete(Object record) {
+        return COMPLETE.valueToTree(record);
     }
 
     /** Parses JSON text, or returns {@code null} when it is not JSON. */

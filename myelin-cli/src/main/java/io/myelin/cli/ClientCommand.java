@@ -1,5 +1,6 @@
 package io.myelin.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.myelin.client.MyelinClient;
 import io.myelin.client.RetryAttempt;
 import java.io.PrintWriter;
@@ -89,8 +90,14 @@ abstract class ClientCommand implements Callable<Integer> {
      * stream yields them (JSON) or once it is drained (the table aligns its columns).
      */
     <T> int printList(Stream<T> items, String what, String[] headers, Function<T, Object[]> cells) {
+        return printList(items, what, headers, cells, CliJson::wire);
+    }
+
+    /** {@link #printList(Stream, String, String[], Function)} with {@code wire} making each item's JSON. */
+    <T> int printList(Stream<T> items, String what, String[] headers, Function<T, Object[]> cells,
+                      Function<? super T, JsonNode> wire) {
         if (json()) {
-            items.forEach(item -> out().println(CliJson.line(CliJson.wire(item))));
+            items.forEach(item -> out().println(CliJson.line(wire.apply(item))));
             return ExitCode.OK;
         }
         Table t = new Table(headers);

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options every client command shares: where the server is, how to authenticate, how to print.
+ * The options every client command shares: where the server is, how to authenticate, whom to act for, how to
+ * print.
  * The API key comes from {@code --api-key}, else {@code MYELIN_API_KEY}, else the {@code admin.key} that a
  * local {@code myelin serve} wrote into {@code ./myelin-data}, so the zero-configuration local case just works.
  */
@@ -21,6 +22,11 @@ final class ClientOptions {
     @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:MYELIN_API_KEY}",
             description = {"API key (env MYELIN_API_KEY).", "Default: the admin.key in myelin-data/ under the current directory, if any."})
     String apiKey;
+
+    @Option(names = "--user", paramLabel = "USER", defaultValue = "${env:MYELIN_USER}",
+            description = {"The user you act for, sent as X-Myelin-User (env MYELIN_USER); the server records it,",
+                    "e.g. as the user who resolved an intent."})
+    String user;
 
     @Option(names = "--json", description = "Print JSON (one object per line for lists and streams) instead of tables.")
     boolean json;
@@ -40,6 +46,11 @@ final class ClientOptions {
             b.baseUrl(server);
         } catch (IllegalArgumentException e) {
             throw new Failures.UsageProblem("--server: " + e.getMessage());
+        }
+        try {
+            b.actingUser(user);
+        } catch (IllegalArgumentException e) {
+            throw new Failures.UsageProblem("--user: " + e.getMessage());
         }
         return b.apiKey(resolveApiKey());
     }

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code myelin devboxes create|list|get|suspend|resume|shutdown}. */
 @Command(name = "devboxes", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Create, list, inspect, suspend, resume and shut down devboxes: where the server runs agents",
-                "on axons (the agents its operator configured in agents.binaries)."},
+        description = {"Create, list, inspect, suspend, resume and shut down devboxes.",
+                "A devbox is where the server runs an agent on an axon (the agents its operator configured in",
+                "agents.binaries)."},
         subcommands = {DevboxesCommand.Create.class, DevboxesCommand.ListDevboxes.class, DevboxesCommand.Get.class,
                 DevboxesCommand.Suspend.class, DevboxesCommand.Resume.class, DevboxesCommand.Shutdown.class})
 final class DevboxesCommand implements Runnable {
@@ -84,8 +85,9 @@ final class DevboxesCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = {"Create a devbox and print it. With --axon and --agent it mounts an agent on the axon:",
-                    "turns published on the axon reach the agent, its output comes back as events."})
+            description = {"Create a devbox and print it.",
+                    "With --axon and --agent it mounts an agent on the axon: turns published on the axon reach the",
+                    "agent, its output comes back as events."})
     static final class Create extends Waiting {
         @Option(names = "--name", description = "Optional name.")
         String name;

@@ -1,10 +1,14 @@
 package io.myelin.cli;
 
+import io.myelin.client.Intent;
+import io.myelin.client.IntentConflictException;
+import io.myelin.client.IntentResolution;
 import io.myelin.client.MyelinApiException;
 import io.myelin.client.MyelinConnectionException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 
 /**
  * Turns an exception into one clear line on stderr and an {@link ExitCode}; the stack trace only with
@@ -42,6 +46,9 @@ final class Failures {
     }
 
     private static String describe(Throwable e) {
+        if (e instanceof IntentConflictException conflict) {
+            return notWaiting(conflict.intent());
+        }
         if (e instanceof MyelinApiException api) {
             String hint = switch (api.status()) {
                 case 401 -> " (pass --api-key or set MYELIN_API_KEY)";
@@ -57,6 +64,26 @@ final class Failures {
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * One sentence for a resolve or cancel that came too late, from the intent the 409 carries rather than the
+     * server's message (which the client also extends), with the time as an ISO instant.
+     */
+    static String notWaiting(Intent i) {
+        StringBuilder sb = new StringBuilder("intent ").append(i.id()).append(" is no longer waiting: it is ")
+                .append(i.status().wireName());
+        IntentResolution r = i.resolution();
+        if (r != null) {
+            sb.append(", ").append(r.outcome().wireName()).append(" by ").append(r.resolvedBy());
+            if (r.resolvedByUser() != null) {
+                sb.append(" for ").append(r.resolvedByUser());
+            }
+        }
+        if (i.resolvedAtMs() != null) {
+            sb.append(" at ").append(Instant.ofEpochMilli(i.resolvedAtMs()));
+        }
+        return sb.append('.').toString();
     }
 
     /** A problem with the command's arguments found while running it (e.g. a payload that is not JSON). */

@@ -6,8 +6,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code myelin inbox [--assignee NAME]}: the intents waiting for a person. */
 @Command(name = "inbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"List the intents waiting for a person, oldest first. Answer one with",
-                "myelin intents approve|reject INTENT."})
+        description = {"List the intents waiting for a person, oldest first.",
+                "Answer one with myelin intents approve|reject INTENT.", IntentsCommand.PERMISSION_HELP})
 final class InboxCommand extends ClientCommand {
     @Mixin
     IntentFilterOptions filter;

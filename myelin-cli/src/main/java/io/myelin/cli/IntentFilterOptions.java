@@ -32,6 +32,7 @@ final class IntentFilterOptions {
         return command.printList(limit == null ? intents : intents.limit(limit), what,
                 new String[] {"ID", "AXON", "KIND", "FOR", "STATUS", "ASSIGNEE", "TITLE", "CREATED", "DEADLINE"},
                 i -> new Object[] {i.id(), i.axonId(), i.kind(), i.waitingFor().wireName(), i.status().wireName(),
-                    i.assignee(), i.title(), TimeText.format(i.createdAtMs()), TimeText.format(i.deadlineMs())});
+                    i.assignee(), i.title(), TimeText.format(i.createdAtMs()), TimeText.format(i.deadlineMs())},
+                CliJson::complete);
     }
 }

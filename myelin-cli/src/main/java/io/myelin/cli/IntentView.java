@@ -2,6 +2,7 @@ package io.myelin.cli;
 
 import io.myelin.client.Intent;
 import io.myelin.client.IntentResolution;
+import io.myelin.client.OnDeadline;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,7 +14,7 @@ final class IntentView {
 
     static void print(Intent i, boolean json, PrintWriter out) {
         if (json) {
-            out.println(CliJson.line(CliJson.wire(i)));
+            out.println(CliJson.line(CliJson.complete(i)));
             return;
         }
         line(out, "id", i.id());
@@ -29,9 +30,7 @@ final class IntentView {
             line(out, "fires at", TimeText.format(i.fireAtMs()));
         }
         if (i.deadlineMs() != null) {
-            String action = i.onDeadline() == null ? "" : " (then " + i.onDeadline().wireName()
-                    + (i.escalateTo() == null ? "" : " to " + i.escalateTo()) + ")";
-            line(out, "deadline", TimeText.format(i.deadlineMs()) + action);
+            line(out, "deadline", TimeText.format(i.deadlineMs()) + afterDeadline(i));
         }
         if (i.remindEveryMs() != null) {
             line(out, "reminders", "every " + Duration.ofMillis(i.remindEveryMs()).toString().substring(2).toLowerCase(Locale.ROOT));
@@ -41,7 +40,8 @@ final class IntentView {
         }
         IntentResolution r = i.resolution();
         if (r != null) {
-            line(out, "outcome", r.outcome().wireName() + " by " + r.resolvedBy() + " at " + TimeText.format(i.resolvedAtMs()));
+            line(out, "outcome", r.outcome().wireName() + " by " + r.resolvedBy()
+                    + (r.resolvedByUser() == null ? "" : " for " + r.resolvedByUser()) + " at " + TimeText.format(i.resolvedAtMs()));
             if (r.result() != null) {
                 line(out, "result", r.result().toString());
             }
@@ -49,6 +49,20 @@ final class IntentView {
                 line(out, "comment", r.comment());
             }
         }
+    }
+
+    /**
+     * What the deadline will do: an intent escalates once, so after that its next deadline expires it whatever
+     * {@code on_deadline} says.
+     */
+    private static String afterDeadline(Intent i) {
+        if (i.onDeadline() == null) {
+            return "";
+        }
+        if (i.onDeadline() == OnDeadline.ESCALATE && i.escalationLevel() >= 1) {
+            return " (then " + OnDeadline.EXPIRE.wireName() + ")";
+        }
+        return " (then " + i.onDeadline().wireName() + (i.escalateTo() == null ? "" : " to " + i.escalateTo()) + ")";
     }
 
     private static void line(PrintWriter out, String label, String value) {

@@ -11,7 +11,6 @@ import io.myelin.client.OnDeadline;
 import io.myelin.client.WaitingFor;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,12 +21,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code myelin intents list|show|create|approve|reject|resolve|cancel}. */
 @Command(name = "intents", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Create, list, show, wait for, resolve and cancel intents: durable waits on a person, a tool,",
-                "an agent or a point in time, each on one axon."},
+        description = {"Create, list, show, wait for, resolve and cancel intents.",
+                "An intent is a durable wait on a person, a tool, an agent or a point in time, on one axon."},
         subcommands = {IntentsCommand.ListIntents.class, IntentsCommand.Show.class, IntentsCommand.Create.class,
                 IntentsCommand.Approve.class, IntentsCommand.Reject.class, IntentsCommand.Resolve.class,
                 IntentsCommand.Cancel.class})
 final class IntentsCommand implements Runnable {
+    /** How approve and reject answer an agent's permission request; shown in their help and the inbox's. */
+    static final String PERMISSION_HELP = "For a permission intent (an agent asking to use a tool), approve picks the"
+            + " agent's first allow option and reject its first reject option; -r '{\"option_id\":\"ID\"}' picks"
+            + " another of the options in its payload.";
+
     @Spec
     CommandSpec spec;
 
@@ -59,8 +63,9 @@ final class IntentsCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = {"Show one intent. With --wait, first wait until it is no longer waiting (across server",
-                    "restarts), at most the given time."})
+            description = {"Show one intent, or wait for it to end first.",
+                    "With --wait, first wait until it is no longer waiting (across server restarts), at most the given",
+                    "time."})
     static final class Show extends ClientCommand {
         @Parameters(paramLabel = "INTENT", description = "Intent id (int_...).")
         String intentId;
@@ -146,14 +151,8 @@ final class IntentsCommand implements Runnable {
             if (payload != null) {
                 b.payload(CliJson.tryParse(CliJson.argument("--payload", payload)));
             }
-            Instant fireAt = TimeText.at("--fire", fire);
-            if (fireAt != null) {
-                b.fireAt(fireAt);
-            }
-            Instant deadlineAt = TimeText.at("--deadline", deadline);
-            if (deadlineAt != null) {
-                b.deadline(deadlineAt);
-            }
+            TimeText.When.apply(TimeText.when("--fire", fire), b::fireAt, b::fireIn);
+            TimeText.When.apply(TimeText.when("--deadline", deadline), b::deadline, b::deadlineIn);
             if (remindEvery != null) {
                 b.remindEvery(DurationText.parse("--remind-every", remindEvery, null));
             }
@@ -194,8 +193,10 @@ final class IntentsCommand implements Runnable {
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = {"Approve a waiting intent. Exit status 5 when it is no longer waiting (someone else resolved",
-                    "it, or it expired): the message says how it ended."})
+            description = {"Approve a waiting intent.",
+                    "Exit status 5 when it is no longer waiting (someone else resolved it, or it expired): the message",
+                    "says how it ended.",
+                    PERMISSION_HELP})
     static final class Approve extends Resolving {
         @Override
         protected int run(MyelinClient client) throws IOException {
@@ -204,7 +205,7 @@ final class IntentsCommand implements Runnable {
     }
 
     @Command(name = "reject", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = "Reject a waiting intent (exit status 5 when it is no longer waiting).")
+            description = {"Reject a waiting intent (exit status 5 when it is no longer waiting).", PERMISSION_HELP})
     static final class Reject extends Resolving {
         @Override
         protected int run(MyelinClient client) throws IOException {

@@ -54,6 +54,9 @@ final class TurnPrinter {
     }
 
     void print(AxonEvent e) {
+        if (e.origin() == Origin.SYSTEM_EVENT && "intent.created".equals(e.eventType()) && permissionIntent(e)) {
+            return;
+        }
         List<TurnEvent> typed = TurnEvents.of(e);
         if (typed.isEmpty() && e.origin() != Origin.SYSTEM_EVENT && ExecCommand.TURN_END_TYPES.contains(e.eventType())) {
             // an agent of its own that ends its turns itself (no broker): shown like the broker's end
@@ -147,6 +150,20 @@ final class TurnPrinter {
                 .findFirst().orElseThrow();
         out.println("  answer: myelin publish " + axonId + " --type session/request_permission --payload "
                 + shellQuote("{\"outcome\":{\"outcome\":\"selected\",\"optionId\":" + quote(option) + "}}"));
+    }
+
+    /**
+     * The broker follows each permission request with a {@code permission} intent ({@code intent.created}): prints
+     * the commands that answer the request through it, and whether the event was one.
+     */
+    private boolean permissionIntent(AxonEvent e) {
+        JsonNode p = CliJson.tryParse(e.payload());
+        if (p == null || !"permission".equals(p.path("kind").textValue()) || p.path("id").textValue() == null) {
+            return false;
+        }
+        String id = p.path("id").textValue();
+        out.println("  or:     myelin intents approve " + id + "   (myelin intents reject " + id + ")");
+        return true;
     }
 
     private void line(String text) {

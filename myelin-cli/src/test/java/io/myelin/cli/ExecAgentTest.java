@@ -104,6 +104,8 @@ class ExecAgentTest {
                 .contains("understand the current situation.\n[tool] Reading project files (read) pending\n")
                 .contains("completed\nNow I understand the project structure. I need to make some changes to improve it.\n[tool]");
         assertThat(r.lines().getLast()).startsWith("last-seq ");
+        assertThat(r.out()).as("the permission request's intent, and the commands that answer through it")
+                .containsPattern("\n  or: +myelin intents approve (int_\\w+) +\\(myelin intents reject \\1\\)\n");
 
         // The client's typed view of the same turn, read from the axon (the broker prompted the agent itself for the
         // plain message, so the agent's answer to session/prompt is not on the axon: the broker's end says it).

@@ -45,7 +45,15 @@ class IntentsCommandTest {
             assertThat(Cli.runRaw("intents", sub, "--help").exit()).as(sub).isZero();
         }
         assertThat(Cli.runRaw("inbox", "--help").exit()).isZero();
-        assertThat(Cli.runRaw("--help").out()).contains("intents", "inbox");
+        assertThat(Cli.runRaw("--help").out()).contains("intents", "inbox",
+                "Create, list, show, wait for, resolve and cancel intents.");
+        assertThat(Cli.runRaw("intents", "--help").out()).contains("Show one intent, or wait for it to end first.",
+                "Approve a waiting intent.");
+        for (String[] help : List.<String[]>of(new String[] {"inbox", "--help"}, new String[] {"intents", "approve", "--help"},
+                new String[] {"intents", "reject", "--help"})) {
+            assertThat(Cli.runRaw(help).out().replaceAll("\\s+", " ")).as(String.join(" ", help))
+                    .contains("approve picks the agent's first allow option", "-r '{\"option_id\":\"ID\"}'");
+        }
         assertThat(Cli.run(server, "intents").exit()).isEqualTo(ExitCode.USAGE);
     }
 
@@ -79,11 +87,79 @@ class IntentsCommandTest {
                 "comment      fine");
         Cli.Result late = Cli.run(server, "intents", "reject", id);
         assertThat(late.exit()).isEqualTo(ExitCode.REJECTED);
-        assertThat(late.err()).contains(id, "completed", "approved by");
+        assertThat(late.err().strip()).as("one sentence, with an ISO time")
+                .matches("myelin: intent " + id + " is no longer waiting: it is completed, approved by key_\\w+ at "
+                        + "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\.");
         assertThat(Cli.run(server, "intents", "cancel", id).exit()).isEqualTo(ExitCode.REJECTED);
         Cli.Result empty = Cli.run(server, "inbox", "--assignee", who);
         assertThat(empty.out()).isEmpty();
         assertThat(empty.err()).contains("no intents waiting for a person");
+    }
+
+    @Test
+    void aRelativeDeadlineMakesARepeatedCreateTheSameRequest() {
+        String axon = newAxon();
+        String[] args = {"--kind", "refund.approval", "--waiting-for", "human", "--deadline", "10m",
+            "--idempotency-key", "k-" + UUID.randomUUID()};
+        String first = create(axon, args);
+        assertThat(create(axon, args)).as("the same command with the same key: the original intent").isEqualTo(first);
+        JsonNode j = CliJson.tryParse(Cli.run(server, "intents", "show", first, "--json").out().strip());
+        assertThat(j.get("deadline_ms").asLong()).isEqualTo(j.get("created_at_ms").asLong() + 600_000L);
+
+        String[] timer = {"--kind", "wake", "--waiting-for", "time", "--fire", "5m", "--idempotency-key", "t-" + UUID.randomUUID()};
+        String wake = create(axon, timer);
+        assertThat(create(axon, timer)).isEqualTo(wake);
+        JsonNode w = CliJson.tryParse(Cli.run(server, "intents", "show", wake, "--json").out().strip());
+        assertThat(w.get("fire_at_ms").asLong()).isEqualTo(w.get("created_at_ms").asLong() + 300_000L);
+    }
+
+    @Test
+    void jsonKeepsEveryFieldOfTheWireIncludingNulls() {
+        String axon = newAxon();
+        String who = "json-" + UUID.randomUUID();
+        Cli.Result created = Cli.run(server, "intents", "create", "--axon", axon, "--kind", "k", "--waiting-for", "human",
+                "--assignee", who, "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        JsonNode c = CliJson.tryParse(created.out().strip());
+        List<String> fields = List.of("title", "payload", "fire_at_ms", "deadline_ms", "remind_every_ms",
+                "next_remind_at_ms", "escalate_to", "resolved_at_ms", "resolution");
+        for (String f : fields) {
+            assertThat(c.has(f)).as("create --json has %s", f).isTrue();
+            assertThat(c.get(f).isNull()).as(f).isTrue();
+        }
+        String id = c.get("id").asText();
+        for (Cli.Result r : List.of(Cli.run(server, "intents", "show", id, "--json"),
+                Cli.run(server, "intents", "list", "--axon", axon, "--json"), Cli.run(server, "inbox", "--assignee", who, "--json"))) {
+            JsonNode j = CliJson.tryParse(r.out().strip());
+            assertThat(j.get("id").asText()).isEqualTo(id);
+            assertThat(fields).allSatisfy(f -> assertThat(j.has(f)).as(f).isTrue());
+        }
+        JsonNode cancelled = CliJson.tryParse(Cli.run(server, "intents", "cancel", id, "--json").out().strip());
+        assertThat(cancelled.get("resolution").has("resolved_by_user")).isTrue();
+        assertThat(cancelled.get("resolution").get("result").isNull()).isTrue();
+    }
+
+    @Test
+    void theUserOptionIsRecordedAsTheResolvingUser() {
+        String id = create(newAxon(), "--kind", "k", "--waiting-for", "human");
+        Cli.Result approved = Cli.run(server, "intents", "approve", id, "--user", "alice@example.com");
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.out()).containsPattern("outcome +approved by key_\\w+ for alice@example.com at ");
+        JsonNode j = CliJson.tryParse(Cli.run(server, "intents", "show", id, "--json").out().strip());
+        assertThat(j.get("resolution").get("resolved_by_user").asText()).isEqualTo("alice@example.com");
+        Cli.Result late = Cli.run(server, "intents", "reject", id);
+        assertThat(late.err()).contains("approved by key_", " for alice@example.com at ");
+        assertThat(Cli.run(server, "intents", "show", id, "--user", "alice smith").exit()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void afterAnEscalationTheDeadlineExpires() {
+        String id = create(newAxon(), "--kind", "k", "--waiting-for", "human", "--deadline", "300ms",
+                "--on-deadline", "escalate", "--escalate-to", "boss");
+        Cli.Result ended = Cli.run(server, "intents", "show", id, "--wait", "60s");
+        assertThat(ended.exit()).as(ended.err()).isZero();
+        assertThat(ended.out()).contains("status       expired", "assignee     boss", "(then expire)", "escalated    1 time")
+                .doesNotContain("(then escalate");
     }
 
     @Test

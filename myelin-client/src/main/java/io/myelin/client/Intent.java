@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param fireAtMs        when a time intent fires, or {@code null}
  * @param deadlineMs      when it expires or escalates if still waiting, or {@code null}
  * @param remindEveryMs   the interval of its {@code intent.reminded} events while waiting, or {@code null}
+ * @param nextRemindAtMs  when its next {@code intent.reminded} event is due, or {@code null} when none will be
  * @param onDeadline      what its deadline does; {@code null} when the server sent none
  * @param escalateTo      the assignee an escalation hands it to, or {@code null}
  * @param escalationLevel how many times it was escalated (0 at first)
@@ -33,7 +34,7 @@ import java.util.Objects;
  */
 public record Intent(String id, String axonId, String kind, WaitingFor waitingFor, IntentStatus status, String title,
                      JsonNode payload, String assignee, Long fireAtMs, Long deadlineMs, Long remindEveryMs,
-                     OnDeadline onDeadline, String escalateTo, int escalationLevel, long createdAtMs, long updatedAtMs,
+                     Long nextRemindAtMs, OnDeadline onDeadline, String escalateTo, int escalationLevel, long createdAtMs, long updatedAtMs,
                      Long resolvedAtMs, IntentResolution resolution) {
     /** Maps values this client does not know to UNKNOWN, and a JSON {@code null} payload to {@code null}. */
     public Intent {

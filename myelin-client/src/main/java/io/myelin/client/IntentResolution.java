@@ -10,8 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param result     the JSON value the resolver gave, or {@code null}
  * @param comment    the resolver's comment (the reason, for a cancel), or {@code null}
  * @param resolvedBy the id of the API key that resolved or cancelled it, or {@code "system"} for the server's timers
+ * @param resolvedByUser the user that key said it acted for ({@code X-Myelin-User}, see
+ *                   {@link MyelinClient.Builder#actingUser}), or {@code null}
  */
-public record IntentResolution(IntentOutcome outcome, JsonNode result, String comment, String resolvedBy) {
+public record IntentResolution(IntentOutcome outcome, JsonNode result, String comment, String resolvedBy,
+                               String resolvedByUser) {
     /** Reads a JSON {@code null} result as {@code null}; an outcome this client does not know as UNKNOWN. */
     public IntentResolution {
         outcome = outcome == null ? IntentOutcome.UNKNOWN : outcome;

@@ -44,8 +44,8 @@ public interface MyelinClient extends AutoCloseable {
     }
 
     /**
-     * A client configured from the environment: {@code MYELIN_URL} (default {@code http://127.0.0.1:7777}) and
-     * {@code MYELIN_API_KEY} (optional).
+     * A client configured from the environment: {@code MYELIN_URL} (default {@code http://127.0.0.1:7777}),
+     * {@code MYELIN_API_KEY} and {@code MYELIN_USER} (both optional).
      */
     static MyelinClient fromEnv() {
         return builder().fromEnv().build();
@@ -82,6 +82,7 @@ public interface MyelinClient extends AutoCloseable {
 
         URI baseUrl = URI.create(DEFAULT_URL);
         String apiKey;
+        String actingUser;
         Duration connectTimeout = Duration.ofSeconds(10);
         Duration requestTimeout = Duration.ofSeconds(60);
         int maxRetries = 2;
@@ -120,7 +121,30 @@ public interface MyelinClient extends AutoCloseable {
             return this;
         }
 
-        /** Reads {@code MYELIN_URL} and {@code MYELIN_API_KEY} where set, keeping the current values otherwise. */
+        /**
+         * The user this client acts for, sent as {@code X-Myelin-User} on every request; {@code null} or blank sends
+         * none. The server records it (e.g. as an intent resolution's {@code resolvedByUser}) without verifying it,
+         * and counts it in a write's retry identity.
+         *
+         * @throws IllegalArgumentException not 1..128 visible ASCII characters (the server would answer 400)
+         */
+        public Builder actingUser(String user) {
+            if (user == null || user.isBlank()) {
+                this.actingUser = null;
+                return this;
+            }
+            String u = user.strip();
+            if (u.length() > 128 || !u.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("actingUser must be 1..128 visible ASCII characters, got '" + u + "'");
+            }
+            this.actingUser = u;
+            return this;
+        }
+
+        /**
+         * Reads {@code MYELIN_URL}, {@code MYELIN_API_KEY} and {@code MYELIN_USER} ({@link #actingUser}) where set,
+         * keeping the current values otherwise.
+         */
         public Builder fromEnv() {
             String url = System.getenv("MYELIN_URL");
             if (url != null && !url.isBlank()) {
@@ -129,6 +153,10 @@ public interface MyelinClient extends AutoCloseable {
             String key = System.getenv("MYELIN_API_KEY");
             if (key != null && !key.isBlank()) {
                 apiKey(key);
+            }
+            String user = System.getenv("MYELIN_USER");
+            if (user != null && !user.isBlank()) {
+                actingUser(user);
             }
             return this;
         }

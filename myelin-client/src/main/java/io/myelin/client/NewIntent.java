@@ -21,9 +21,10 @@ import java.util.Objects;
  * <p>The server checks every field and names the one at fault in a 400 (limits on lengths, the payload's size,
  * times in the past); the builder only refuses what cannot be sent at all.
  *
- * <p>With an idempotency key, send the same {@code NewIntent} again rather than building a new one: {@code fireIn}
- * and {@code deadlineIn} count from the moment they are called, so a rebuilt request differs, and the server refuses
- * a key reused for a different request (422).
+ * <p>{@code fireIn} and {@code deadlineIn} send delays ({@code fire_in_ms}, {@code deadline_in_ms}) that the server
+ * counts from when it creates the intent, so a request rebuilt the same way is the same request: a repeat under one
+ * idempotency key, however late, answers the original intent. {@code fireAt} and {@code deadline} send instants.
+ * Setting one form of a time replaces the other.
  *
  * @param kind          the caller's label, e.g. {@code refund.approval} (required)
  * @param waitingFor    whom it waits for (required)
@@ -31,13 +32,18 @@ import java.util.Objects;
  * @param payload       any JSON value, or {@code null}
  * @param assignee      who should act, or {@code null}
  * @param fireAtMs      for {@link WaitingFor#TIME}: when it fires, epoch milliseconds; else {@code null}
+ * @param fireInMs      for {@link WaitingFor#TIME}: when it fires, as milliseconds after its creation; {@code null}
+ *                      when {@code fireAtMs} says it or it has no fire time
  * @param deadlineMs    when it expires (or escalates) if still waiting, epoch milliseconds, or {@code null}
+ * @param deadlineInMs  its deadline as milliseconds after its creation; {@code null} when {@code deadlineMs} says it
+ *                      or it has none
  * @param remindEveryMs an {@code intent.reminded} event this often while it waits, or {@code null}
  * @param onDeadline    what the deadline does, or {@code null} for the server's default ({@code expire})
  * @param escalateTo    the assignee an escalation hands it to, or {@code null}
  */
 public record NewIntent(String kind, WaitingFor waitingFor, String title, JsonNode payload, String assignee,
-                        Long fireAtMs, Long deadlineMs, Long remindEveryMs, OnDeadline onDeadline, String escalateTo) {
+                        Long fireAtMs, Long fireInMs, Long deadlineMs, Long deadlineInMs, Long remindEveryMs,
+                        OnDeadline onDeadline, String escalateTo) {
     /** Checks what no server could accept: a missing kind or waiting_for, values this client cannot name. */
     public NewIntent {
         if (kind == null || kind.isBlank()) {
@@ -48,6 +54,12 @@ public record NewIntent(String kind, WaitingFor waitingFor, String title, JsonNo
         }
         if (onDeadline == OnDeadline.UNKNOWN) {
             throw new IllegalArgumentException("onDeadline UNKNOWN cannot be sent");
+        }
+        if (fireAtMs != null && fireInMs != null) {
+            throw new IllegalArgumentException("fireAtMs and fireInMs are exclusive: set one");
+        }
+        if (deadlineMs != null && deadlineInMs != null) {
+            throw new IllegalArgumentException("deadlineMs and deadlineInMs are exclusive: set one");
         }
     }
 
@@ -64,7 +76,9 @@ public record NewIntent(String kind, WaitingFor waitingFor, String title, JsonNo
         private JsonNode payload;
         private String assignee;
         private Long fireAtMs;
+        private Long fireInMs;
         private Long deadlineMs;
+        private Long deadlineInMs;
         private Long remindEveryMs;
         private OnDeadline onDeadline;
         private String escalateTo;
@@ -95,26 +109,38 @@ public record NewIntent(String kind, WaitingFor waitingFor, String title, JsonNo
             return this;
         }
 
-        /** For a time intent: when it fires. */
+        /** For a time intent: when it fires (replaces a {@link #fireIn}). */
         public Builder fireAt(Instant at) {
             this.fireAtMs = Objects.requireNonNull(at, "at").toEpochMilli();
+            this.fireInMs = null;
             return this;
         }
 
-        /** For a time intent: fires {@code delay} after now, by this machine's clock. */
+        /**
+         * For a time intent: fires {@code delay} after the server creates it, by the server's clock (replaces a
+         * {@link #fireAt}).
+         */
         public Builder fireIn(Duration delay) {
-            return fireAt(Instant.now().plus(Objects.requireNonNull(delay, "delay")));
+            this.fireInMs = Objects.requireNonNull(delay, "delay").toMillis();
+            this.fireAtMs = null;
+            return this;
         }
 
-        /** When it expires (or escalates) if still waiting. */
+        /** When it expires (or escalates) if still waiting (replaces a {@link #deadlineIn}). */
         public Builder deadline(Instant at) {
             this.deadlineMs = Objects.requireNonNull(at, "at").toEpochMilli();
+            this.deadlineInMs = null;
             return this;
         }
 
-        /** Its deadline, {@code span} after now by this machine's clock. */
+        /**
+         * Its deadline, {@code span} after the server creates it, by the server's clock (replaces a
+         * {@link #deadline}).
+         */
         public Builder deadlineIn(Duration span) {
-            return deadline(Instant.now().plus(Objects.requireNonNull(span, "span")));
+            this.deadlineInMs = Objects.requireNonNull(span, "span").toMillis();
+            this.deadlineMs = null;
+            return this;
         }
 
         /** An {@code intent.reminded} event on the axon this often while it waits. */
@@ -137,8 +163,8 @@ public record NewIntent(String kind, WaitingFor waitingFor, String title, JsonNo
 
         /** The intent to send. */
         public NewIntent build() {
-            return new NewIntent(kind, waitingFor, title, payload, assignee, fireAtMs, deadlineMs, remindEveryMs,
-                    onDeadline, escalateTo);
+            return new NewIntent(kind, waitingFor, title, payload, assignee, fireAtMs, fireInMs, deadlineMs,
+                    deadlineInMs, remindEveryMs, onDeadline, escalateTo);
         }
     }
 }

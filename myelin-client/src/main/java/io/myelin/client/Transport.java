@@ -37,6 +37,7 @@ final class Transport {
     private final HttpClient http;
     private final URI base;
     private final String apiKey;
+    private final String actingUser;
     private final Duration requestTimeout;
     private final int maxRetries;
     private final Duration initialRetryDelay;
@@ -48,6 +49,7 @@ final class Transport {
     Transport(MyelinClient.Builder b) {
         this.base = b.baseUrl;
         this.apiKey = b.apiKey;
+        this.actingUser = b.actingUser;
         this.requestTimeout = b.requestTimeout;
         this.maxRetries = b.maxRetries;
         this.initialRetryDelay = b.initialRetryDelay;
@@ -281,14 +283,19 @@ final class Transport {
         if (apiKey != null) {
             rb.header("Authorization", "Bearer " + apiKey);
         }
+        if (actingUser != null) {
+            rb.header("X-Myelin-User", actingUser);
+        }
         return rb;
     }
 
     private MyelinConnectionException connectionFailure(HttpRequest req, IOException e, int attempts) {
-        String tries = attempts > 1 ? "; gave up after " + attempts + " attempts" : "";
+        // "after N attempts", not "gave up": a retry listener sees this failure too, before the next attempt.
+        String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
         if (e instanceof HttpTimeoutException) {
             return new MyelinConnectionException(req.method() + " " + req.uri() + " timed out"
-                    + req.timeout().map(t -> " after " + t.toMillis() + " ms").orElse("") + tries, e);
+                    + req.timeout().map(t -> " after " + t.toMillis() + " ms").orElse("")
+                    + (attempts > 1 ? " on attempt " + attempts : ""), e);
         }
         return new MyelinConnectionException("cannot reach " + base + " (" + reason(e) + ")" + tries, e);
     }

@@ -16,10 +16,11 @@ class IntentWireTest {
     private static final String RESOLVED = """
             {"id":"int_abcdefghijklmnopqrstuvwx","axon_id":"axn_1","kind":"refund.approval","waiting_for":"human",
              "status":"completed","title":"Refund?","payload":{"order":1234},"assignee":"bob","fire_at_ms":null,
-             "deadline_ms":1700000060000,"remind_every_ms":null,"on_deadline":"escalate","escalate_to":"bob",
+             "deadline_ms":1700000060000,"remind_every_ms":600000,"next_remind_at_ms":1700000600000,"on_deadline":"escalate","escalate_to":"bob",
              "escalation_level":1,"created_at_ms":1700000000000,"updated_at_ms":1700000030000,
              "resolved_at_ms":1700000030000,
-             "resolution":{"outcome":"approved","result":{"refund_id":"r_9"},"comment":"ok","resolved_by":"key_1"}}
+             "resolution":{"outcome":"approved","result":{"refund_id":"r_9"},"comment":"ok","resolved_by":"key_1",
+                            "resolved_by_user":"alice@example.com"}}
             """;
 
     @Test
@@ -33,11 +34,12 @@ class IntentWireTest {
         assertThat(i.payload().get("order").asInt()).isEqualTo(1234);
         assertThat(i.fireAtMs()).isNull();
         assertThat(i.deadlineMs()).isEqualTo(1700000060000L);
+        assertThat(i.nextRemindAtMs()).isEqualTo(1700000600000L);
         assertThat(i.onDeadline()).isEqualTo(OnDeadline.ESCALATE);
         assertThat(i.escalationLevel()).isEqualTo(1);
         assertThat(i.resolvedAtMs()).isEqualTo(1700000030000L);
         assertThat(i.resolution()).isEqualTo(new IntentResolution(IntentOutcome.APPROVED,
-                Json.MAPPER.readTree("{\"refund_id\":\"r_9\"}"), "ok", "key_1"));
+                Json.MAPPER.readTree("{\"refund_id\":\"r_9\"}"), "ok", "key_1", "alice@example.com"));
     }
 
     @Test
@@ -75,6 +77,13 @@ class IntentWireTest {
         JsonNode timer = Json.MAPPER.readTree(Json.text(NewIntent.builder("tick", WaitingFor.TIME)
                 .fireAt(Instant.ofEpochMilli(5)).build()));
         assertThat(timer).isEqualTo(Json.MAPPER.readTree("{\"kind\":\"tick\",\"waiting_for\":\"time\",\"fire_at_ms\":5}"));
+        JsonNode relative = Json.MAPPER.readTree(Json.text(NewIntent.builder("tick", WaitingFor.TIME)
+                .fireAt(Instant.ofEpochMilli(5)).fireIn(Duration.ofMinutes(5))
+                .deadline(Instant.ofEpochMilli(9)).deadlineIn(Duration.ofMinutes(10)).build()));
+        assertThat(relative).as("delays go as delays, and the later form replaces the earlier")
+                .isEqualTo(Json.MAPPER.readTree("""
+                        {"kind":"tick","waiting_for":"time","fire_in_ms":300000,"deadline_in_ms":600000}
+                        """));
     }
 
     @Test

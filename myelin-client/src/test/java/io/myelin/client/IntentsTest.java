@@ -54,27 +54,48 @@ class IntentsTest {
     @Test
     void createReadAndAnIdempotentRepeat() {
         String axon = newAxon();
-        // Built once: deadlineIn counts from now, so a rebuilt request would differ, which the key refuses (422).
-        NewIntent request = NewIntent.builder("refund.approval", WaitingFor.HUMAN)
-                .title("Refund order 1234?").payload(Map.of("order", 1234)).assignee("alice")
-                .deadlineIn(Duration.ofHours(1)).remindEvery(Duration.ofMinutes(10))
-                .onDeadline(OnDeadline.ESCALATE).escalateTo("bob").build();
-        Intent created = client.intents().create(axon, request, "refund-1234");
+        Intent created = client.intents().create(axon, refundWithDeadline(), "refund-1234");
         assertThat(created.id()).startsWith("int_");
         assertThat(created.axonId()).isEqualTo(axon);
         assertThat(created.status()).isEqualTo(IntentStatus.WAITING);
         assertThat(created.waiting()).isTrue();
         assertThat(created.payload().get("order").asInt()).isEqualTo(1234);
         assertThat(created.remindEveryMs()).isEqualTo(600_000L);
+        assertThat(created.nextRemindAtMs()).isEqualTo(created.createdAtMs() + 600_000L);
+        assertThat(created.deadlineMs()).isEqualTo(created.createdAtMs() + 3_600_000L);
         assertThat(created.onDeadline()).isEqualTo(OnDeadline.ESCALATE);
         assertThat(created.escalateTo()).isEqualTo("bob");
         assertThat(created.escalationLevel()).isZero();
         assertThat(created.resolution()).isNull();
         assertThat(client.intents().get(created.id())).isEqualTo(created);
 
-        Intent repeat = client.intents().create(axon, request, "refund-1234");
-        assertThat(repeat.id()).as("the same key on the same axon: the original").isEqualTo(created.id());
+        Intent repeat = client.intents().create(axon, refundWithDeadline(), "refund-1234");
+        assertThat(repeat).as("the same request rebuilt under the same key: the original").isEqualTo(created);
         assertThat(client.intents().list(IntentFilter.all().axonId(axon)).stream()).hasSize(1);
+    }
+
+    /** Built anew on each call: deadlineIn is a delay the server counts from creation, so both builds are equal. */
+    private static NewIntent refundWithDeadline() {
+        return NewIntent.builder("refund.approval", WaitingFor.HUMAN)
+                .title("Refund order 1234?").payload(Map.of("order", 1234)).assignee("alice")
+                .deadlineIn(Duration.ofHours(1)).remindEvery(Duration.ofMinutes(10))
+                .onDeadline(OnDeadline.ESCALATE).escalateTo("bob").build();
+    }
+
+    @Test
+    void theActingUserIsRecordedAsTheResolvingUser() {
+        Intent asked = client.intents().create(newAxon(), approval("alice"));
+        try (MyelinClient alice = Clients.builder(server).actingUser("alice@example.com").build()) {
+            Intent approved = alice.intents().approve(asked.id(), "fine");
+            assertThat(approved.resolution().resolvedByUser()).isEqualTo("alice@example.com");
+            assertThat(approved.resolution().resolvedBy()).startsWith("key_");
+        }
+        Intent other = client.intents().create(newAxon(), approval("alice"));
+        assertThat(client.intents().cancel(other.id(), "no").resolution().resolvedByUser()).isNull();
+        assertThatThrownBy(() -> MyelinClient.builder().actingUser("alice smith"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("actingUser");
+        assertThatThrownBy(() -> MyelinClient.builder().actingUser("a".repeat(129)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("128");
     }
 
     @Test
