@@ -108,11 +108,34 @@ final class IntentChecks {
         if (value == null) {
             return;
         }
+        int depth = depth(value);
+        if (depth > IntentLimits.MAX_JSON_DEPTH) {
+            throw MyelinException.invalid(field, field + " nests " + depth + " levels of arrays and objects; at most "
+                    + IntentLimits.MAX_JSON_DEPTH + " (an intent is carried inside other JSON: its view, an event, a"
+                    + " webhook's envelope)");
+        }
         long bytes = Utf8.checkedLength(value.toString(), field);
         if (bytes > limits.maxPayloadBytes()) {
             throw MyelinException.tooLarge(field, field + " is " + bytes + " bytes of JSON; at most "
                     + limits.maxPayloadBytes() + " (intents.max-payload-bytes)");
         }
+    }
+
+    /** How deeply {@code node} nests arrays and objects (a scalar: 0), without recursion. */
+    static int depth(JsonNode node) {
+        int max = 0;
+        java.util.ArrayDeque<java.util.Map.Entry<JsonNode, Integer>> todo = new java.util.ArrayDeque<>();
+        todo.push(java.util.Map.entry(node, node.isContainerNode() ? 1 : 0));
+        while (!todo.isEmpty()) {
+            java.util.Map.Entry<JsonNode, Integer> e = todo.pop();
+            max = Math.max(max, e.getValue());
+            for (JsonNode child : e.getKey()) {
+                if (child.isContainerNode()) {
+                    todo.push(java.util.Map.entry(child, e.getValue() + 1));
+                }
+            }
+        }
+        return max;
     }
 
     private static void name(String field, String value, boolean required) {

@@ -20,7 +20,12 @@ import io.myelin.error.MyelinException;
  * </pre>
  */
 public final class IntentJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads fractions exactly (BigDecimal), as the HTTP layer does, so a stored intent reads back as it was accepted:
+     * {@code 1e400} stays {@code 1E+400} rather than becoming infinity, and a long fraction keeps its digits.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private IntentJson() {}

@@ -20,6 +20,12 @@ public record IntentLimits(int maxPayloadBytes, int maxTextChars, Duration maxHo
     /** The longest {@code kind}, {@code assignee} and {@code escalate_to}, in characters. */
     public static final int MAX_NAME_CHARS = 256;
 
+    /**
+     * The deepest nesting of arrays and objects in {@code payload} and {@code result}: an intent travels inside other
+     * JSON (its view, an event, a webhook's envelope), which must stay within the 1000 levels JSON readers accept.
+     */
+    public static final int MAX_JSON_DEPTH = 100;
+
     public static final IntentLimits DEFAULTS = new IntentLimits(64 * 1024, 4096, Duration.ofDays(366),
             Duration.ofSeconds(1), Duration.ofSeconds(60), 8L << 20, 1000, 50_000);
 }

@@ -35,16 +35,31 @@ final class DeliveryAttempt implements AutoCloseable {
 
     private final WebhookOptions options;
     private final TargetGuard guard;
-    private final HttpClient http;
+    private volatile HttpClient http;
 
     DeliveryAttempt(WebhookOptions options, TargetGuard guard) {
         this.options = options;
         this.guard = guard;
-        this.http = HttpClient.newBuilder()
+        this.http = client(options);
+    }
+
+    private static HttpClient client(WebhookOptions options) {
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.attemptTimeout())
                 .build();
+    }
+
+    /**
+     * Replaces the HTTP client after a protocol error. The JDK's client leaves the connection of an answer it refused
+     * (a header section over its limit) open and unread, one file descriptor per attempt; a receiver answering so on
+     * every attempt would exhaust them. The old client finishes its other attempts, then closes with its connections.
+     */
+    private synchronized void renew() {
+        HttpClient old = http;
+        http = client(options);
+        old.shutdown();
     }
 
     /** Makes the attempt and says what it changed; never throws for what the target did. */
@@ -66,6 +81,9 @@ final class DeliveryAttempt implements AutoCloseable {
             error = "no answer within " + options.attemptTimeout().toMillis() + " ms (webhooks.attempt-timeout)";
         } catch (ExecutionException e) {
             error = describe(e.getCause());
+            if (e.getCause() instanceof java.net.ProtocolException) {
+                renew();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted: the server is stopping";

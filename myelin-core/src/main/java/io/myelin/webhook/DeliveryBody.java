@@ -16,7 +16,7 @@ import java.time.Instant;
  * {@code {"type", "timestamp", "data": {axon_id, sequence, event_type, origin, source, timestamp_ms, payload}}}.
  * {@code type} is the event type, {@code timestamp} the event's commit time in ISO-8601, and {@code payload} the
  * event's payload parsed when it is one JSON value (so an intent event carries the IntentView object), else the payload
- * string as it is. The same event always renders the same bytes, so every attempt of a delivery sends one body.
+ * string as it is (also when it nests so deep that the envelope would pass the 1000 levels JSON readers accept). The same event always renders the same bytes, so every attempt of a delivery sends one body.
  */
 public final class DeliveryBody {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -27,6 +27,16 @@ public final class DeliveryBody {
     private DeliveryBody() {}
 
     public static byte[] render(Event e) {
+        try {
+            return render(e, true);
+        } catch (RuntimeException tooDeep) {
+            // A payload nested nearly as deep as readers allow cannot be nested two levels deeper in the envelope:
+            // it goes as the string it is, as a payload that is not JSON does (the same bytes on every attempt).
+            return render(e, false);
+        }
+    }
+
+    private static byte[] render(Event e, boolean structured) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + e.payload().length());
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -40,7 +50,7 @@ public final class DeliveryBody {
             g.writeStringField("source", e.source());
             g.writeNumberField("timestamp_ms", e.timestampMs());
             g.writeFieldName("payload");
-            JsonNode parsed = parse(e.payload());
+            JsonNode parsed = structured ? parse(e.payload()) : null;
             if (parsed != null) {
                 JSON.writeTree(g, parsed);
             } else {

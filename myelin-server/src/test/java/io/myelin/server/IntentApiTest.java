@@ -86,6 +86,15 @@ class IntentApiTest {
     }
 
     @Test
+    void numbersReadBackAsTheyWereAccepted() {
+        String axon = s.createAxon("numbers");
+        JsonNode created = create(axon, "{\"kind\":\"n\",\"waiting_for\":\"tool\","
+                + "\"payload\":{\"huge\":1e400,\"precise\":12345678901234567.5}}");
+        String read = s.get("/v1/intents/" + created.get("id").asText()).body();
+        assertThat(read).contains("\"huge\":1E+400").contains("\"precise\":12345678901234567.5");
+    }
+
+    @Test
     void ofFiftyConcurrentResolversExactlyOneWins() throws Exception {
         String axon = s.createAxon("race");
         String id = create(axon, "{\"kind\":\"deploy\",\"waiting_for\":\"tool\"}").get("id").asText();

@@ -66,10 +66,12 @@ class IntentBadInputTest {
             {"kind":"k","waiting_for":"human","escalate_to":"b"}        | 400 | escalate_to
             {"kind":"k","waiting_for":"human","payload":"BIG"}          | 413 | payload
             {"kind":"k","waiting_for":"human","title":"LONG"}           | 400 | title
+            {"kind":"k","waiting_for":"human","payload":DEEP}           | 400 | payload
             """)
     void createRefusesNamingTheField(String body, int status, String field) {
         String b = body.replace("FAR", future(2 * 3_600_000L)).replace("SOON", future(60_000))
-                .replace("\"BIG\"", "\"" + "x".repeat(1000) + "\"").replace("\"LONG\"", "\"" + "t".repeat(101) + "\"");
+                .replace("\"BIG\"", "\"" + "x".repeat(1000) + "\"").replace("\"LONG\"", "\"" + "t".repeat(101) + "\"")
+                .replace("DEEP", "[".repeat(101) + "]".repeat(101));
         long before = count();
         TestServer.Reply r = s.post("/v1/axons/" + axon + "/intents", b);
         assertThat(r.status()).as(r.body()).isEqualTo(status);
