@@ -115,11 +115,27 @@ public final class TargetGuard {
             if (first == 255 && (b[1] & b[2] & b[3] & 0xff) == 0xff) {
                 return "broadcast";
             }
+            if (first == 198 && (second & 0xfe) == 18) {
+                return "benchmarking (198.18.0.0/15)";
+            }
+            if (first >= 240) {
+                return "reserved (240.0.0.0/4)";
+            }
+            if (first == 192 && second == 0 && (b[2] & 0xff) == 0) {
+                return "IETF protocol assignments (192.0.0.0/24)";
+            }
             return null;
         }
         if (a instanceof Inet6Address) {
             if ((b[0] & 0xfe) == 0xfc) {
                 return "unique-local";
+            }
+            if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+                return "Teredo (2001::/32)";
+            }
+            if (b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0
+                    && b[5] == 0x01) {
+                return "local-use NAT64 (64:ff9b:1::/48)";
             }
             byte[] embedded = embeddedIpv4(b);
             if (embedded != null) {
@@ -134,12 +150,20 @@ public final class TargetGuard {
         return null;
     }
 
-    /** The IPv4 address an IPv6 one carries: IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002:AABB:CCDD::/48. */
+    /**
+     * The IPv4 address an IPv6 one carries: IPv4-compatible ::a.b.c.d, SIIT ::ffff:0:a.b.c.d, NAT64 64:ff9b::/96,
+     * 6to4 2002:AABB:CCDD::/48.
+     */
     private static byte[] embeddedIpv4(byte[] b) {
         boolean zeros96 = true;
         for (int i = 0; i < 12; i++) {
             zeros96 &= b[i] == 0;
         }
+        boolean siit = (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0;
+        for (int i = 0; siit && i < 8; i++) {
+            siit = b[i] == 0;
+        }
+        zeros96 |= siit;
         boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
         for (int i = 4; nat64 && i < 12; i++) {
             nat64 = b[i] == 0;
