@@ -55,14 +55,15 @@ final class IntentWrites {
 
         @Override
         protected Intent applyOnce(Connection c, WriteGroup group) throws SQLException {
+            String view = IntentJson.text(intent);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO intents(id, axon, status, waiting_for, kind,"
                     + " assignee, due_ms, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, intent.id());
                 ps.setLong(2, axon.pk());
-                bindState(ps, 3, intent);
+                bindState(ps, 3, intent, view);
                 ps.executeUpdate();
             }
-            written = appender.append(c, group, axon, List.of(event("intent.created", intent)));
+            written = appender.append(c, group, axon, List.of(event("intent.created", view)));
             return intent;
         }
 
@@ -109,13 +110,14 @@ final class IntentWrites {
                 return current;
             }
             Intent next = step.next();
+            String view = IntentJson.text(next);
             try (PreparedStatement ps = c.prepareStatement("UPDATE intents SET status = ?, waiting_for = ?, kind = ?,"
                     + " assignee = ?, due_ms = ?, view = ? WHERE id = ?")) {
-                bindState(ps, 1, next);
+                bindState(ps, 1, next, view);
                 ps.setString(7, id);
                 ps.executeUpdate();
             }
-            written = appender.append(c, group, axon, List.of(event(step.eventType(), next)));
+            written = appender.append(c, group, axon, List.of(event(step.eventType(), view)));
             return next;
         }
 
@@ -127,12 +129,13 @@ final class IntentWrites {
         }
     }
 
-    private static EventDraft event(String type, Intent intent) {
-        return new EventDraft(type, Origin.SYSTEM_EVENT, SOURCE, IntentJson.text(intent));
+    /** The event carrying {@code view}, the intent's JSON text: the same text as its row, rendered once. */
+    private static EventDraft event(String type, String view) {
+        return new EventDraft(type, Origin.SYSTEM_EVENT, SOURCE, view);
     }
 
-    /** Binds status, waiting_for, kind, assignee, due_ms and view from {@code at}. */
-    private static void bindState(PreparedStatement ps, int at, Intent i) throws SQLException {
+    /** Binds status, waiting_for, kind, assignee, due_ms and view ({@code i} rendered) from {@code at}. */
+    private static void bindState(PreparedStatement ps, int at, Intent i, String view) throws SQLException {
         ps.setString(at, i.status().wire());
         ps.setString(at + 1, i.waitingFor().wire());
         ps.setString(at + 2, i.kind());
@@ -143,6 +146,6 @@ final class IntentWrites {
         } else {
             ps.setLong(at + 4, due);
         }
-        ps.setString(at + 5, IntentJson.text(i));
+        ps.setString(at + 5, view);
     }
 }
